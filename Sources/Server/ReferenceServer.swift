@@ -1,0 +1,63 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SystemSupport
+
+/// The reference server: builds the Hummingbird application for a configuration.
+public enum ReferenceServer {
+    /// Applies the process-level settings (soft fd limit) and validates the configuration.
+    public static func prepareProcess(_ configuration: ServerConfiguration) throws {
+        let problems = configuration.validate()
+        if !problems.isEmpty { throw ConfigurationError(problems.joined(separator: "\n")) }
+        if let fds = configuration.maxFDs {
+            try FileDescriptorLimit.setSoft(fds)
+        } else {
+            FileDescriptorLimit.raiseSoftToHard()
+        }
+    }
+
+    /// The router with every route and middleware.
+    public static func router(state: ServerState) -> Router<StampedeRequestContext> {
+        let router = Router(context: StampedeRequestContext.self)
+        router.add(middleware: ConnectionLimitMiddleware(limit: state.configuration.maxConnections, metrics: state.metrics))
+        router.add(middleware: APIKeyMiddleware(apiKey: state.configuration.apiKey))
+        QueryRoutes(state: state).register(on: router)
+        SessionRoutes(state: state).register(on: router)
+        HealthRoutes(state: state).register(on: router)
+        MetricsRoute(state: state).register(on: router)
+        return router
+    }
+
+    /// The application: the HTTP server plus the stream housekeeping clock. `onServerRunning`
+    /// receives the bound port (useful with port 0).
+    public static func application(
+        state: ServerState, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let configuration = state.configuration
+        let metrics = state.metrics
+        var app = Application(
+            router: router(state: state),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stampede-reference", backlog: 4096),
+            services: [StreamHousekeeping(state: state)],
+            onServerRunning: { channel in
+                try? await channel.pipeline.addHandler(AcceptErrorCounter(metrics: metrics)).get()
+                await onServerRunning(channel.localAddress?.port ?? configuration.port)
+            },
+            logger: logger)
+        let s = state
+        app.beforeServerStarts { try await s.migrate() }
+        return app
+    }
+}
+
+/// The one clock for all streams (pings, deadlines, resume windows); on graceful shutdown it ends
+/// every open stream with `done` and releases the pools.
+struct StreamHousekeeping: Service {
+    let state: ServerState
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { await state.streams.runHousekeeping() }
+        state.streams.endAll()
+    }
+}

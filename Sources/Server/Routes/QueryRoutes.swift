@@ -1,0 +1,117 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `POST /api/v1/query` (SSE) and `POST /api/v1/query/single` (JSON).
+struct QueryRoutes {
+    let state: ServerState
+
+    static let sseHeaders: HTTPFields = [
+        .contentType: "text/event-stream; charset=utf-8",
+        .cacheControl: "no-cache",
+        .connection: "keep-alive",
+        .accelBuffering: "no",
+    ]
+
+    func register(on router: Router<StampedeRequestContext>) {
+        router.post("/api/v1/query") { request, context in try await stream(request, context) }
+        router.post("/api/v1/query/single") { request, context in try await single(request, context) }
+    }
+
+    func stream(_ request: Request, _ context: StampedeRequestContext) async throws -> Response {
+        if let last = request.headers[.lastEventID] {
+            return try resume(lastEventID: last, context: context)
+        }
+        let query = try await QueryRequest.decode(request, maxBytes: state.configuration.maxBodyBytes)
+        let stream = state.streams.make()
+        stream.attach(channel: context.channel)
+        let state = self.state
+        Task {
+            _ = await AgentRun(state: state, request: query, stream: stream).run()
+            stream.finishProducer()
+        }
+        return Response(status: .ok, headers: Self.sseHeaders, body: ResponseBody { writer in
+            try await Self.write(stream, to: &writer, state: state, retry: state.configuration.sseRetry)
+        })
+    }
+
+    /// `Last-Event-ID: <stream>:<seq>` on a resumable stream: the missing events, then the rest.
+    func resume(lastEventID: String, context: StampedeRequestContext) throws -> Response {
+        guard let (streamID, seq) = SSEEncoder.parseEventID(lastEventID), let stream = state.streams.stream(streamID) else {
+            throw APIError(.notFound, code: "STREAM_NOT_FOUND", message: "No resumable stream for Last-Event-ID \(lastEventID)")
+        }
+        switch stream.resume(after: seq, channel: context.channel) {
+        case .resumed:
+            let state = self.state
+            return Response(status: .ok, headers: Self.sseHeaders, body: ResponseBody { writer in
+                try await Self.write(stream, to: &writer, state: state, retry: nil)
+            })
+        case .gap(let from, let to):
+            state.metrics.resumeGaps.inc()
+            throw APIError(
+                .gone, code: "RESUME_GAP", message: "Events \(from)-\(to) of stream \(streamID) are no longer held",
+                details: ["first_missing": String(from), "last_missing": String(to)])
+        case .notResumable:
+            throw APIError(.conflict, code: "STREAM_NOT_RESUMABLE", message: "Stream \(streamID) is still attached or closed")
+        }
+    }
+
+    /// The writer loop: batches from the stream's buffer to the socket, paced by NIO writability.
+    static func write(_ stream: EventStream, to writer: inout any ResponseBodyWriter, state: ServerState, retry: Duration?) async throws {
+        let metrics = state.metrics
+        metrics.activeStreams.inc()
+        metrics.streamsStarted.inc()
+        defer { metrics.activeStreams.dec() }
+        let allocator = ByteBufferAllocator()
+        do {
+            if let retry {
+                try await writer.write(ByteBuffer(bytes: SSEEncoder.retry(milliseconds: Int(retry.seconds * 1000))))
+            }
+            loop: while true {
+                switch await stream.next(allocator: allocator) {
+                case .bytes(let buf, let events):
+                    try await writer.write(buf)
+                    metrics.eventsSent.add(events)
+                    metrics.bytesSent.add(buf.readableBytes)
+                case .final(let buf):
+                    try await writer.write(buf)
+                    break loop
+                case .end:
+                    break loop
+                }
+            }
+            if !stream.detach() { state.streams.remove(stream) }
+            try await writer.finish(nil)
+        } catch {
+            // The client went away. A resumable stream waits for it; otherwise the run stops.
+            if !stream.detach() {
+                stream.abandon()
+                state.streams.remove(stream)
+            }
+            throw error
+        }
+    }
+
+    /// Non-streaming query: the run's events are produced and discarded, then the JSON response.
+    func single(_ request: Request, _ context: StampedeRequestContext) async throws -> Response {
+        let query = try await QueryRequest.decode(request, maxBytes: state.configuration.maxBodyBytes)
+        let stream = EventStream(id: "single", capacity: nil, retainForResume: 0, metrics: state.metrics)
+        let drain = Task {
+            while case .bytes = await stream.next(allocator: ByteBufferAllocator()) {}
+        }
+        let outcome = await AgentRun(state: state, request: query, stream: stream).run()
+        stream.finishProducer()
+        await drain.value
+        let cost = SimulatedAgent.cost(turns: outcome.numTurns)
+        let body: [String: Any] = [
+            "session_id": outcome.sessionID, "model": query.model,
+            "content": [["type": "text", "text": state.agent.text]],
+            "is_error": outcome.isError, "is_complete": true, "stop_reason": NSNull(),
+            "duration_ms": 0, "num_turns": outcome.numTurns, "total_cost_usd": cost,
+            "usage": ["input_tokens": 12 * outcome.numTurns, "output_tokens": outcome.numTurns * state.configuration.agent.payloadBytes / 4],
+            "result": state.agent.text, "structured_output": NSNull(),
+        ]
+        return JSON.response(body)
+    }
+}

@@ -1,0 +1,60 @@
+import Atomics
+import Logging
+import SystemSupport
+
+/// What one server instance shares across requests: configuration, pools, services, streams.
+public final class ServerState: Sendable {
+    public let configuration: ServerConfiguration
+    public let metrics = ServerMetrics()
+    let executor: BlockingExecutor
+    public let redisPool: ConnectionPool<RedisConnection>
+    public let databasePool: ConnectionPool<PostgresConnection>
+    let cache: RedisCache
+    let sessions: SessionService
+    let streams: StreamRegistry
+    let slots: AgentSlots
+    let agent: SimulatedAgent
+    /// sha256 hex of the one API key: the owner of every session this server creates.
+    let ownerHash: String
+    let runCounter = ManagedAtomic<UInt64>(0)
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        executor = BlockingExecutor(threads: configuration.ioThreads)
+        let redisEndpoint = try RedisEndpoint(url: configuration.redisURL)
+        redisPool = ConnectionPool(
+            name: "redis", configuration: configuration.redisPool, executor: executor, isBroken: { $0.isBroken },
+            factory: { try RedisConnection(endpoint: redisEndpoint, timeoutMilliseconds: 5000) })
+        let url = configuration.libpqURL
+        databasePool = ConnectionPool(
+            name: "postgres", configuration: configuration.databasePool, executor: executor,
+            isBroken: { $0.isBroken || $0.inTransaction },
+            factory: {
+                let c = try PostgresConnection(url: url)
+                try c.query("SET TIME ZONE 'UTC'")
+                return c
+            })
+        cache = RedisCache(
+            pool: redisPool, metrics: metrics, sessionTTL: configuration.sessionTTLSeconds,
+            interruptTTL: configuration.interruptTTLSeconds)
+        sessions = SessionService(cache: cache, database: databasePool, configuration: configuration, metrics: metrics)
+        streams = StreamRegistry(configuration: configuration, metrics: metrics)
+        slots = AgentSlots(capacity: configuration.agentSlots, policy: configuration.agentSlotPolicy, metrics: metrics)
+        agent = SimulatedAgent(configuration: configuration.agent)
+        ownerHash = SHA256.hexDigest(configuration.apiKey)
+    }
+
+    /// Creates the `sessions` table and indexes if missing.
+    public func migrate() async throws {
+        try await databasePool.withConnection { try SessionRepository.migrate($0) }
+    }
+
+    public func shutdown() async {
+        streams.endAll()
+        redisPool.shutdown()
+        databasePool.shutdown()
+        await executor.shutdown()
+    }
+}

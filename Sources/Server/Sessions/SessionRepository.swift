@@ -1,0 +1,136 @@
+import Foundation
+
+/// The PostgreSQL side of sessions: the `sessions` table (upstream's columns and indexes, plus a
+/// `version` counter for the optimistic strategy) and its statements. Every function runs on a
+/// connection the caller holds, so a stream can keep one for its whole life (upstream quirk).
+enum SessionRepository {
+    static let schema = [
+        "SELECT pg_advisory_xact_lock(7271001)",
+        """
+        CREATE TABLE IF NOT EXISTS sessions (
+            id uuid PRIMARY KEY,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            status varchar(20) NOT NULL DEFAULT 'active',
+            model varchar(50),
+            working_directory varchar(500),
+            total_turns integer NOT NULL DEFAULT 0,
+            total_cost_usd numeric(10,6),
+            owner_api_key_hash varchar(64),
+            parent_session_id uuid REFERENCES sessions(id),
+            session_metadata jsonb,
+            version integer NOT NULL DEFAULT 0
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS idx_sessions_status ON sessions (status)",
+        "CREATE INDEX IF NOT EXISTS idx_sessions_created_at ON sessions (created_at DESC)",
+        "CREATE INDEX IF NOT EXISTS idx_sessions_parent ON sessions (parent_session_id) WHERE parent_session_id IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS idx_sessions_status_created ON sessions (status, created_at DESC)",
+        "CREATE INDEX IF NOT EXISTS idx_sessions_owner_api_key_hash ON sessions (owner_api_key_hash)",
+    ]
+
+    static let columns = """
+        id::text, model, status, to_json(created_at)#>>'{}', to_json(updated_at)#>>'{}', total_turns,
+        total_cost_usd::float8, parent_session_id::text, owner_api_key_hash, session_metadata::text, version
+        """
+
+    /// Creates the table and indexes if missing (serialised across instances by an advisory lock).
+    static func migrate(_ c: PostgresConnection) throws {
+        try c.query("BEGIN")
+        do {
+            for s in schema { try c.query(s) }
+            try c.query("COMMIT")
+        } catch {
+            _ = try? c.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    static func insert(_ c: PostgresConnection, id: String, model: String, ownerHash: String?, parent: String?) throws
+        -> SessionRecord
+    {
+        let rows = try c.query(
+            "INSERT INTO sessions (id, model, owner_api_key_hash, parent_session_id, status) VALUES ($1, $2, $3, $4, 'active') RETURNING \(columns)",
+            [id, model, ownerHash, parent])
+        guard let row = rows.rows.first else { throw PostgresError.statement("INSERT returned no row", sqlState: nil) }
+        return record(row).0
+    }
+
+    /// Upstream's `refresh()` after `commit()`: a SELECT that opens a transaction and leaves it
+    /// open ("idle in transaction") while the caller keeps the connection.
+    static func refreshLeavingTransactionOpen(_ c: PostgresConnection, id: String) throws {
+        try c.query("BEGIN")
+        try c.query("SELECT \(columns) FROM sessions WHERE id = $1", [id])
+    }
+
+    static func get(_ c: PostgresConnection, id: String) throws -> (SessionRecord, version: Int)? {
+        let rows = try c.query("SELECT \(columns) FROM sessions WHERE id = $1", [id])
+        return rows.rows.first.map(record)
+    }
+
+    /// Writes absolute values (the read-modify-write the lock protects). With `expectedVersion`,
+    /// the write only happens if nobody else wrote since (optimistic strategy); nil when it did not.
+    static func update(
+        _ c: PostgresConnection, id: String, status: String, totalTurns: Int, totalCost: Double?, expectedVersion: Int?
+    ) throws -> SessionRecord? {
+        var sql =
+            "UPDATE sessions SET updated_at = now(), status = $2, total_turns = $3, total_cost_usd = $4, version = version + 1 WHERE id = $1"
+        var params: [String?] = [id, status, String(totalTurns), totalCost.map { String($0) }]
+        if let v = expectedVersion {
+            sql += " AND version = $5"
+            params.append(String(v))
+        }
+        let rows = try c.query(sql + " RETURNING \(columns)", params)
+        if c.inTransaction { try c.query("COMMIT") }
+        return rows.rows.first.map { record($0).0 }
+    }
+
+    struct Filters: Sendable {
+        var mode: String?
+        var projectID: String?
+        var tags: [String] = []
+        var search: String?
+    }
+
+    static func list(_ c: PostgresConnection, ownerHash: String, filters: Filters, page: Int, pageSize: Int) throws
+        -> (records: [SessionRecord], total: Int)
+    {
+        var whereSQL = "owner_api_key_hash = $1"
+        var params: [String?] = [ownerHash]
+        if let m = filters.mode {
+            params.append(m)
+            whereSQL += " AND session_metadata->>'mode' = $\(params.count)"
+        }
+        if let p = filters.projectID {
+            params.append(p)
+            whereSQL += " AND session_metadata->>'project_id' = $\(params.count)"
+        }
+        if !filters.tags.isEmpty {
+            let json = String(decoding: (try? JSONEncoder().encode(filters.tags)) ?? Data("[]".utf8), as: UTF8.self)
+            params.append(json)
+            whereSQL += " AND session_metadata->'tags' @> $\(params.count)::jsonb"
+        }
+        if let s = filters.search {
+            params.append("%\(s)%")
+            whereSQL += " AND session_metadata->>'title' ILIKE $\(params.count)"
+        }
+        let total = Int(try c.query("SELECT count(*) FROM sessions WHERE \(whereSQL)", params).rows.first?[0] ?? "0") ?? 0
+        params.append(String(pageSize))
+        params.append(String((page - 1) * pageSize))
+        let rows = try c.query(
+            "SELECT \(columns) FROM sessions WHERE \(whereSQL) ORDER BY created_at DESC LIMIT $\(params.count - 1) OFFSET $\(params.count)",
+            params)
+        return (rows.rows.map { record($0).0 }, total)
+    }
+
+    static func record(_ row: [String?]) -> (SessionRecord, version: Int) {
+        let metadata = row[9].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .map { $0.mapValues { "\($0)" } }
+        let r = SessionRecord(
+            id: row[0] ?? "", model: row[1] ?? "", status: row[2] ?? "active",
+            createdAt: row[3] ?? "", updatedAt: row[4] ?? "",
+            totalTurns: Int(row[5] ?? "0") ?? 0, totalCostUSD: row[6].flatMap(Double.init),
+            parentSessionID: row[7], ownerAPIKeyHash: row[8], sessionMetadata: metadata)
+        return (r, Int(row[10] ?? "0") ?? 0)
+    }
+}

@@ -1,0 +1,61 @@
+import Atomics
+import Synchronization
+
+/// The server's own counters and gauges, rendered on `/metrics`. Hot counters (per event) are
+/// atomics; the rest sit behind one lock.
+public final class ServerMetrics: Sendable {
+    // Streams and delivery
+    public let activeStreams = ManagedAtomic<Int>(0)
+    public let streamsStarted = ManagedAtomic<Int>(0)
+    public let eventsProduced = ManagedAtomic<Int>(0)
+    public let eventsSent = ManagedAtomic<Int>(0)
+    public let bytesSent = ManagedAtomic<Int>(0)
+    public let bufferedEvents = ManagedAtomic<Int>(0)
+    public let bufferedBytes = ManagedAtomic<Int>(0)
+    public let slowConsumersCut = ManagedAtomic<Int>(0)
+    public let streamsResumed = ManagedAtomic<Int>(0)
+    public let resumeGaps = ManagedAtomic<Int>(0)
+    // Capacity
+    public let requestsInFlight = ManagedAtomic<Int>(0)
+    public let rejectedConnections = ManagedAtomic<Int>(0)
+    public let agentSlotsInUse = ManagedAtomic<Int>(0)
+    public let agentSlotsWaiting = ManagedAtomic<Int>(0)
+    public let agentRejected = ManagedAtomic<Int>(0)
+    public let acceptErrors = ManagedAtomic<Int>(0)
+    // Sessions
+    public let sessionsCreated = ManagedAtomic<Int>(0)
+    public let sessionCreateErrors = ManagedAtomic<Int>(0)
+    public let sessionUpdates = ManagedAtomic<Int>(0)
+    public let sessionUpdateErrors = ManagedAtomic<Int>(0)
+    public let redisCommands = ManagedAtomic<Int>(0)
+    public let redisErrors = ManagedAtomic<Int>(0)
+    public let dbStatements = ManagedAtomic<Int>(0)
+    public let dbErrors = ManagedAtomic<Int>(0)
+    // Locks
+    public let lockAttempts = ManagedAtomic<Int>(0)
+    public let lockAcquired = ManagedAtomic<Int>(0)
+    public let lockTimeouts = ManagedAtomic<Int>(0)
+    public let lockReleaseFailures = ManagedAtomic<Int>(0)
+    public let optimisticConflicts = ManagedAtomic<Int>(0)
+
+    private let histograms = Mutex(
+        (
+            lockWait: BucketHistogram(bounds: BucketHistogram.latencySeconds),
+            lockHold: BucketHistogram(bounds: BucketHistogram.latencySeconds)
+        ))
+
+    public init() {}
+
+    public func recordLockWait(seconds: Double) { histograms.withLock { $0.lockWait.record(seconds) } }
+    public func recordLockHold(seconds: Double) { histograms.withLock { $0.lockHold.record(seconds) } }
+    public var lockWait: BucketHistogram { histograms.withLock { $0.lockWait } }
+    public var lockHold: BucketHistogram { histograms.withLock { $0.lockHold } }
+}
+
+extension ManagedAtomic where Value == Int {
+    @inline(__always) func add(_ n: Int) { wrappingIncrement(by: n, ordering: .relaxed) }
+    @inline(__always) func sub(_ n: Int) { wrappingDecrement(by: n, ordering: .relaxed) }
+    @inline(__always) func inc() { wrappingIncrement(ordering: .relaxed) }
+    @inline(__always) func dec() { wrappingDecrement(ordering: .relaxed) }
+    var value: Int { load(ordering: .relaxed) }
+}

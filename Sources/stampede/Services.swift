@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Scenarios
+import ServiceLifecycle
+
+struct Services: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage embedded Redis and PostgreSQL.",
+        subcommands: [Up.self])
+
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start Redis and PostgreSQL on free loopback ports; print their URLs; run until interrupted.",
+            discussion: """
+                Prints two lines, REDIS_URL=... and DATABASE_URL=..., so a shell can `eval` them or a \
+                script can read them. Ctrl-C (or SIGTERM) stops both and deletes their data directory.
+                """)
+
+        @Option(help: "PostgreSQL max_connections.") var postgresMaxConnections = 500
+
+        func run() async throws {
+            var config = EmbeddedServices.Configuration()
+            config.postgresMaxConnections = postgresMaxConnections
+            let services = try await EmbeddedServices.start(config)
+            print("REDIS_URL=\(services.redisURL ?? "")")
+            print("DATABASE_URL=\(services.databaseURL ?? "")")
+            flushStandardOutput()
+            await waitForTerminationSignal()
+            services.stop()
+        }
+    }
+}
+
+/// Waits for SIGINT or SIGTERM.
+func waitForTerminationSignal() async {
+    let stream = AsyncStream<Void> { continuation in
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            SignalSources.keep(source)
+        }
+    }
+    for await _ in stream { return }
+}
+
+enum SignalSources {
+    nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
+    static func keep(_ s: any DispatchSourceSignal) { sources.append(s) }
+}
+
+/// Flushes stdout so a parent process reading our output sees each line at once.
+func flushStandardOutput() {
+    FileHandle.standardOutput.synchronizeFile()
+    fflush(nil)
+}
