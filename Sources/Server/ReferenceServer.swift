@@ -46,7 +46,21 @@ public enum ReferenceServer {
             },
             logger: logger)
         let s = state
-        app.beforeServerStarts { try await s.migrate() }
+        // Like upstream, the server starts even when a dependency is down: the schema is created
+        // as soon as PostgreSQL answers, and /health reports what is failing meanwhile.
+        app.beforeServerStarts {
+            do {
+                try await s.migrate()
+            } catch {
+                logger.warning("PostgreSQL schema not created yet (\(error)); retrying every 2 s")
+                Task {
+                    while (try? await s.migrate()) == nil {
+                        try? await Task.sleep(for: .seconds(2))
+                        if s.isShutDown { return }
+                    }
+                }
+            }
+        }
         return app
     }
 }

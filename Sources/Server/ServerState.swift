@@ -51,7 +51,11 @@ public final class ServerState: Sendable {
         try await databasePool.withConnection { try SessionRepository.migrate($0) }
     }
 
+    private let shutDownFlag = ManagedAtomic<Bool>(false)
+    var isShutDown: Bool { shutDownFlag.load(ordering: .relaxed) }
+
     public func shutdown() async {
+        shutDownFlag.store(true, ordering: .relaxed)
         streams.endAll()
         redisPool.shutdown()
         databasePool.shutdown()

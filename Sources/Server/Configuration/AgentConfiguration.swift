@@ -10,7 +10,7 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
             switch self {
             case .fixed(let n): return "\(n)"
             case .uniform(let a, let b): return "uniform:\(a)-\(b)"
-            case .exponential(let m): return "exp:\(m)"
+            case .exponential(let m): return m == m.rounded() ? "exp:\(Int(m))" : "exp:\(m)"
             }
         }
 

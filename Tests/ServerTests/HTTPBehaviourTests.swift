@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import Server
+import SystemSupport
+
+/// The HTTP surface against a real server on real Redis and PostgreSQL.
+@Suite(.serialized) struct HTTPBehaviourTests {
+    @Test func authErrorsUseTheUpstreamBodyAndPublicPathsPass() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let c = server.client
+        let missing = try await c.request("GET", "/api/v1/sessions", key: .some(nil))
+        #expect(missing.status == 401)
+        #expect((missing.json?["error"] as? [String: Any])?["message"] as? String == "Missing API key")
+        #expect((missing.json?["error"] as? [String: Any])?["code"] as? String == "AUTHENTICATION_ERROR")
+        let wrong = try await c.request("GET", "/api/v1/sessions", key: "nope")
+        #expect(wrong.status == 401)
+        #expect((wrong.json?["error"] as? [String: Any])?["message"] as? String == "Invalid API key")
+        let health = try await c.request("GET", "/health", key: .some(nil))
+        #expect(health.status == 200 && health.json?["status"] as? String == "ok")
+        let deps = health.json?["dependencies"] as? [String: [String: Any]]
+        #expect(deps?["postgres"]?["status"] as? String == "ok" && deps?["redis"]?["status"] as? String == "ok")
+    }
+
+    @Test func streamEmitsUpstreamEventOrderWithSequentialIDsAndStoresTheTurns() async throws {
+        let server = try await TestServer.start { $0.agent.eventsPerRun = .fixed(4) }
+        defer { Task { await server.stop() } }
+        let (status, events) = try await server.client.stream(#"{"prompt":"hello","include_partial_messages":true}"#)
+        #expect(status == 200)
+        let names = events.map(\.name)
+        #expect(names.first == "init" && names.last == "done")
+        #expect(names.suffix(2) == ["result", "done"])
+        #expect(names.filter { $0 == "message" }.count == 4)
+        #expect(names.filter { $0 == "partial" }.count == 4 * 5)
+        #expect(events.compactMap(\.seq) == Array(1...events.count))
+        #expect(Set(events.compactMap { $0.id?.split(separator: ":").first }).count == 1)
+        let sessionID = try #require(events.first?.json?["session_id"] as? String)
+        #expect(events.last(where: { $0.name == "result" })?.json?["num_turns"] as? Int == 4)
+        #expect(events.last?.json?["reason"] as? String == "completed")
+        // The update happens before the response ends: the stored session already has the turns.
+        let s = try await server.client.request("GET", "/api/v1/sessions/\(sessionID)")
+        #expect(s.status == 200 && s.json?["total_turns"] as? Int == 4 && s.json?["status"] as? String == "completed")
+        let list = try await server.client.request("GET", "/api/v1/sessions?page_size=100")
+        #expect((list.json?["sessions"] as? [[String: Any]])?.contains { $0["id"] as? String == sessionID } == true)
+    }
+
+    @Test func badInputGetsTheRightStatusAndNeverCrashes() async throws {
+        let server = try await TestServer.start { $0.maxBodyBytes = 1000 }
+        defer { Task { await server.stop() } }
+        let c = server.client
+        let malformed = try await c.request("POST", "/api/v1/query", body: "{not json")
+        #expect(malformed.status == 422 && (malformed.json?["detail"] as? [[String: Any]])?.first?["type"] as? String == "json_invalid")
+        let schema = try await c.request("POST", "/api/v1/query", body: #"{"prompt": ""}"#)
+        #expect(schema.status == 422)
+        let big = try await c.request("POST", "/api/v1/query", body: "{\"prompt\": \"\(String(repeating: "x", count: 5000))\"}")
+        #expect(big.status == 413)
+        let badUUID = try await c.request("GET", "/api/v1/sessions/not-a-uuid")
+        #expect(badUUID.status == 422 && (badUUID.json?["error"] as? [String: Any])?["code"] as? String == "VALIDATION_ERROR")
+        let unknown = try await c.request("GET", "/api/v1/sessions/\(UUID().uuidString.lowercased())")
+        #expect(unknown.status == 404 && (unknown.json?["error"] as? [String: Any])?["code"] as? String == "SESSION_NOT_FOUND")
+        let badPage = try await c.request("GET", "/api/v1/sessions?page_size=500")
+        #expect(badPage.status == 422)
+        let health = try await c.request("GET", "/health")
+        #expect(health.status == 200)
+    }
+
+    @Test func someoneElsesSessionIsNotFound() async throws {
+        let owner = try await TestServer.start()
+        let other = try await TestServer.start { $0.apiKey = "another-key" }
+        defer { Task { await owner.stop(); await other.stop() } }
+        let (_, events) = try await owner.client.stream(#"{"prompt":"mine"}"#)
+        let id = try #require(events.first?.json?["session_id"] as? String)
+        #expect(try await owner.client.request("GET", "/api/v1/sessions/\(id)").status == 200)
+        let theirs = try await other.client.request("GET", "/api/v1/sessions/\(id)")
+        #expect(theirs.status == 404)
+        let list = try await other.client.request("GET", "/api/v1/sessions")
+        #expect((list.json?["sessions"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == false)
+    }
+
+    @Test func requestsBeyondMaxConnectionsGet503() async throws {
+        let server = try await TestServer.start {
+            $0.maxConnections = 2
+            $0.agent.eventsPerRun = .fixed(200)
+            $0.agent.eventInterval = .milliseconds(20)
+        }
+        defer { Task { await server.stop() } }
+        let a = try await server.client.openStream(#"{"prompt":"a"}"#)
+        let b = try await server.client.openStream(#"{"prompt":"b"}"#)
+        _ = try await onThread { a.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5) }
+        _ = try await onThread { b.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5) }
+        let third = try await server.client.request("GET", "/api/v1/sessions")
+        #expect(third.status == 503)
+        #expect(server.state.metrics.rejectedConnections.value == 1)
+        a.shutdownAndClose()
+        b.shutdownAndClose()
+    }
+
+    @Test func interruptEndsTheRunningStream() async throws {
+        let server = try await TestServer.start {
+            $0.agent.eventsPerRun = .fixed(500)
+            $0.agent.eventInterval = .milliseconds(10)
+        }
+        defer { Task { await server.stop() } }
+        let conn = try await server.client.openStream(#"{"prompt":"long"}"#)
+        let head = try await onThread { conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5) }
+        let text = String(decoding: head, as: UTF8.self)
+        let id = try #require(text.range(of: #""session_id": ""#).map { String(text[$0.upperBound...].prefix(36)) })
+        let r = try await server.client.request("POST", "/api/v1/sessions/\(id)/interrupt")
+        #expect(r.status == 200 && r.json?["status"] as? String == "interrupted")
+        let rest = try await onThread { try conn.readAll(timeout: 10) }
+        let events = SSEEvent.parse(TestClient.dechunk(String(decoding: rest, as: UTF8.self)))
+        #expect(events.last?.name == "done" && events.last?.json?["reason"] as? String == "interrupted")
+        #expect(events.filter { $0.name == "message" }.count < 400)
+    }
+
+    @Test func gracefulShutdownEndsOpenStreamsWithDone() async throws {
+        let server = try await TestServer.start {
+            $0.agent.eventsPerRun = .fixed(1000)
+            $0.agent.eventInterval = .milliseconds(10)
+        }
+        let conn = try await server.client.openStream(#"{"prompt":"x"}"#)
+        _ = try await onThread { conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5) }
+        let reading = Task { try await onThread { try conn.readAll(timeout: 15) } }
+        await server.stop()
+        let tail = String(decoding: try await reading.value, as: UTF8.self)
+        let events = SSEEvent.parse(TestClient.dechunk(tail))
+        #expect(events.last?.name == "done")
+    }
+
+    @Test func healthIsDegradedWhenRedisIsDownAndUnhealthyWhenBothAre() async throws {
+        let deadPort = try FreePort.next()
+        let server = try await TestServer.start { $0.redisURL = "redis://127.0.0.1:\(deadPort)/0" }
+        defer { Task { await server.stop() } }
+        let h = try await server.client.request("GET", "/api/v1/health")
+        #expect(h.status == 200 && h.json?["status"] as? String == "degraded")
+        let both = try await TestServer.start {
+            $0.redisURL = "redis://127.0.0.1:\(deadPort)/0"
+            $0.databaseURL = "postgresql://x@127.0.0.1:\(deadPort)/x"
+        }
+        defer { Task { await both.stop() } }
+        let u = try await both.client.request("GET", "/health")
+        #expect(u.status == 200 && u.json?["status"] as? String == "unhealthy")
+    }
+}

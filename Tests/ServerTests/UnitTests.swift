@@ -1,0 +1,266 @@
+import Foundation
+import Testing
+@testable import Server
+import SystemSupport
+
+@Suite struct BackoffTests {
+    @Test func exponentialDoublesWithoutJitterUpToTheCap() {
+        var b = Backoff(strategy: .exponential, initial: .milliseconds(10), cap: .milliseconds(500), seed: 1)
+        let ms = (0..<9).map { _ in Int((b.nextDelay().seconds * 1000).rounded()) }
+        #expect(ms == [10, 20, 40, 80, 160, 320, 500, 500, 500])
+    }
+
+    @Test func upstreamJitterStaysWithinTenPercentAndIsSeeded() {
+        var a = Backoff(strategy: .exponentialJitter, initial: .milliseconds(10), cap: .milliseconds(500), seed: 7)
+        var b = Backoff(strategy: .exponentialJitter, initial: .milliseconds(10), cap: .milliseconds(500), seed: 7)
+        var c = Backoff(strategy: .exponentialJitter, initial: .milliseconds(10), cap: .milliseconds(500), seed: 8)
+        let nominal = [10.0, 20, 40, 80, 160, 320, 500, 500]
+        var sameAsOtherSeed = true
+        for n in nominal {
+            let d = a.nextDelay().seconds * 1000
+            #expect(d >= n * 0.9 && d <= n * 1.1)
+            #expect(d == b.nextDelay().seconds * 1000)
+            if abs(d - c.nextDelay().seconds * 1000) > 1e-9 { sameAsOtherSeed = false }
+        }
+        #expect(!sameAsOtherSeed)
+    }
+
+    @Test func fullJitterIsUniformBelowTheExponentialCeiling() {
+        var b = Backoff(strategy: .fullJitter, initial: .milliseconds(10), cap: .milliseconds(500), seed: 3)
+        var samples: [Double] = []
+        for attempt in 0..<200 {
+            let ceiling = min(500.0, 10.0 * pow(2, Double(attempt)))
+            let d = b.nextDelay().seconds * 1000
+            #expect(d >= 0 && d <= ceiling)
+            if attempt >= 6 { samples.append(d) }
+        }
+        let mean = samples.reduce(0, +) / Double(samples.count)
+        #expect(mean > 180 && mean < 320)  // uniform on [0, 500]: mean 250
+    }
+
+    @Test func decorrelatedJitterStaysBetweenBaseAndCap() {
+        var b = Backoff(strategy: .decorrelatedJitter, initial: .milliseconds(10), cap: .milliseconds(500), seed: 5)
+        let ds = (0..<100).map { _ in b.nextDelay().seconds * 1000 }
+        #expect(ds.allSatisfy { $0 >= 10 - 1e-9 && $0 <= 500 + 1e-9 })
+        #expect(Set(ds.map { Int($0) }).count > 20)
+    }
+}
+
+@Suite struct PoolStateMachineTests {
+    typealias Machine = PoolStateMachine<Int, String>
+
+    @Test func failFastRefusesBeyondTheLimit() {
+        var m = Machine(name: "redis", configuration: .init(size: 2, whenExhausted: .failFast))
+        guard case .open = m.checkout(enqueue: { "a" }), case .open = m.checkout(enqueue: { "b" }) else {
+            Issue.record("first two checkouts should open connections")
+            return
+        }
+        guard case .fail(let e) = m.checkout(enqueue: { "c" }) else {
+            Issue.record("third checkout should fail")
+            return
+        }
+        #expect(e == .exhausted(pool: "redis", limit: 2))
+        #expect("\(e)".hasPrefix("Too many connections"))
+        #expect(m.statistics.exhaustionErrors == 1)
+    }
+
+    @Test func overflowConnectionsCloseOnReturnAndWaitersAreServedInOrder() {
+        var m = Machine(name: "pg", configuration: .init(size: 1, overflow: 1, whenExhausted: .wait(timeout: .seconds(30))))
+        _ = m.checkout(enqueue: { "x" })
+        _ = m.checkout(enqueue: { "y" })
+        guard case .wait(let id1) = m.checkout(enqueue: { "w1" }), case .wait = m.checkout(enqueue: { "w2" }) else {
+            Issue.record("expected waits")
+            return
+        }
+        #expect(m.statistics.waiting == 2)
+        guard case .handOver(let c, let w) = m.release(1, broken: false) else {
+            Issue.record("expected hand-over")
+            return
+        }
+        #expect(c == 1 && w == "w1")
+        guard case .closeAndOpenFor(_, let w2) = m.release(2, broken: true) else {
+            Issue.record("broken connection must be replaced for the waiter")
+            return
+        }
+        #expect(w2 == "w2")
+        // Nobody waits now: the first return is kept (size 1), the second closed (overflow).
+        guard case .none = m.release(1, broken: false), case .close = m.release(3, broken: false) else {
+            Issue.record("expected keep then close")
+            return
+        }
+        #expect(m.statistics.idle == 1 && m.statistics.inUse == 0)
+        #expect(m.timeout(id: id1) == nil)  // already served
+    }
+
+    @Test func timeoutFailsAWaiterWithQueuePoolsMessage() {
+        var m = Machine(name: "pg", configuration: .init(size: 1, overflow: 0, whenExhausted: .wait(timeout: .seconds(30))))
+        _ = m.checkout(enqueue: { "x" })
+        guard case .wait(let id) = m.checkout(enqueue: { "w" }), let (w, e) = m.timeout(id: id) else {
+            Issue.record("expected a wait then a timeout")
+            return
+        }
+        #expect(w == "w")
+        #expect("\(e)".contains("QueuePool limit of size 1 overflow 0 reached, connection timed out, timeout 30.00"))
+        #expect(m.statistics.timeouts == 1 && m.statistics.waiting == 0)
+    }
+}
+
+@Suite struct StreamBufferTests {
+    func item(_ seq: Int) -> StreamBuffer.Item { .init(seq: seq, bytes: Array("event \(seq)\n".utf8)) }
+
+    @Test func boundedQueueMakesTheProducerWaitAtCapacity() {
+        var b = StreamBuffer(capacity: 3, retainForResume: 0)
+        let w1 = b.push(item(1), now: .now)
+        let w2 = b.push(item(2), now: .now)
+        let w3 = b.push(item(3), now: .now)
+        #expect(!w1 && !w2 && w3)
+        #expect(b.producerBlockedSince != nil)
+        guard case .items(let batch, let mayContinue) = b.take(maxBytes: 1 << 20) else {
+            Issue.record("expected items")
+            return
+        }
+        #expect(batch.map(\.seq) == [1, 2, 3] && mayContinue)
+        #expect(b.producerBlockedSince == nil)
+    }
+
+    @Test func unboundedQueueNeverWaits() {
+        var b = StreamBuffer(capacity: nil, retainForResume: 0)
+        var waited = false
+        for i in 1...10_000 { waited = b.push(item(i), now: .now) || waited }
+        #expect(!waited)
+        #expect(b.queuedEvents == 10_000)
+    }
+
+    @Test func takeRespectsTheByteBudgetButAlwaysMovesOne() {
+        var b = StreamBuffer(capacity: nil, retainForResume: 0)
+        for i in 1...5 { _ = b.push(item(i), now: .now) }
+        guard case .items(let first, _) = b.take(maxBytes: 1) else { Issue.record("expected items"); return }
+        #expect(first.count == 1)
+        guard case .items(let rest, _) = b.take(maxBytes: 17) else { Issue.record("expected items"); return }
+        #expect(rest.map(\.seq) == [2, 3])
+    }
+
+    @Test func resumeReplaysExactlyTheEventsAfterTheLastSeen() {
+        var b = StreamBuffer(capacity: 4, retainForResume: 4)
+        for i in 1...4 { _ = b.push(item(i), now: .now) }
+        _ = b.take(maxBytes: 20)  // writes 1 (and maybe 2)
+        b.cut(final: Array("bye".utf8))
+        guard case .final = b.take(maxBytes: 1 << 20) else { Issue.record("expected the final event"); return }
+        b.detach()
+        #expect(b.phase == .detached)
+        guard case .resumed(let n) = b.resume(after: 1) else { Issue.record("expected resume"); return }
+        #expect(n == 3)
+        guard case .items(let batch, _) = b.take(maxBytes: 1 << 20) else { Issue.record("expected items"); return }
+        #expect(batch.map(\.seq) == [2, 3, 4])
+    }
+
+    @Test func resumeFromTooFarBackReportsTheGap() {
+        var b = StreamBuffer(capacity: 2, retainForResume: 2)
+        for i in 1...2 { _ = b.push(item(i), now: .now) }
+        _ = b.take(maxBytes: 1 << 20)
+        for i in 3...6 { _ = b.push(item(i), now: .now); _ = b.take(maxBytes: 1 << 20) }
+        b.detach()
+        guard case .gap(let from, let to) = b.resume(after: 1) else { Issue.record("expected a gap"); return }
+        #expect(from == 2 && to == 4)
+    }
+}
+
+@Suite struct WireFormatTests {
+    @Test func eventsUseCRLFAndCarryStreamAndSequence() {
+        let bytes = SSEEncoder.event(streamID: "abc", seq: 7, name: "message", data: "{\"a\": 1}")
+        #expect(String(decoding: bytes, as: UTF8.self) == "id: abc:7\r\nevent: message\r\ndata: {\"a\": 1}\r\n\r\n")
+        let multi = SSEEncoder.event(streamID: "s", seq: nil, name: "x", data: "a\nb")
+        #expect(String(decoding: multi, as: UTF8.self) == "event: x\r\ndata: a\r\ndata: b\r\n\r\n")
+    }
+
+    @Test(arguments: [("abc:12", "abc", 12), ("a:b:3", "a:b", 3)])
+    func lastEventIDParses(id: String, stream: String, seq: Int) {
+        let parsed = SSEEncoder.parseEventID(id)
+        #expect(parsed?.streamID == stream && parsed?.seq == seq)
+    }
+
+    @Test(arguments: ["", "abc", ":5", "abc:x", "abc:-1"])
+    func malformedLastEventIDIsRejected(id: String) {
+        #expect(SSEEncoder.parseEventID(id) == nil)
+    }
+
+    @Test func jsonStringsEscapeLikePythonJSONDumps() {
+        #expect(SimulatedAgent.jsonString("a\"b\\c\né😀") == "\"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\"")
+    }
+
+    @Test func sha256MatchesPublishedVectors() {
+        #expect(SHA256.hexDigest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hexDigest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hexDigest(String(repeating: "a", count: 1000))
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+}
+
+@Suite struct ConfigurationTests {
+    @Test func profilesDifferWhereTheDocumentsSayTheyDo() {
+        let d = ServerConfiguration(profile: .documented)
+        let u = ServerConfiguration(profile: .upstream)
+        let r = ServerConfiguration(profile: .recommended)
+        #expect(d.lockStrategy == .exponential && u.lockStrategy == .exponentialJitter && r.lockStrategy == .fullJitter)
+        #expect(d.sseDelivery == .unbounded && u.sseDelivery == .bounded && r.slowConsumerDeadline != nil)
+        #expect(d.redisPool.whenExhausted == .failFast && r.redisPool.whenExhausted != .failFast)
+        #expect(u.holdDBConnectionPerStream && !d.holdDBConnectionPerStream && !r.holdDBConnectionPerStream)
+        #expect(d.maxConnections == 2000 && u.maxConnections == nil)
+    }
+
+    @Test func validationReportsEveryProblemAtOnce() {
+        var c = ServerConfiguration(profile: .documented)
+        c.redisPoolSize = 0
+        c.sseQueue = 0
+        c.redisURL = "http://x"
+        c.slowConsumerDeadline = .seconds(1)
+        let problems = c.validate()
+        #expect(problems.count == 4)
+        #expect(problems.contains { $0.contains("scheme must be redis") })
+        #expect(problems.contains { $0.contains("needs --sse-delivery bounded") })
+    }
+
+    @Test func upstreamDatabaseURLSchemeIsAccepted() {
+        var c = ServerConfiguration()
+        c.databaseURL = "postgresql+asyncpg://user:pw@localhost:54432/claude_agent"
+        #expect(c.validate().isEmpty)
+        #expect(c.libpqURL == "postgresql://user:pw@localhost:54432/claude_agent")
+    }
+
+    @Test(arguments: ["20", "uniform:10-30", "exp:20"])
+    func runLengthsParse(text: String) throws {
+        #expect(try AgentConfiguration.RunLength(parsing: text).description == text)
+    }
+
+    @Test(arguments: ["-1", "uniform:30-10", "exp:0", "lots"])
+    func badRunLengthsAreRejected(text: String) {
+        #expect(throws: ConfigurationError.self) { try AgentConfiguration.RunLength(parsing: text) }
+    }
+}
+
+@Suite struct QueryRequestTests {
+    @Test func validRequestDecodes() throws {
+        let q = try QueryRequest.validate(["prompt": "hi", "include_partial_messages": true, "max_turns": 3, "session_id": "x"])
+        #expect(q.prompt == "hi" && q.includePartialMessages && q.maxTurns == 3 && q.sessionID == "x" && q.model == "sonnet")
+    }
+
+    @Test func everySchemaProblemIsReported() {
+        do {
+            _ = try QueryRequest.validate([
+                "max_turns": 0, "permission_mode": "root", "allowed_tools": ["Read"], "disallowed_tools": ["Read"],
+                "env": ["LD_PRELOAD": "x"],
+            ])
+            Issue.record("expected a validation failure")
+        } catch let f as ValidationFailure {
+            let fields = Set(f.items.map { $0.loc.last ?? "" })
+            #expect(fields == ["prompt", "max_turns", "permission_mode", "allowed_tools", "env"])
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func booleanFieldRejectsNumbers() {
+        #expect(throws: ValidationFailure.self) { try QueryRequest.validate(["prompt": "p", "include_partial_messages": 1]) }
+    }
+}
