@@ -47,6 +47,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Keep-alive ping interval. Default 15s.") var pingInterval: DurationArgument?
     @Option(help: "Send `retry:` with this delay at the start of each stream.") var sseRetry: DurationArgument?
     @Option(help: "How long a cut stream waits to be resumed. Default 30s.") var resumeWindow: DurationArgument?
+    @Option(help: "SO_SNDBUF of stream connections in bytes (default: kernel autotuning).") var socketSendBuffer: Int?
     @Option(help: "Poll Redis for interrupts after every event, as upstream (true/false). Default true.") var interruptPoll: Bool?
 
     @Option(help: "Redis pool max connections (env REDIS_MAX_CONNECTIONS).") var redisPool: Int?
@@ -95,6 +96,7 @@ struct Serve: AsyncParsableCommand {
         if let v = sseRetry { c.sseRetry = v.duration }
         if let v = resumeWindow { c.resumeWindow = v.duration }
         if let v = interruptPoll { c.pollInterruptPerEvent = v }
+        if let v = socketSendBuffer { c.socketSendBuffer = v }
         if let v = try dbPool ?? envInt("DB_POOL_SIZE") { c.dbPoolSize = v }
         if let v = try dbOverflow ?? envInt("DB_MAX_OVERFLOW") { c.dbMaxOverflow = v }
         if profile == .upstream { c.redisPoolSize = max(c.dbPoolSize + c.dbMaxOverflow, 50) }

@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var pingInterval: Duration = .seconds(15)
     /// `retry:` field sent at the start of each stream, if set.
     public var sseRetry: Duration?
+    /// SO_SNDBUF for stream connections (nil = kernel autotuning, which lets loopback buffer
+    /// megabytes per socket and hides a slow reader from the application for a long time).
+    public var socketSendBuffer: Int?
     /// How long a cut stream waits for the client to resume before the run is interrupted.
     public var resumeWindow: Duration = .seconds(30)
 
@@ -122,6 +125,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         if agent.eventInterval < .zero { problems.append("agent event interval must not be negative") }
         if agent.payloadBytes < 0 { problems.append("agent payload bytes must not be negative") }
         if pingInterval <= .zero { problems.append("ping interval must be positive") }
+        if let b = socketSendBuffer, b < 1024 { problems.append("socket send buffer \(b) must be at least 1024 bytes") }
         if slowConsumerDeadline != nil && sseDelivery == .unbounded {
             problems.append("a slow-consumer deadline needs --sse-delivery bounded (an unbounded buffer never waits)")
         }

@@ -24,6 +24,9 @@ struct QueryRoutes {
             return try resume(lastEventID: last, context: context)
         }
         let query = try await QueryRequest.decode(request, maxBytes: state.configuration.maxBodyBytes)
+        if let size = state.configuration.socketSendBuffer {
+            try? await context.channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: SocketOptionValue(size)).get()
+        }
         let stream = state.streams.make()
         stream.attach(channel: context.channel)
         let state = self.state

@@ -230,8 +230,9 @@ public final class EventStream: Sendable {
                 }
                 return .none
             case .cutting:
-                // The final event could not be written within a second: close the socket.
-                if let cutAt = s.cutAt, cutAt.duration(to: now) >= .seconds(1), let ch = s.channel {
+                // The final event could not be written within the grace period: close the socket.
+                let grace = max(.seconds(2), configuration.resumeWindow)
+                if let cutAt = s.cutAt, cutAt.duration(to: now) >= grace, let ch = s.channel {
                     s.channel = nil
                     return .closeChannel(ch)
                 }
