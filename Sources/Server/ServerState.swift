@@ -34,6 +34,7 @@ public final class ServerState: Sendable {
             factory: {
                 let c = try PostgresConnection(url: url)
                 try c.query("SET TIME ZONE 'UTC'")
+                try c.query("SET client_min_messages TO warning")
                 return c
             })
         cache = RedisCache(

@@ -25,21 +25,25 @@ public struct SequenceChecker: Sendable, Equatable {
     /// Sequenced events received.
     public private(set) var received = 0
 
-    private let firstExpected: UInt64
+    /// The first sequence number expected; nil accepts whatever comes first.
+    private let firstExpected: UInt64?
     /// Sequence numbers skipped by recent gaps, kept to tell a late arrival from a duplicate.
     /// Bounded: a huge gap is remembered only in `missing`.
     private var holes: Set<UInt64> = []
     private static let holeMemory: UInt64 = 4096
 
-    public init(firstExpected: UInt64 = 1) {
+    public init(firstExpected: UInt64? = 1) {
         self.firstExpected = firstExpected
     }
 
     @discardableResult
     public mutating func record(_ sequence: UInt64) -> Verdict {
         received += 1
-        let expected = highest.map { $0 &+ 1 } ?? firstExpected
-        if sequence == expected {
+        guard let expected = highest.map({ $0 &+ 1 }) ?? firstExpected else {
+            highest = sequence
+            return .inOrder
+        }
+        if sequence == expected || (highest == nil && sequence < expected) {
             highest = sequence
             return .inOrder
         }

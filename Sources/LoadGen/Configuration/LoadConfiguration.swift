@@ -1,0 +1,121 @@
+/// Everything a load run needs. Build it from flags (the CLI), from a scenario, or in code;
+/// call ``validate()`` (``LoadRun`` does) to get every problem at once.
+public struct LoadConfiguration: Sendable {
+    public enum Mode: String, Sendable, Codable {
+        /// Long-lived Server-Sent Event streams, `clients` of them, each looping stream after stream.
+        case sse
+        /// Request/response load.
+        case http
+    }
+
+    /// How request/response load is driven.
+    public enum Driver: Sendable, Equatable {
+        /// Open model: arrivals at `rate` whatever the responses do; latency is timed from each
+        /// arrival's intended start; an arrival that finds all `maxInFlight` slots busy is dropped
+        /// and counted (as k6's `dropped_iterations`).
+        case open(rate: Rate, maxInFlight: Int)
+        /// Closed model: `vus` virtual users, each sends, waits for the response, thinks, repeats.
+        case closed(vus: Int, think: Duration)
+    }
+
+    public struct Header: Sendable, Equatable, Codable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// Per-request session ids drawn uniformly from a pool of `hotSet` ids, `prefix0 ...
+    /// prefix(hotSet-1)`, substituted for `placeholder` in the URL, body and header values. A small
+    /// hot set aims many requests at few sessions (lock contention).
+    public struct SessionPool: Sendable, Equatable {
+        public var hotSet: Int
+        public var prefix: String
+        public var placeholder: String
+        public init(hotSet: Int, prefix: String = "session-", placeholder: String = "{session}") {
+            self.hotSet = hotSet
+            self.prefix = prefix
+            self.placeholder = placeholder
+        }
+    }
+
+    /// The `slow` profile.
+    public struct SlowProfile: Sendable, Equatable {
+        /// Receive cap in bytes per second. Default 1 KiB/s.
+        public var bytesPerSecond: Int = 1024
+        /// Socket receive buffer (`SO_RCVBUF`) in bytes; the kernel doubles and clamps it. Default 4 KiB.
+        public var receiveBuffer: Int = 4096
+        public init() {}
+    }
+
+    /// The `stalled` profile.
+    public struct StallProfile: Sendable, Equatable {
+        /// Time after the response headers when reading stops. Default 2 s.
+        public var after: Duration = .seconds(2)
+        /// How long reading stays stopped. Default 10 s.
+        public var length: Duration = .seconds(10)
+        /// After the stall, leave (close the connection and start afresh) instead of resuming.
+        public var thenLeave = false
+        public init() {}
+    }
+
+    public var mode: Mode
+    /// The target, `http://` or `https://`.
+    public var url: String
+    /// Default GET; POST when a body is given.
+    public var method: String?
+    /// A request body (sent as is; set `Content-Type` with a header).
+    public var body: String?
+    public var headers: [Header] = []
+    public var sessionPool: SessionPool?
+
+    /// Run length, measured from the start (ramp-up included). Default 30 s.
+    public var duration: Duration = .seconds(30)
+    /// Engine threads; each owns a share of the clients. Default: one per core.
+    public var threads: Int = LoadConfiguration.defaultThreads
+    /// libcurl receive buffer per transfer (`CURLOPT_BUFFERSIZE`, 1024...524288). Default 4 KiB:
+    /// memory per stream is what lets one process hold tens of thousands.
+    public var receiveBufferSize: Int = 4096
+    /// Per-connection TCP connect timeout. Default 10 s.
+    public var connectTimeout: Duration = .seconds(10)
+    /// Time from the request start to the end of the response headers. Default 10 s.
+    public var headerTimeout: Duration = .seconds(10)
+    /// Whole-request timeout (HTTP mode only; streams have none). Default 30 s.
+    public var requestTimeout: Duration = .seconds(30)
+
+    // SSE
+    /// Concurrent SSE clients. Default 100.
+    public var clients: Int = 100
+    /// Connection ramp-up: new connections per second across all threads. Default 2000/s.
+    public var ramp: Double = 2000
+    public var mix: ProfileMix = .allFast
+    public var slow = SlowProfile()
+    public var stall = StallProfile()
+    /// Reconnection delay when the server sent no `retry`. Default 1 s.
+    public var reconnectDelay: Duration = .seconds(1)
+    /// Pause before a client opens its next stream after one ends (normally or on error). Default 1 s.
+    public var restartDelay: Duration = .seconds(1)
+    /// First sequence number a stream must start at; nil accepts any. Default 1 (the reference server).
+    public var firstSequence: UInt64? = 1
+
+    // HTTP
+    public var driver: Driver = .open(rate: .perSecond(100), maxInFlight: 1000)
+
+    public init(mode: Mode, url: String) {
+        self.mode = mode
+        self.url = url
+    }
+
+    public static var defaultThreads: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// The method actually used.
+    public var effectiveMethod: String { method ?? (body == nil ? "GET" : "POST") }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,140 @@
+internal import CCurl
+
+/// Client lifecycles: ramp-up, open-model arrivals, (re)connections, per-client timers, and what
+/// happens when a request ends.
+extension Engine {
+    // MARK: Starting
+
+    func nextClientStartTime() -> UInt64? {
+        guard nextClientToStart < clientProfiles.count else { return nil }
+        let global = index + nextClientToStart * engineCount
+        return runStart + UInt64(Double(global) / configuration.ramp * 1e9)
+    }
+
+    func startDueClients(_ now: UInt64) {
+        while let due = nextClientStartTime(), due <= now {
+            let local = nextClientToStart
+            nextClientToStart += 1
+            guard let t = makeTransfer(profile: clientProfiles[local]) else {
+                metrics.countError("out_of_memory", second: currentSecond)
+                continue
+            }
+            startRequest(t, intendedStart: due, now: now)
+        }
+    }
+
+    func nextArrivalTime() -> UInt64? {
+        guard let schedule, let offset = schedule.offset(ofArrival: nextArrival) else { return nil }
+        return runStart + UInt64(offset * 1e9)
+    }
+
+    /// Open model: every due arrival takes a free slot, or is dropped and counted.
+    func dispatchDueArrivals(_ now: UInt64) {
+        while let due = nextArrivalTime(), due <= now {
+            nextArrival += engineCount
+            var transfer: Transfer?
+            if let slot = idleSlots.popLast() {
+                transfer = slots[Int(slot)]
+            } else if slots.count < maxSlots {
+                transfer = makeTransfer(profile: .fast)
+            }
+            guard let transfer else {
+                metrics.counters.dropped += 1
+                metrics.ensure(currentSecond)
+                metrics.series[currentSecond].dropped += 1
+                continue
+            }
+            startRequest(transfer, intendedStart: due, now: now)
+        }
+    }
+
+    func makeTransfer(profile: ClientProfile) -> Transfer? {
+        guard
+            let t = Transfer(
+                slot: Int32(slots.count), profile: profile, firstSequence: configuration.firstSequence, engine: self)
+        else { return nil }
+        slots.append(t)
+        configureEasy(t)
+        return t
+    }
+
+    /// (Re)connects. A `reconnecting` client resuming its stream sends `Last-Event-ID`.
+    func startRequest(_ t: Transfer, intendedStart: UInt64, now: UInt64, resume: Bool = false) {
+        if template.isTemplated || resume || t.streamEstablished {
+            var request = template.instance(using: &rng)
+            if template.isTemplated {
+                ccurl_easy_setopt_str(t.easy, CURLOPT_URL, request.url)
+                if let body = request.body { ccurl_easy_setopt_str(t.easy, CURLOPT_COPYPOSTFIELDS, body) }
+            }
+            if resume && !t.parser.lastEventID.isEmpty {
+                request.headerLines.append("Last-Event-ID: \(t.parser.lastEventID)")
+            }
+            t.setHeaders(request.headerLines)
+        }
+        if !resume { t.resetStream(firstSequence: configuration.firstSequence) }
+        t.beginRequest(intendedStart: intendedStart, now: now)
+        metrics.counters.started += 1
+        if resume { metrics.counters.reconnects += 1 }
+        openCount += 1
+        metrics.ensure(currentSecond)
+        metrics.series[currentSecond].opened += 1
+        let rc = curl_multi_add_handle(multi, t.easy)
+        if rc != CURLM_OK {
+            t.abortKind = "curl_multi_\(rc.rawValue)"
+            finish(t, errorKind: t.abortKind, now: now, added: false)
+            return
+        }
+        schedule(.headerTimeout, for: t, at: now + configuration.headerTimeout.nanoseconds)
+    }
+
+    // MARK: Timers
+
+    func schedule(_ action: TimerQueue.Action, for t: Transfer, at deadline: UInt64) {
+        timers.push(.init(deadline: deadline, slot: t.slot, generation: t.generation, action: action))
+    }
+
+    func fireTimers(_ now: UInt64) {
+        while let entry = timers.popDue(now) {
+            let t = slots[Int(entry.slot)]
+            if entry.action == .start {
+                // A start entry carries the generation it was scheduled after; the transfer is idle.
+                guard t.state == .idle, t.generation == entry.generation else { continue }
+                startRequest(t, intendedStart: entry.deadline, now: now, resume: t.resumeNext)
+                continue
+            }
+            guard t.state == .active, t.generation == entry.generation else { continue }
+            switch entry.action {
+            case .headerTimeout:
+                if t.headersAt == 0 { abort(t, kind: ErrorKind.headerTimeout, now: now) }
+            case .stallBegin:
+                if curl_easy_pause(t.easy, CCURL_PAUSE_RECV) == CURLE_OK {
+                    t.paused = true
+                    metrics.counters.stalls += 1
+                    schedule(.stallEnd, for: t, at: now + configuration.stall.length.nanoseconds)
+                }
+            case .stallEnd:
+                if configuration.stall.thenLeave {
+                    metrics.counters.stallsLeft += 1
+                    abort(t, kind: nil, now: now)
+                } else {
+                    t.paused = false
+                    _ = curl_easy_pause(t.easy, CCURL_PAUSE_CONT)
+                }
+            case .paceResume:
+                if t.paused {
+                    t.paused = false
+                    _ = curl_easy_pause(t.easy, CCURL_PAUSE_CONT)
+                }
+            case .start:
+                break
+            }
+        }
+    }
+
+    /// Ends an active request from the engine's side (never from inside a libcurl callback).
+    /// A nil kind is a deliberate close, not an error.
+    func abort(_ t: Transfer, kind: String?, now: UInt64) {
+        curl_multi_remove_handle(multi, t.easy)
+        finish(t, errorKind: kind, now: now, deliberate: kind == nil)
+    }
+}

@@ -1,0 +1,149 @@
+internal import CCurl
+
+/// What the engine does with response headers, body bytes and the end of a request.
+extension Engine {
+    /// Header callback, at the blank line ending a header block. Returns false to abort.
+    func headersEnded(_ t: Transfer) -> Bool {
+        var code = 0
+        ccurl_easy_getinfo_long(t.easy, CURLINFO_RESPONSE_CODE, &code)
+        if code >= 100 && code < 200 { return true }  // an interim response; the real one follows
+        let now = monotonicNanos()
+        t.status = code
+        t.headersAt = now
+        metrics.record(.timeToHeaders, microseconds: (now - t.start) / 1000)
+        var connects = 0
+        ccurl_easy_getinfo_long(t.easy, CURLINFO_NUM_CONNECTS, &connects)
+        if connects > 0 {
+            var connectMicros: curl_off_t = 0
+            ccurl_easy_getinfo_off(t.easy, CURLINFO_CONNECT_TIME_T, &connectMicros)
+            metrics.record(.connect, microseconds: UInt64(max(0, connectMicros)))
+        }
+        guard configuration.mode == .sse else { return true }
+        guard code >= 200 && code < 300 else {
+            t.abortKind = "http_\(code)"
+            return false
+        }
+        var contentType: UnsafeMutableRawPointer?
+        ccurl_easy_getinfo_ptr(t.easy, CURLINFO_CONTENT_TYPE, &contentType)
+        let type = contentType.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
+        guard type.lowercased().hasPrefix("text/event-stream") else {
+            t.abortKind = ErrorKind.parse
+            return false
+        }
+        t.headersOK = true
+        t.streamEstablished = true
+        metrics.counters.succeeded += 1
+        if t.profile == .stalled && !t.resumeNext {
+            schedule(.stallBegin, for: t, at: now + configuration.stall.after.nanoseconds)
+        }
+        return true
+    }
+
+    /// Write callback: body bytes. Returns false to abort.
+    func received(_ t: Transfer, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        metrics.counters.bytes += bytes.count
+        metrics.profileBytes[t.profile.index] += bytes.count
+        if t.profile == .slow { pace(t, adding: bytes.count) }
+        metrics.ensure(currentSecond)
+        metrics.series[currentSecond].bytes += bytes.count
+        guard configuration.mode == .sse else { return true }
+        let now = monotonicNanos()
+        let before = t.parser.commentCount
+        var events = 0
+        t.parser.parse(bytes) { event in
+            events += 1
+            self.handle(event, on: t, now: now)
+        }
+        metrics.counters.comments += t.parser.commentCount - before
+        metrics.counters.events += events
+        metrics.series[currentSecond].events += events
+        return true
+    }
+
+    /// Keeps a slow client at its cap. libcurl's own limiter (`CURLOPT_MAX_RECV_SPEED_LARGE`, also
+    /// set) checks the rate only between socket actions, and one action may read up to 100 buffers
+    /// while the socket stays readable, so alone it overshoots a small cap several times over.
+    /// Pausing the receive side when ahead of schedule, and resuming when the schedule catches up,
+    /// holds the average to the cap.
+    private func pace(_ t: Transfer, adding count: Int) {
+        t.connectionBytes += count
+        let rate = UInt64(configuration.slow.bytesPerSecond)
+        let dueAt = t.start + UInt64(t.connectionBytes) * 1_000_000_000 / rate
+        let now = monotonicNanos()
+        guard dueAt > now + 20_000_000, !t.paused else { return }
+        if curl_easy_pause(t.easy, CCURL_PAUSE_RECV) == CURLE_OK {
+            t.paused = true
+            schedule(.paceResume, for: t, at: dueAt)
+        }
+    }
+
+    private func handle(_ event: SSEEvent, on t: Transfer, now: UInt64) {
+        if t.firstEventAt == 0 {
+            t.firstEventAt = now
+            metrics.record(.timeToFirstEvent, microseconds: (now - t.start) / 1000)
+        } else {
+            metrics.record(.interEventGap, microseconds: (now - t.lastEventAt) / 1000)
+        }
+        t.lastEventAt = now
+        if event.type == "done" { t.sawDone = true }
+        guard event.hasOwnID, let sequence = EventSequence.number(fromID: event.lastEventID) else {
+            metrics.counters.unsequencedEvents += 1
+            return
+        }
+        switch t.checker.record(sequence) {
+        case .inOrder: break
+        case .gap(let missing):
+            metrics.counters.gaps += 1
+            metrics.counters.missingEvents += Int(missing)
+        case .duplicate: metrics.counters.duplicates += 1
+        case .reordered:
+            metrics.counters.reorders += 1
+            metrics.counters.missingEvents -= 1
+        }
+    }
+
+    /// A request is over (libcurl finished it, or the engine removed it). Records it and decides
+    /// the client's next step.
+    func finish(_ t: Transfer, errorKind: String?, now: UInt64, added: Bool = true, deliberate: Bool = false) {
+        t.state = .idle
+        t.paused = false
+        openCount -= 1
+        metrics.ensure(currentSecond)
+        metrics.series[currentSecond].closed += 1
+        metrics.series[currentSecond].completed += 1
+        if let errorKind { metrics.countError(errorKind, second: currentSecond) }
+        switch configuration.mode {
+        case .sse:
+            if t.headersOK {
+                metrics.record(.streamDuration, microseconds: (now - t.start) / 1000)
+                if errorKind == nil && !deliberate {
+                    if t.sawDone { metrics.counters.streamsCompleted += 1 } else { metrics.counters.streamsEndedEarly += 1 }
+                }
+            }
+            t.parser.finish()
+            // A reconnecting client resumes a stream that ended before `done`; everyone else starts
+            // a fresh stream after the restart delay.
+            let resume = t.profile == .reconnecting && t.streamEstablished && !t.sawDone && !deliberate
+            t.resumeNext = resume
+            let delay = resume
+                ? (t.parser.retryMilliseconds.map { UInt64($0) * 1_000_000 } ?? configuration.reconnectDelay.nanoseconds)
+                : configuration.restartDelay.nanoseconds
+            schedule(.start, for: t, at: now + delay)
+        case .http:
+            if errorKind == nil {
+                if t.status >= 400 {
+                    metrics.countError("http_\(t.status)", second: currentSecond)
+                } else {
+                    metrics.counters.succeeded += 1
+                    metrics.record(.requestLatency, microseconds: (now - t.intendedStart) / 1000)
+                }
+            }
+            switch configuration.driver {
+            case .open:
+                idleSlots.append(t.slot)
+            case .closed(_, let think):
+                schedule(.start, for: t, at: now + think.nanoseconds)
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+internal import CCurl
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One engine thread: a libcurl multi handle driven by epoll through `curl_multi_socket_action`,
+/// owning a share of the clients (no thread or task per client). Runs until the run's end time or
+/// a stop request, then frees every handle and returns its metrics.
+final class Engine {
+    let index: Int
+    let engineCount: Int
+    let configuration: LoadConfiguration
+    let template: RequestTemplate
+    let shared: EngineShared
+    let runStart: UInt64
+    let runEnd: UInt64
+
+    let multi: UnsafeMutableRawPointer
+    let epollFD: Int32
+    var slots: [Transfer] = []
+    var idleSlots: [Int32] = []
+    var timers = TimerQueue()
+    /// libcurl's requested timeout as an absolute deadline (nanoseconds), nil when none.
+    var curlDeadline: UInt64?
+    var metrics = EngineMetrics()
+    var openCount = 0
+    var rng: FastRandom
+
+    // Client ramp-up (SSE and closed model): local client j is global client index + j * count.
+    var clientProfiles: [ClientProfile] = []
+    var nextClientToStart = 0
+    // Open model: global arrival numbers index, index + count, ...
+    var schedule: ArrivalSchedule?
+    var nextArrival: Int
+    var maxSlots = 0
+
+    var currentSecond = 0
+    var lastPublish: UInt64 = 0
+
+    static let wakeToken = UInt64.max
+
+    init?(index: Int, of count: Int, configuration: LoadConfiguration, profiles: [ClientProfile],
+          runStart: UInt64, runEnd: UInt64) {
+        guard let multi = curl_multi_init() else { return nil }
+        let ep = epoll_create1(Int32(EPOLL_CLOEXEC))
+        let wake = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard ep >= 0, wake >= 0 else {
+            curl_multi_cleanup(multi)
+            if ep >= 0 { close(ep) }
+            if wake >= 0 { close(wake) }
+            return nil
+        }
+        self.index = index
+        self.engineCount = count
+        self.configuration = configuration
+        self.template = RequestTemplate(configuration)
+        self.multi = multi
+        self.epollFD = ep
+        self.shared = EngineShared(wakeFD: wake)
+        self.runStart = runStart
+        self.runEnd = runEnd
+        self.rng = FastRandom(seed: UInt64(truncatingIfNeeded: runStart) &+ UInt64(index) &* 0x9E37_79B9)
+        self.nextArrival = index
+        _ = ccurl_epoll_ctl(ep, EPOLL_CTL_ADD, wake, UInt32(EPOLLIN.rawValue), Self.wakeToken)
+
+        switch configuration.mode {
+        case .sse:
+            clientProfiles = stride(from: index, to: profiles.count, by: count).map { profiles[$0] }
+        case .http:
+            switch configuration.driver {
+            case .open(let rate, let maxInFlight):
+                schedule = ArrivalSchedule(rate: rate, duration: (runEnd - runStart).secondsFromNanos)
+                maxSlots = (maxInFlight + count - 1) / count
+            case .closed(let vus, _):
+                clientProfiles = Array(repeating: .fast, count: stride(from: index, to: vus, by: count).underestimatedCount)
+            }
+        }
+        installMultiCallbacks()
+    }
+
+    deinit {
+        // Every easy handle leaves the multi handle before either is freed.
+        for t in slots where t.state == .active { curl_multi_remove_handle(multi, t.easy) }
+        slots.removeAll()
+        curl_multi_cleanup(multi)
+        close(epollFD)
+        close(shared.wakeFD)
+    }
+
+    /// The event loop. Returns the metrics when the run ends or a stop is requested.
+    func run() -> EngineMetrics {
+        let maxEvents: Int32 = 256
+        var tokens = [UInt64](repeating: 0, count: Int(maxEvents))
+        var masks = [UInt32](repeating: 0, count: Int(maxEvents))
+        while true {
+            var now = monotonicNanos()
+            if now >= runEnd || shared.stopRequested.load(ordering: .acquiring) { break }
+            rollSecond(now)
+            startDueClients(now)
+            dispatchDueArrivals(now)
+            fireTimers(now)
+            if let d = curlDeadline, d <= now {
+                curlDeadline = nil
+                socketAction(CCURL_SOCKET_TIMEOUT, 0)
+            }
+            now = monotonicNanos()
+            let timeout = waitMilliseconds(now)
+            let n = tokens.withUnsafeMutableBufferPointer { tp in
+                masks.withUnsafeMutableBufferPointer { mp in
+                    ccurl_epoll_wait(epollFD, tp.baseAddress, mp.baseAddress, maxEvents, timeout)
+                }
+            }
+            if n > 0 {
+                for i in 0..<Int(n) {
+                    if tokens[i] == Self.wakeToken {
+                        var value: UInt64 = 0
+                        _ = read(shared.wakeFD, &value, 8)
+                        continue
+                    }
+                    var flags: Int32 = 0
+                    let m = masks[i]
+                    if m & UInt32(EPOLLIN.rawValue) != 0 { flags |= CURL_CSELECT_IN }
+                    if m & UInt32(EPOLLOUT.rawValue) != 0 { flags |= CURL_CSELECT_OUT }
+                    if m & (UInt32(EPOLLERR.rawValue) | UInt32(EPOLLHUP.rawValue)) != 0 { flags |= CURL_CSELECT_ERR }
+                    socketAction(curl_socket_t(truncatingIfNeeded: tokens[i]), flags)
+                }
+            }
+        }
+        shutdown()
+        return metrics
+    }
+
+    /// Milliseconds epoll may sleep: until the next due thing, at most 250 ms.
+    private func waitMilliseconds(_ now: UInt64) -> Int32 {
+        var due = min(runEnd, now + 250_000_000)
+        if let d = curlDeadline { due = min(due, d) }
+        if let d = timers.nextDeadline { due = min(due, d) }
+        if let d = nextClientStartTime() { due = min(due, d) }
+        if let d = nextArrivalTime() { due = min(due, d) }
+        due = min(due, runStart + UInt64(currentSecond + 1) * 1_000_000_000)
+        if due <= now { return 0 }
+        return Int32((due - now + 999_999) / 1_000_000)
+    }
+
+    func socketAction(_ fd: curl_socket_t, _ flags: Int32) {
+        var running: Int32 = 0
+        _ = curl_multi_socket_action(multi, fd, flags, &running)
+        drainCompletions()
+    }
+
+    private func drainCompletions() {
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(multi, &queued) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let result = message.pointee.data.result
+            var raw: UnsafeMutableRawPointer?
+            ccurl_easy_getinfo_ptr(easy, CURLINFO_PRIVATE, &raw)
+            var osErrno = 0
+            ccurl_easy_getinfo_long(easy, CURLINFO_OS_ERRNO, &osErrno)
+            curl_multi_remove_handle(multi, easy)
+            guard let raw else { continue }
+            let transfer = Unmanaged<Transfer>.fromOpaque(raw).takeUnretainedValue()
+            let kind = result == CURLE_OK ? nil : (transfer.abortKind ?? ErrorKind.classify(result, osErrno: osErrno))
+            finish(transfer, errorKind: kind, now: monotonicNanos())
+        }
+    }
+
+    /// Per-second bookkeeping and progress publication.
+    private func rollSecond(_ now: UInt64) {
+        let second = Int((now - runStart) / 1_000_000_000)
+        if second != currentSecond {
+            metrics.ensure(second)
+            for t in currentSecond..<second { metrics.series[t].open = openCount }
+            currentSecond = second
+        }
+        if now - lastPublish > 200_000_000 {
+            lastPublish = now
+            shared.publish(open: openCount, counters: metrics.counters, errors: metrics.errors.values.reduce(0, +))
+        }
+    }
+
+    private func shutdown() {
+        let now = monotonicNanos()
+        for t in slots where t.state == .active {
+            curl_multi_remove_handle(multi, t.easy)
+            t.state = .idle
+            metrics.counters.streamsOpenAtEnd += 1
+        }
+        let second = Int((min(now, runEnd) - runStart) / 1_000_000_000)
+        metrics.ensure(second)
+        for t in currentSecond...second { metrics.series[t].open = openCount }
+        openCount = 0
+        shared.publish(open: 0, counters: metrics.counters, errors: metrics.errors.values.reduce(0, +))
+    }
+}
+
+extension UInt64 {
+    var secondsFromNanos: Double { Double(self) / 1e9 }
+}

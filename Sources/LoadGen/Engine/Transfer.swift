@@ -1,0 +1,89 @@
+internal import CCurl
+
+/// One client slot of an engine: owns its libcurl easy handle (and header list) and frees them on
+/// every path in `deinit`. The engine removes it from the multi handle before letting it go.
+final class Transfer {
+    enum State { case idle, active }
+
+    let slot: Int32
+    let profile: ClientProfile
+    let easy: UnsafeMutableRawPointer
+    /// The owning engine, which outlives every transfer it holds.
+    unowned(unsafe) let engine: Engine
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+
+    var state = State.idle
+    /// Incremented per request; timer entries of older requests are stale.
+    var generation: UInt32 = 0
+    /// Nanoseconds (monotonic): intended start (open model), actual start, headers, events.
+    var intendedStart: UInt64 = 0
+    var start: UInt64 = 0
+    var headersAt: UInt64 = 0
+    var firstEventAt: UInt64 = 0
+    var lastEventAt: UInt64 = 0
+    var status = 0
+    var headersOK = false
+    var sawDone = false
+    /// Set when the engine or a callback ends the request itself; used instead of libcurl's code.
+    var abortKind: String?
+    var paused = false
+    /// Body bytes of this connection (slow profile pacing).
+    var connectionBytes = 0
+    /// The next start resumes the logical stream (reconnect with `Last-Event-ID`).
+    var resumeNext = false
+
+    /// The logical stream: kept across reconnects, reset for a fresh stream.
+    var parser = SSEParser()
+    var checker: SequenceChecker
+    /// True once this logical stream had a successful connection (a reconnect then resumes it).
+    var streamEstablished = false
+
+    init?(slot: Int32, profile: ClientProfile, firstSequence: UInt64?, engine: Engine) {
+        guard let easy = curl_easy_init() else { return nil }
+        self.engine = engine
+        self.slot = slot
+        self.profile = profile
+        self.easy = easy
+        self.checker = SequenceChecker(firstExpected: firstSequence)
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        if let headerList { curl_slist_free_all(headerList) }
+    }
+
+    /// Replaces the request headers. libcurl keeps a pointer to the list, so it lives here until
+    /// the next replacement or deinit, and is only replaced while the transfer is idle.
+    func setHeaders(_ lines: [String]) {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in lines { list = curl_slist_append(list, line) }
+        ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = list
+    }
+
+    /// Starts a fresh logical stream (new parser and sequence checker).
+    func resetStream(firstSequence: UInt64?) {
+        parser = SSEParser()
+        checker = SequenceChecker(firstExpected: firstSequence)
+        streamEstablished = false
+    }
+
+    /// Per-request state, before each (re)connection.
+    func beginRequest(intendedStart: UInt64, now: UInt64) {
+        generation &+= 1
+        self.intendedStart = intendedStart
+        start = now
+        headersAt = 0
+        firstEventAt = 0
+        lastEventAt = 0
+        status = 0
+        headersOK = false
+        sawDone = false
+        abortKind = nil
+        paused = false
+        connectionBytes = 0
+        parser.resetConnection()
+        state = .active
+    }
+}

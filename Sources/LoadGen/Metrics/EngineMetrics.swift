@@ -1,0 +1,62 @@
+import Histogram
+
+/// What one engine thread measured: histograms, counters, errors by kind and a per-second series.
+/// Recorded without locks by its thread, merged losslessly at the end.
+public struct EngineMetrics: Sendable {
+    /// 1 µs to 1 h at three significant digits.
+    static let highestTrackable: UInt64 = 3_600_000_000
+
+    /// Indexed by `LatencyMetric.index`; use ``histogram(_:)``.
+    var histograms: [Histogram<UInt64>]
+    public var counters = LoadCounters()
+    /// Errors by kind: `refused`, `reset`, `timeout`, `header_timeout`, `http_503`, `emfile`,
+    /// `parse`, `dns`, `empty_reply`, `curl_N`.
+    public var errors: [String: Int] = [:]
+    public var series: [SecondSample] = []
+    /// Body bytes received per client profile, indexed by `ClientProfile.index`.
+    var profileBytes = [Int](repeating: 0, count: ClientProfile.allCases.count)
+
+    public init() {
+        histograms = LatencyMetric.allCases.map { _ in Self.makeHistogram() }
+    }
+
+    public func histogram(_ metric: LatencyMetric) -> Histogram<UInt64> { histograms[metric.index] }
+
+    static func makeHistogram() -> Histogram<UInt64> {
+        Histogram<UInt64>(
+            lowestDiscernibleValue: 1, highestTrackableValue: highestTrackable, numberOfSignificantValueDigits: .three)
+    }
+
+    @inline(__always)
+    mutating func record(_ metric: LatencyMetric, microseconds: UInt64) {
+        _ = histograms[metric.index].record(min(max(microseconds, 1), Self.highestTrackable))
+    }
+
+    mutating func countError(_ kind: String, second: Int) {
+        errors[kind, default: 0] += 1
+        counters.failed += 1
+        ensure(second)
+        series[second].errors += 1
+    }
+
+    /// Makes `series[t]` exist.
+    @inline(__always)
+    mutating func ensure(_ t: Int) {
+        if t >= series.count {
+            series.reserveCapacity(t + 1)
+            while series.count <= t { series.append(SecondSample(t: series.count)) }
+        }
+    }
+
+
+    public mutating func merge(_ other: EngineMetrics) {
+        for (i, h) in other.histograms.enumerated() { histograms[i].add(h) }
+        counters.add(other.counters)
+        for (k, v) in other.errors { errors[k, default: 0] += v }
+        for i in profileBytes.indices { profileBytes[i] += other.profileBytes[i] }
+        for sample in other.series {
+            ensure(sample.t)
+            series[sample.t].add(sample)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Histogram
+
+/// Percentiles of one latency histogram plus the histogram itself as non-empty buckets
+/// (`[value, count]`, value = the highest value equivalent to the bucket), so result files can be
+/// merged losslessly (record each value `count` times into a histogram of the same precision).
+public struct LatencySummary: Sendable, Codable, Equatable {
+    public var unit = "us"
+    public var count: UInt64
+    public var min: UInt64
+    public var mean: Double
+    public var p50: UInt64
+    public var p90: UInt64
+    public var p99: UInt64
+    public var p999: UInt64
+    public var max: UInt64
+    public var buckets: [[UInt64]]
+
+    public init(_ h: Histogram<UInt64>) {
+        count = h.totalCount
+        let empty = h.totalCount == 0
+        min = empty ? 0 : h.min
+        mean = empty ? 0 : h.mean
+        p50 = h.valueAtPercentile(50)
+        p90 = h.valueAtPercentile(90)
+        p99 = h.valueAtPercentile(99)
+        p999 = h.valueAtPercentile(99.9)
+        max = empty ? 0 : h.max
+        buckets = empty ? [] : h.recordedValues().map { [$0.value, $0.count] }
+    }
+
+    /// Rebuilds the histogram from `buckets`.
+    public func histogram() -> Histogram<UInt64> {
+        var h = EngineMetrics.makeHistogram()
+        for b in buckets where b.count == 2 { _ = h.record(b[0], count: b[1]) }
+        return h
+    }
+}

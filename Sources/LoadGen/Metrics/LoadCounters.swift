@@ -1,0 +1,61 @@
+/// Counters of one engine thread, merged by addition at the end of a run.
+public struct LoadCounters: Sendable, Equatable, Codable {
+    /// Requests (SSE: stream connections, including reconnects) started.
+    public var started = 0
+    /// Requests that got response headers with a 2xx status.
+    public var succeeded = 0
+    /// Requests that ended in an error (see the error counts by kind).
+    public var failed = 0
+    /// SSE streams ended by a `done` event or by the server closing after it.
+    public var streamsCompleted = 0
+    /// SSE streams the server closed before a `done` event (not an error: some servers never send one).
+    public var streamsEndedEarly = 0
+    /// SSE streams still open when the run ended.
+    public var streamsOpenAtEnd = 0
+    /// Reconnections with `Last-Event-ID` (the `reconnecting` profile).
+    public var reconnects = 0
+    /// Stalls begun (`stalled` profile) and stalled clients that left instead of resuming.
+    public var stalls = 0
+    public var stallsLeft = 0
+    /// SSE events dispatched and comment lines (pings) seen.
+    public var events = 0
+    public var comments = 0
+    /// Response body bytes received.
+    public var bytes = 0
+    /// Open model: arrivals that found every slot busy and were not sent.
+    public var dropped = 0
+
+    // Integrity, from event ids.
+    /// Jumps forward in the sequence.
+    public var gaps = 0
+    /// Events skipped by gaps and never received.
+    public var missingEvents = 0
+    public var duplicates = 0
+    /// Events that arrived after a later one.
+    public var reorders = 0
+    /// Events whose id carries no sequence number (or that carry no id): not checked.
+    public var unsequencedEvents = 0
+
+    public init() {}
+
+    public mutating func add(_ o: LoadCounters) {
+        started += o.started
+        succeeded += o.succeeded
+        failed += o.failed
+        streamsCompleted += o.streamsCompleted
+        streamsEndedEarly += o.streamsEndedEarly
+        streamsOpenAtEnd += o.streamsOpenAtEnd
+        reconnects += o.reconnects
+        stalls += o.stalls
+        stallsLeft += o.stallsLeft
+        events += o.events
+        comments += o.comments
+        bytes += o.bytes
+        dropped += o.dropped
+        gaps += o.gaps
+        missingEvents += o.missingEvents
+        duplicates += o.duplicates
+        reorders += o.reorders
+        unsequencedEvents += o.unsequencedEvents
+    }
+}

@@ -1,0 +1,65 @@
+import Histogram
+
+/// The outcome of a run. Encoded as `result.json` (schema in docs/result-schema.md).
+public struct LoadResult: Sendable, Codable {
+    public static let currentSchemaVersion = 1
+
+    public struct Target: Sendable, Codable, Equatable {
+        public var url: String
+        public var method: String
+    }
+
+    /// The settings that shaped the run.
+    public struct Settings: Sendable, Codable, Equatable {
+        public var durationSeconds: Double
+        public var threads: Int
+        public var receiveBufferSize: Int
+        public var clients: Int?
+        public var mix: String?
+        public var rampPerSecond: Double?
+        public var rate: String?
+        public var maxInFlight: Int?
+        public var vus: Int?
+        public var thinkSeconds: Double?
+        public var sessionHotSet: Int?
+    }
+
+    public struct Rates: Sendable, Codable, Equatable {
+        public var eventsPerSecond: Double
+        public var bytesPerSecond: Double
+        public var requestsPerSecond: Double
+    }
+
+    public var schema = "stampede.load-result"
+    public var schemaVersion = LoadResult.currentSchemaVersion
+    public var mode: LoadConfiguration.Mode
+    public var target: Target
+    public var settings: Settings
+    public var startedAtUnixSeconds: Double
+    public var elapsedSeconds: Double
+    /// True when stopped before `durationSeconds` (SIGINT, `stop()`, task cancellation).
+    public var stoppedEarly: Bool
+    public var counters: LoadCounters
+    public var rates: Rates
+    /// Errors by kind (see ``EngineMetrics/errors``).
+    public var errors: [String: Int]
+    /// SSE: clients and body bytes received per profile (profiles with clients only).
+    public var clientsByProfile: [String: Int]
+    public var bytesByProfile: [String: Int]
+    /// Keyed by ``LatencyMetric`` raw value; only metrics with samples.
+    public var latency: [String: LatencySummary]
+    public var series: [SecondSample]
+    public var generator: GeneratorCost
+
+    /// Nothing succeeded (the target is down, or every request failed).
+    public var nothingSucceeded: Bool { counters.succeeded == 0 }
+    public var totalErrors: Int { errors.values.reduce(0, +) }
+
+    /// The `.hgrm` percentile spectrum of a metric, in milliseconds, or nil without samples.
+    public func hgrm(_ metric: LatencyMetric) -> String? {
+        guard let summary = latency[metric.rawValue], summary.count > 0 else { return nil }
+        var text = ""
+        summary.histogram().outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
+        return text
+    }
+}

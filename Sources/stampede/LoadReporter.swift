@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import LoadGen
+import UnixSignals
+
+/// Runs a load configuration for the CLI: live progress on a terminal, Ctrl-C handling, the
+/// summary table, result.json and .hgrm files, and the exit code.
+enum LoadReporter {
+    /// Bad input: one line on stderr, exit code 2.
+    static func fail(_ error: any Error) -> Never { fail("\(error)") }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        Foundation.exit(2)
+    }
+
+    static func execute(_ configuration: LoadConfiguration, out: String?, quiet: Bool) async throws {
+        do { try configuration.validate() } catch {
+            fail("error: " + error.problems.map { $0.hasPrefix("url ") ? "--" + $0 : $0 }.joined(separator: "; "))
+        }
+        let run = LoadRun(configuration: configuration)
+        let signals = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+                FileHandle.standardError.write(Data("\nstopping: writing the results so far\n".utf8))
+                run.stop()
+            }
+        }
+        defer { signals.cancel() }
+        let live = !quiet && isatty(STDERR_FILENO) == 1
+        let lastEvents = LockedCounter()
+        let result = try await run.run { p in
+            guard live else { return }
+            let rate = p.events - lastEvents.swap(p.events)
+            let line = String(
+                format: "\r%6.1fs  open %d  started %d  events %d (%d/s)  %@  errors %d%@\u{1B}[K",
+                p.elapsedSeconds, p.open, p.started, p.events, rate, LoadSummary.bytes(Double(p.bytes)), p.errors,
+                p.dropped > 0 ? "  dropped \(p.dropped)" : "")
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        if live { FileHandle.standardError.write(Data("\n".utf8)) }
+        print(LoadSummary.text(result))
+        if let out { try write(result, to: out) }
+        if result.nothingSucceeded { throw ExitCode(1) }
+    }
+
+    static func write(_ result: LoadResult, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(result).write(to: URL(fileURLWithPath: path))
+        let stem = path.hasSuffix(".json") ? String(path.dropLast(5)) : path
+        var written = [path]
+        for metric in LatencyMetric.allCases {
+            guard let text = result.hgrm(metric) else { continue }
+            let file = "\(stem).\(metric.rawValue).hgrm"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            written.append(file)
+        }
+        print("wrote " + written.joined(separator: ", "))
+    }
+}
+
+/// The previous value of a counter, for per-second deltas in the progress callback.
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func swap(_ new: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let old = value
+        value = new
+        return old
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import LoadGen
+
+struct LoadSSE: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sse",
+        abstract: "Hold many Server-Sent Event streams: fast, slow, stalled and reconnecting clients.",
+        discussion: """
+            Example: stampede load sse --url http://127.0.0.1:8080/api/v1/query --method POST \\
+              --header X-API-Key:KEY --header Content-Type:application/json --body '{"prompt":"hi"}' \\
+              --clients 2000 --mix fast:80,slow:15,stalled:5 --ramp 500/s --duration 60s --out result.json
+            """)
+
+    @OptionGroup var common: LoadCommonOptions
+    @Option(help: "Concurrent clients (streams). Default 100.") var clients: Int = 100
+    @Option(help: "Profiles by weight: fast, slow, stalled, reconnecting, e.g. fast:80,slow:15,stalled:5.")
+    var mix: String = "fast:1"
+    @Option(help: "Connection ramp-up rate, e.g. 2000/s.") var ramp: String = "2000/s"
+    @Option(help: "slow: receive cap in bytes/s. Default 1024.") var slowRate: Int = 1024
+    @Option(help: "slow: socket receive buffer (SO_RCVBUF) in bytes. Default 4096.") var slowRcvbuf: Int = 4096
+    @Option(help: "stalled: stop reading this long after the headers. Default 2s.") var stallAfter: String = "2s"
+    @Option(help: "stalled: stay stopped this long. Default 10s.") var stallFor: String = "10s"
+    @Option(help: "stalled: then 'resume' or 'leave'. Default resume.") var stallThen: String = "resume"
+    @Option(help: "reconnecting: delay when the server sent no retry. Default 1s.") var reconnectDelay: String = "1s"
+    @Option(help: "Pause before a client opens its next stream after one ends. Default 1s.") var restartDelay: String = "1s"
+    @Option(help: "First event sequence number expected (integrity), or 'any'. Default 1.") var firstSeq: String = "1"
+
+    func run() async throws {
+        let c: LoadConfiguration
+        do { c = try configuration() } catch let e as LoadUsageError { LoadReporter.fail(e) }
+        try await LoadReporter.execute(c, out: common.out, quiet: common.quiet)
+    }
+
+    func configuration() throws -> LoadConfiguration {
+        var c = try common.configuration(mode: .sse)
+        c.clients = clients
+        do { c.mix = try ProfileMix(parsing: mix) } catch { throw LoadUsageError(flag: "--mix", message: error.description) }
+        let r = try parseRate(ramp, flag: "--ramp")
+        guard r.isConstant else { throw LoadUsageError(flag: "--ramp", message: "'\(ramp)': expected a constant rate like 2000/s") }
+        c.ramp = r.start
+        c.slow.bytesPerSecond = slowRate
+        c.slow.receiveBuffer = slowRcvbuf
+        c.stall.after = try parseDuration(stallAfter, flag: "--stall-after")
+        c.stall.length = try parseDuration(stallFor, flag: "--stall-for")
+        switch stallThen {
+        case "resume": c.stall.thenLeave = false
+        case "leave": c.stall.thenLeave = true
+        default: throw LoadUsageError(flag: "--stall-then", message: "'\(stallThen)': expected resume or leave")
+        }
+        c.reconnectDelay = try parseDuration(reconnectDelay, flag: "--reconnect-delay")
+        c.restartDelay = try parseDuration(restartDelay, flag: "--restart-delay")
+        if firstSeq == "any" {
+            c.firstSequence = nil
+        } else if let n = UInt64(firstSeq) {
+            c.firstSequence = n
+        } else {
+            throw LoadUsageError(flag: "--first-seq", message: "'\(firstSeq)': expected a whole number or 'any'")
+        }
+        return c
+    }
+}

@@ -1,0 +1,172 @@
+import LoadGen
+import Synchronization
+import SystemSupport
+import Testing
+
+private func sseConfig(_ url: String, clients: Int, duration: Duration, mix: String = "fast:1") throws -> LoadConfiguration {
+    var c = LoadConfiguration(mode: .sse, url: url)
+    c.clients = clients
+    c.duration = duration
+    c.mix = try ProfileMix(parsing: mix)
+    c.threads = 2
+    c.restartDelay = .seconds(60)  // one stream per client unless a test says otherwise
+    return c
+}
+
+/// The engine against a local test server (loopback only, every run bounded by its duration).
+@Suite("Engine against a local server", .serialized, .timeLimit(.minutes(1)))
+struct EngineTests {
+    @Test func fastClientsReceiveEveryEventInOrder() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        let c = try sseConfig("\(server.base)/sse?events=50&interval_ms=2", clients: 20, duration: .seconds(2))
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.counters.started == 20)
+        #expect(r.counters.succeeded == 20)
+        #expect(r.counters.streamsCompleted == 20)
+        #expect(r.counters.events == 20 * 51)  // 50 messages and a done each
+        #expect(r.counters.gaps == 0 && r.counters.duplicates == 0 && r.counters.reorders == 0)
+        #expect(r.counters.comments == 20)
+        #expect(r.totalErrors == 0)
+        #expect(r.latency["time_to_first_event"]?.count == 20)
+        #expect((r.latency["inter_event_gap"]?.count ?? 0) == UInt64(20 * 50))
+    }
+
+    @Test func injectedGapIsCounted() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        let c = try sseConfig("\(server.base)/sse?events=10&interval_ms=1&skip=4", clients: 3, duration: .seconds(1))
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.counters.gaps == 3)
+        #expect(r.counters.missingEvents == 3)
+        #expect(r.counters.duplicates == 0)
+        #expect(r.counters.events == 3 * 10)  // 9 messages + done
+    }
+
+    @Test func reconnectingClientsResumeWithLastEventIDAndNoGap() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        let url = "\(server.base)/sse?events=10&interval_ms=1&drop_after=3&retry=50"
+        let c = try sseConfig(url, clients: 4, duration: .seconds(2), mix: "reconnecting:1")
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.counters.reconnects == 4 * 3)
+        #expect(r.counters.streamsCompleted == 4)
+        #expect(r.counters.streamsEndedEarly == 4 * 3)
+        #expect(r.counters.events == 4 * 11)
+        #expect(r.counters.gaps == 0 && r.counters.duplicates == 0 && r.counters.missingEvents == 0)
+        #expect(server.connections.load(ordering: .relaxed) == 4 * 4)
+    }
+
+    @Test func aServerIgnoringLastEventIDShowsAsDuplicates() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        let url = "\(server.base)/sse?events=6&interval_ms=1&drop_after=3&retry=50&ignore_last_id=1&stream=same"
+        let c = try sseConfig(url, clients: 1, duration: .milliseconds(700), mix: "reconnecting:1")
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.counters.reconnects >= 1)
+        #expect(r.counters.duplicates >= 3)
+    }
+
+    @Test func slowClientsAreHeldToTheirCap() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        var c = try sseConfig("\(server.base)/sse?events=1000000&interval_ms=0&size=1000", clients: 4,
+                              duration: .seconds(4), mix: "fast:1,slow:1")
+        c.slow.bytesPerSecond = 16_384
+        c.slow.receiveBuffer = 4096
+        let r = try await LoadRun(configuration: c).run()
+        let slowBytes = Double(r.bytesByProfile["slow"] ?? 0)
+        let perClientRate = slowBytes / 2 / r.elapsedSeconds
+        #expect(perClientRate > 16_384 * 0.8 && perClientRate < 16_384 * 1.2, "slow rate \(perClientRate) B/s")
+        let fastBytes = Double(r.bytesByProfile["fast"] ?? 0)
+        #expect(fastBytes > slowBytes * 20, "fast \(fastBytes) B vs slow \(slowBytes) B")
+    }
+
+    @Test func stalledClientsStopReadingThenResume() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        var c = try sseConfig("\(server.base)/sse?events=300&interval_ms=10", clients: 2, duration: .milliseconds(2500),
+                              mix: "stalled:1")
+        c.stall.after = .milliseconds(300)
+        c.stall.length = .seconds(1)
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.counters.stalls == 2)
+        let maxGap = r.latency["inter_event_gap"]?.max ?? 0
+        #expect(maxGap >= 900_000, "the longest gap between events (\(maxGap) µs) covers the stall")
+        #expect(r.counters.gaps == 0, "a paused reader loses nothing")
+    }
+
+    @Test func openModelLatencyIncludesQueueingWhenTheServerStalls() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        var c = LoadConfiguration(mode: .http, url: "\(server.base)/http")
+        c.duration = .seconds(3)
+        c.threads = 2
+        c.driver = .open(rate: .perSecond(100), maxInFlight: 400)
+        server.stall(after: 1, length: 1)
+        let r = try await LoadRun(configuration: c).run()
+        let latency = try #require(r.latency["request_latency"])
+        #expect(latency.count >= 250)
+        #expect(latency.p50 < 200_000, "most requests are fast: p50 \(latency.p50) µs")
+        #expect(latency.p99 > 800_000, "the 1 s stall shows in p99: \(latency.p99) µs")
+        #expect(r.counters.dropped == 0)
+    }
+
+    @Test func arrivalsBeyondTheSlotsAreDropped() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        var c = LoadConfiguration(mode: .http, url: "\(server.base)/hang")
+        c.duration = .seconds(1)
+        c.threads = 1
+        c.driver = .open(rate: .perSecond(50), maxInFlight: 10)
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.counters.started == 10)
+        #expect(r.counters.dropped >= 35)
+    }
+
+    @Test func targetDownIsCountedByKind() async throws {
+        let port = try FreePort.next()
+        var c = try sseConfig("http://127.0.0.1:\(port)/sse", clients: 5, duration: .milliseconds(500))
+        c.restartDelay = .milliseconds(100)
+        let r = try await LoadRun(configuration: c).run()
+        #expect((r.errors["refused"] ?? 0) >= 5)
+        #expect(r.nothingSucceeded)
+
+        var h = LoadConfiguration(mode: .http, url: "http://127.0.0.1:\(port)/")
+        h.duration = .milliseconds(500)
+        h.driver = .open(rate: .perSecond(40), maxInFlight: 10)
+        let hr = try await LoadRun(configuration: h).run()
+        #expect((hr.errors["refused"] ?? 0) >= 15)
+        #expect(hr.nothingSucceeded)
+    }
+
+    @Test func headerTimeoutAndHTTPStatusAreErrorKinds() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        var c = try sseConfig("\(server.base)/hang", clients: 2, duration: .milliseconds(800))
+        c.headerTimeout = .milliseconds(300)
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.errors["header_timeout"] == 2)
+
+        let s = try sseConfig("\(server.base)/status?code=503", clients: 2, duration: .milliseconds(500))
+        let sr = try await LoadRun(configuration: s).run()
+        #expect(sr.errors["http_503"] == 2)
+        #expect(sr.nothingSucceeded)
+    }
+
+    @Test func stopEndsTheRunEarlyWithResults() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        let c = try sseConfig("\(server.base)/sse?events=100000&interval_ms=5", clients: 4, duration: .seconds(30))
+        let run = LoadRun(configuration: c)
+        Task {
+            try await Task.sleep(for: .milliseconds(600))
+            run.stop()
+        }
+        let r = try await run.run()
+        #expect(r.stoppedEarly)
+        #expect(r.elapsedSeconds < 5)
+        #expect(r.counters.streamsOpenAtEnd == 4)
+        #expect(r.counters.events > 100)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// Runs the built `stampede` binary, as a user would.
+@Suite struct CLITests {
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("stampede").path
+    }
+
+    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = args
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func serveHelpDocumentsEveryKnobAndTheProfiles() throws {
+        let r = try run(["serve", "--help"])
+        #expect(r.status == 0)
+        for knob in [
+            "--profile", "--lock-strategy", "--lock-hold-ms", "--lock-timeout", "--sse-delivery", "--sse-queue",
+            "--slow-consumer-deadline", "--redis-pool", "--redis-pool-timeout", "--db-pool", "--db-overflow",
+            "--hold-db-connection", "--max-connections", "--max-fds", "--agent-slots", "--agent-events", "--agent-interval",
+            "documented | upstream | recommended", "REDIS_MAX_CONNECTIONS",
+        ] {
+            #expect(r.out.contains(knob), "serve --help lacks \(knob)")
+        }
+    }
+
+    @Test(arguments: [
+        (["serve", "--lock-timeout", "soon"], "lock-timeout"),
+        (["serve", "--redis-url", "http://x"], "scheme must be redis"),
+        (["serve", "--agent-events", "lots"], "agent-events"),
+        (["serve", "--profile", "fastest"], "profile"),
+        (["serve", "--sse-delivery", "unbounded", "--slow-consumer-deadline", "5s"], "needs --sse-delivery bounded"),
+    ])
+    func badFlagsFailWithAMessageThatNamesThem(args: [String], fragment: String) throws {
+        let r = try run(args)
+        #expect(r.status != 0)
+        #expect(r.err.contains(fragment), "stderr was: \(r.err)")
+    }
+}
