@@ -38,6 +38,7 @@ public enum ReferenceServer {
         let metrics = state.metrics
         var app = Application(
             router: router(state: state),
+            server: .http1(configuration: .init(additionalChannelHandlers: [SSEConnectionHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stampede-reference", backlog: 4096),
             services: [StreamHousekeeping(state: state)],
             onServerRunning: { channel in
@@ -71,7 +72,12 @@ struct StreamHousekeeping: Service {
     let state: ServerState
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await state.streams.runHousekeeping() }
+        try? await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await state.streams.runHousekeeping() }
+                group.addTask { await state.clock.run() }
+            }
+        }
         state.streams.endAll()
     }
 }

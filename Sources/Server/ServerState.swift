@@ -14,6 +14,7 @@ public final class ServerState: Sendable {
     let streams: StreamRegistry
     let slots: AgentSlots
     let agent: SimulatedAgent
+    let clock = AgentClock()
     /// sha256 hex of the one API key: the owner of every session this server creates.
     let ownerHash: String
     let runCounter = ManagedAtomic<UInt64>(0)

@@ -184,6 +184,16 @@ import SystemSupport
         #expect(SSEEncoder.parseEventID(id) == nil)
     }
 
+    @Test(arguments: [(1, 0), (12, 7), (1_000_000, 123_456)])
+    func messageTemplateEncodesExactlyLikeTheGenericEncoder(seq: Int, index: Int) {
+        var config = AgentConfiguration()
+        config.payloadBytes = 50
+        let agent = SimulatedAgent(configuration: config)
+        let fast = agent.messageTemplate(model: "opus").encode(streamID: "s1", seq: seq, index: index)
+        let slow = SSEEncoder.event(streamID: "s1", seq: seq, name: "message", data: agent.messageData(model: "opus", index: index))
+        #expect(String(decoding: fast, as: UTF8.self) == String(decoding: slow, as: UTF8.self))
+    }
+
     @Test func jsonStringsEscapeLikePythonJSONDumps() {
         #expect(SimulatedAgent.jsonString("a\"b\\c\né😀") == "\"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\"")
     }

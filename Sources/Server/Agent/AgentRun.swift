@@ -67,15 +67,16 @@ struct AgentRun: Sendable {
         }
         try? await state.cache.markActive(sessionID)
 
+        let message = agent.messageTemplate(model: request.model)
         let count = min(agent.eventCount(run: runNumber), request.maxTurns.map { $0 * 1000 } ?? Int.max)
         var alive = true
         for i in 0..<count where alive {
-            if config.agent.eventInterval > .zero { try? await Task.sleep(for: config.agent.eventInterval) }
+            await state.clock.sleep(for: config.agent.eventInterval)
             if request.includePartialMessages {
                 for p in agent.partialData(index: i) where alive { alive = await stream.push(name: "partial", data: p) }
             }
             guard alive else { break }
-            alive = await stream.push(name: "message", data: agent.messageData(model: request.model, index: i))
+            alive = await stream.push(name: "message") { id, seq in message.encode(streamID: id, seq: seq, index: i) }
             if alive { outcome.numTurns += 1 }
             if config.pollInterruptPerEvent, (try? await state.cache.isInterrupted(sessionID)) == true {
                 outcome.interrupted = true

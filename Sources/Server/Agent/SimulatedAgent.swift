@@ -42,6 +42,32 @@ struct SimulatedAgent: Sendable {
         "{\"type\": \"assistant\", \"content\": [{\"type\": \"text\", \"text\": \(textJSON), \"thinking\": null, \"id\": null, \"name\": null, \"input\": null, \"tool_use_id\": null, \"content\": null, \"is_error\": null}], \"model\": \(Self.jsonString(model)), \"uuid\": \"msg-\(index)\", \"usage\": {\"input_tokens\": 12, \"output_tokens\": \(configuration.payloadBytes / 4), \"cache_read_input_tokens\": 0, \"cache_creation_input_tokens\": 0}, \"parent_tool_use_id\": null}"
     }
 
+    /// The `message` event of this model, encoded once; per event only the id, sequence and
+    /// message index are filled in.
+    struct MessageTemplate: Sendable {
+        let head: [UInt8]  // "\r\nevent: message\r\ndata: {... "uuid": "msg-"
+        let tail: [UInt8]  // "", "usage": ...}\r\n\r\n"
+
+        func encode(streamID: String, seq: Int, index: Int) -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(head.count + tail.count + streamID.utf8.count + 32)
+            SSEEncoder.appendID(&out, streamID: streamID, seq: seq)
+            out.append(contentsOf: head)
+            SSEEncoder.appendDecimal(&out, index)
+            out.append(contentsOf: tail)
+            return out
+        }
+    }
+
+    func messageTemplate(model: String) -> MessageTemplate {
+        let marker = "\u{1}INDEX\u{1}"
+        let full = SSEEncoder.event(streamID: "", seq: nil, name: "message", data: messageData(model: model, index: -1))
+        let text = String(decoding: full, as: UTF8.self).replacingOccurrences(of: "msg--1", with: "msg-" + marker)
+        let parts = text.components(separatedBy: marker)
+        // `event(seq: nil)` starts with "event:"; the id line is added per event.
+        return MessageTemplate(head: Array(parts[0].utf8), tail: Array(parts[1].utf8))
+    }
+
     /// `partial` deltas before message `index` (start, deltas, stop).
     func partialData(index: Int) -> [String] {
         let n = configuration.partialsPerMessage

@@ -30,12 +30,13 @@ struct QueryRoutes {
         let stream = state.streams.make()
         stream.attach(channel: context.channel)
         let state = self.state
+        let channel = context.channel
         Task {
             _ = await AgentRun(state: state, request: query, stream: stream).run()
             stream.finishProducer()
         }
         return Response(status: .ok, headers: Self.sseHeaders, body: ResponseBody { writer in
-            try await Self.write(stream, to: &writer, state: state, retry: state.configuration.sseRetry)
+            try await Self.write(stream, to: &writer, state: state, retry: state.configuration.sseRetry, channel: channel)
         })
     }
 
@@ -47,8 +48,9 @@ struct QueryRoutes {
         switch stream.resume(after: seq, channel: context.channel) {
         case .resumed:
             let state = self.state
+            let channel = context.channel
             return Response(status: .ok, headers: Self.sseHeaders, body: ResponseBody { writer in
-                try await Self.write(stream, to: &writer, state: state, retry: nil)
+                try await Self.write(stream, to: &writer, state: state, retry: nil, channel: channel)
             })
         case .gap(let from, let to):
             state.metrics.resumeGaps.inc()
@@ -60,52 +62,53 @@ struct QueryRoutes {
         }
     }
 
-    /// The writer loop: batches from the stream's buffer to the socket, paced by NIO writability.
-    static func write(_ stream: EventStream, to writer: inout any ResponseBodyWriter, state: ServerState, retry: Duration?) async throws {
+    /// Hands the stream to the connection's `SSEConnectionHandler`, which writes it from the event
+    /// loop, and waits for it to end; then ends the response (or reports the client gone).
+    static func write(_ stream: EventStream, to writer: inout any ResponseBodyWriter, state: ServerState, retry: Duration?, channel: any Channel)
+        async throws
+    {
         let metrics = state.metrics
         metrics.activeStreams.inc()
         metrics.streamsStarted.inc()
         defer { metrics.activeStreams.dec() }
-        let allocator = ByteBufferAllocator()
+        if let retry {
+            try await writer.write(ByteBuffer(bytes: SSEEncoder.retry(milliseconds: Int(retry.seconds * 1000))))
+        }
+        let outcome: SSEConnectionHandler.Outcome
         do {
-            if let retry {
-                try await writer.write(ByteBuffer(bytes: SSEEncoder.retry(milliseconds: Int(retry.seconds * 1000))))
+            let handler = try await channel.pipeline.handler(type: SSEConnectionHandler.self).get()
+            outcome = await withCheckedContinuation { cont in
+                channel.eventLoop.execute { handler.start(stream: stream, metrics: metrics) { cont.resume(returning: $0) } }
             }
-            loop: while true {
-                switch await stream.next(allocator: allocator) {
-                case .bytes(let buf, let events):
-                    try await writer.write(buf)
-                    metrics.eventsSent.add(events)
-                    metrics.bytesSent.add(buf.readableBytes)
-                case .final(let buf):
-                    try await writer.write(buf)
-                    break loop
-                case .end:
-                    break loop
-                }
-            }
-            if !stream.detach() { state.streams.remove(stream) }
-            try await writer.finish(nil)
         } catch {
+            outcome = .gone
+        }
+        let resumable = stream.detach()
+        switch outcome {
+        case .final, .end:
+            if !resumable { state.streams.remove(stream) }
+            try await writer.finish(nil)
+        case .gone:
             // The client went away. A resumable stream waits for it; otherwise the run stops.
-            if !stream.detach() {
+            if !resumable {
                 stream.abandon()
                 state.streams.remove(stream)
             }
-            throw error
+            throw CancellationError()
         }
     }
 
     /// Non-streaming query: the run's events are produced and discarded, then the JSON response.
     func single(_ request: Request, _ context: StampedeRequestContext) async throws -> Response {
         let query = try await QueryRequest.decode(request, maxBytes: state.configuration.maxBodyBytes)
+        // The events are produced (with every side effect) and dropped as they come.
         let stream = EventStream(id: "single", capacity: nil, retainForResume: 0, metrics: state.metrics)
-        let drain = Task {
-            while case .bytes = await stream.next(allocator: ByteBufferAllocator()) {}
-        }
+        let allocator = ByteBufferAllocator()
+        let discard: @Sendable () -> Void = { while case .bytes = stream.take(allocator: allocator) {} }
+        stream.setWake(discard)
+        discard()
         let outcome = await AgentRun(state: state, request: query, stream: stream).run()
-        stream.finishProducer()
-        await drain.value
+        _ = stream.detach()
         let cost = SimulatedAgent.cost(turns: outcome.numTurns)
         let body: [String: Any] = [
             "session_id": outcome.sessionID, "model": query.model,

@@ -1,8 +1,9 @@
 import NIOCore
 import Synchronization
 
-/// One SSE stream's shell around `StreamBuffer`: it parks the producer and the writer on
-/// continuations and keeps the server-wide buffered-bytes gauges true.
+/// One SSE stream's shell around `StreamBuffer`. The producer (the agent run) pushes and may park
+/// on a full queue; the consumer (a `StreamPump` on the connection's event loop) takes batches
+/// synchronously and, when there is nothing to take, is woken by `wake` once there is.
 public final class EventStream: Sendable {
     public let id: String
     let metrics: ServerMetrics
@@ -11,13 +12,22 @@ public final class EventStream: Sendable {
     struct State {
         var buffer: StreamBuffer
         var nextSeq = 1
-        var writerWaiter: CheckedContinuation<Void, Never>?
+        /// The consumer found nothing and waits to be woken.
+        var consumerIdle = false
+        var wake: (@Sendable () -> Void)?
         var producerWaiter: CheckedContinuation<Bool, Never>?
         var lastWrite: ContinuousClock.Instant
         var detachedAt: ContinuousClock.Instant?
         var cutAt: ContinuousClock.Instant?
         var channel: (any Channel)?
         var abandoned = false
+
+        /// The wake-up to run after the lock is released, if the consumer is idle.
+        mutating func takeWake() -> (@Sendable () -> Void)? {
+            guard consumerIdle, let w = wake else { return nil }
+            consumerIdle = false
+            return w
+        }
     }
 
     init(id: String, capacity: Int?, retainForResume: Int, metrics: ServerMetrics) {
@@ -29,19 +39,22 @@ public final class EventStream: Sendable {
     /// Queues an event. Waits while a bounded queue is full; returns false when the producer
     /// must stop (the stream was abandoned).
     func push(name: String, data: String) async -> Bool {
-        let (mustWait, writer, abandoned) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?, Bool) in
+        await push(name: name) { id, seq in SSEEncoder.event(streamID: id, seq: seq, name: name, data: data) }
+    }
+
+    /// Queues an event whose bytes `encode(streamID, seq)` makes.
+    func push(name: String, encode: (String, Int) -> [UInt8]) async -> Bool {
+        let (mustWait, wake, abandoned) = state.withLock { s -> (Bool, (@Sendable () -> Void)?, Bool) in
             if s.abandoned { return (false, nil, true) }
-            let bytes = SSEEncoder.event(streamID: id, seq: s.nextSeq, name: name, data: data)
+            let bytes = encode(id, s.nextSeq)
             s.nextSeq += 1
             metrics.bufferedEvents.inc()
             metrics.bufferedBytes.add(bytes.count)
             let wait = s.buffer.push(.init(seq: s.nextSeq - 1, bytes: bytes), now: .now)
-            let w = s.writerWaiter
-            s.writerWaiter = nil
-            return (wait, w, false)
+            return (wait, s.takeWake(), false)
         }
         metrics.eventsProduced.inc()
-        writer?.resume()
+        wake?()
         if abandoned { return false }
         guard mustWait else { return true }
         return await withCheckedContinuation { cont in
@@ -55,66 +68,69 @@ public final class EventStream: Sendable {
         }
     }
 
-    /// The run is over: the writer ends after the queue drains.
+    /// The run is over: the consumer ends after the queue drains.
     func finishProducer() {
-        let w = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let w = state.withLock { s -> (@Sendable () -> Void)? in
             s.buffer.finishProducer()
-            defer { s.writerWaiter = nil }
-            return s.writerWaiter
+            return s.takeWake()
         }
-        w?.resume()
+        w?()
     }
 
-    enum Next {
+    enum Take {
         case bytes(ByteBuffer, events: Int)
+        /// Write this and end the response (slow consumer cut, or shutdown).
         case final(ByteBuffer)
         case end
+        /// Nothing now; `wake` will be called when there is.
+        case idle
     }
 
-    /// The writer's next batch, waiting for one if needed.
-    func next(allocator: ByteBufferAllocator, maxBytes: Int = 64 * 1024) async -> Next {
-        while true {
-            let (take, producer) = state.withLock { s -> (StreamBuffer.Take, CheckedContinuation<Bool, Never>?) in
-                let t = s.buffer.take(maxBytes: maxBytes)
-                var p: CheckedContinuation<Bool, Never>?
-                if case .items(_, let mayContinue) = t, mayContinue {
+    /// Sets the consumer's wake-up (called from any thread, at most once per idle period).
+    func setWake(_ wake: @escaping @Sendable () -> Void) {
+        state.withLock {
+            $0.wake = wake
+            $0.consumerIdle = false
+        }
+    }
+
+    /// The consumer's next batch (at most `maxBytes`, at least one item), without waiting.
+    func take(allocator: ByteBufferAllocator, maxBytes: Int = 64 * 1024) -> Take {
+        let (take, producer) = state.withLock { s -> (StreamBuffer.Take, CheckedContinuation<Bool, Never>?) in
+            let t = s.buffer.take(maxBytes: maxBytes)
+            var p: CheckedContinuation<Bool, Never>?
+            switch t {
+            case .items(_, let mayContinue):
+                s.lastWrite = .now
+                if mayContinue {
                     p = s.producerWaiter
                     s.producerWaiter = nil
                 }
-                if case .items = t { s.lastWrite = .now }
-                return (t, p)
-            }
-            producer?.resume(returning: true)
-            switch take {
-            case .items(let items, _):
-                var buf = allocator.buffer(capacity: items.reduce(0) { $0 + $1.bytes.count })
-                var events = 0
-                for item in items {
-                    buf.writeBytes(item.bytes)
-                    if item.seq != nil { events += 1 }
-                }
-                metrics.bufferedEvents.sub(events)
-                metrics.bufferedBytes.sub(buf.readableBytes)
-                return .bytes(buf, events: events)
-            case .final(let bytes):
-                var buf = allocator.buffer(capacity: bytes.count)
-                buf.writeBytes(bytes)
-                return .final(buf)
-            case .end:
-                return .end
             case .wait:
-                await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-                    let ready = state.withLock { s -> Bool in
-                        if s.writerWaiter != nil { return true }  // cannot happen: one writer at a time
-                        if !s.buffer.queue.isEmpty || s.buffer.producerFinished || s.buffer.phase != .attached || s.buffer.finalEvent != nil {
-                            return true
-                        }
-                        s.writerWaiter = cont
-                        return false
-                    }
-                    if ready { cont.resume() }
-                }
+                s.consumerIdle = true
+            default:
+                break
             }
+            return (t, p)
+        }
+        producer?.resume(returning: true)
+        switch take {
+        case .items(let items, _):
+            var buf = allocator.buffer(capacity: items.reduce(0) { $0 + $1.bytes.count })
+            var events = 0
+            for item in items {
+                buf.writeBytes(item.bytes)
+                if item.seq != nil { events += 1 }
+            }
+            metrics.bufferedEvents.sub(events)
+            metrics.bufferedBytes.sub(buf.readableBytes)
+            return .bytes(buf, events: events)
+        case .final(let bytes):
+            return .final(allocator.buffer(bytes: bytes))
+        case .end:
+            return .end
+        case .wait:
+            return .idle
         }
     }
 
@@ -122,11 +138,13 @@ public final class EventStream: Sendable {
         state.withLock { $0.channel = channel }
     }
 
-    /// The writer went away. Returns true if the stream stays resumable.
+    /// The consumer went away. Returns true if the stream stays resumable.
     func detach() -> Bool {
         state.withLock { s in
             s.buffer.detach()
             s.channel = nil
+            s.wake = nil
+            s.consumerIdle = false
             if s.buffer.phase == .detached {
                 s.detachedAt = .now
                 return true
@@ -137,20 +155,19 @@ public final class EventStream: Sendable {
 
     /// A client resumes after `seq`.
     func resume(after seq: Int, channel: (any Channel)?) -> StreamBuffer.Resume {
-        let before = state.withLock { ($0.buffer.queuedEvents, $0.buffer.queuedBytes) }
-        let r = state.withLock { s -> StreamBuffer.Resume in
+        let (r, delta) = state.withLock { s -> (StreamBuffer.Resume, (Int, Int)) in
+            let before = (s.buffer.queuedEvents, s.buffer.queuedBytes)
             let r = s.buffer.resume(after: seq)
             if case .resumed = r {
                 s.detachedAt = nil
                 s.channel = channel
                 s.lastWrite = .now
             }
-            return r
+            return (r, (s.buffer.queuedEvents - before.0, s.buffer.queuedBytes - before.1))
         }
         if case .resumed = r {
-            let after = state.withLock { ($0.buffer.queuedEvents, $0.buffer.queuedBytes) }
-            metrics.bufferedEvents.add(after.0 - before.0)
-            metrics.bufferedBytes.add(after.1 - before.1)
+            metrics.bufferedEvents.add(delta.0)
+            metrics.bufferedBytes.add(delta.1)
             metrics.streamsResumed.inc()
         }
         return r
@@ -158,43 +175,32 @@ public final class EventStream: Sendable {
 
     /// Stops the producer and drops what is buffered.
     func abandon() {
-        let (p, w, events, bytes) = state.withLock { s -> (CheckedContinuation<Bool, Never>?, CheckedContinuation<Void, Never>?, Int, Int) in
+        let (p, w, events, bytes) = state.withLock { s -> (CheckedContinuation<Bool, Never>?, (@Sendable () -> Void)?, Int, Int) in
             s.abandoned = true
             let e = s.buffer.queuedEvents
             let b = s.buffer.queuedBytes
             s.buffer.close()
-            defer {
-                s.producerWaiter = nil
-                s.writerWaiter = nil
-            }
-            return (s.producerWaiter, s.writerWaiter, e, b)
+            defer { s.producerWaiter = nil }
+            return (s.producerWaiter, s.takeWake(), e, b)
         }
         metrics.bufferedEvents.sub(events)
         metrics.bufferedBytes.sub(bytes)
         p?.resume(returning: false)
-        w?.resume()
+        w?()
     }
 
     var queuedBytes: Int { state.withLock { $0.buffer.queuedBytes } }
 
-    /// Server shutdown: the writer sends `done` next and ends; the producer stops.
+    /// Server shutdown: the consumer sends `done` next and ends; the producer stops.
     func terminate() {
-        let w = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let (w, p) = state.withLock { s -> ((@Sendable () -> Void)?, CheckedContinuation<Bool, Never>?) in
             s.buffer.cut(final: SSEEncoder.event(streamID: id, seq: nil, name: "done", data: "{\"reason\": \"interrupted\"}"))
             s.cutAt = .now
-            defer { s.writerWaiter = nil }
-            return s.writerWaiter
-        }
-        w?.resume()
-        abandonProducer()
-    }
-
-    private func abandonProducer() {
-        let p = state.withLock { s -> CheckedContinuation<Bool, Never>? in
             s.abandoned = true
             defer { s.producerWaiter = nil }
-            return s.producerWaiter
+            return (s.takeWake(), s.producerWaiter)
         }
+        w?()
         p?.resume(returning: false)
     }
 
@@ -206,8 +212,8 @@ public final class EventStream: Sendable {
 
     /// Periodic checks: ping, slow-consumer deadline, resume window.
     func housekeeping(now: ContinuousClock.Instant, configuration: ServerConfiguration, pingText: () -> String) -> Housekeeping {
-        var wake: CheckedContinuation<Void, Never>?
-        defer { wake?.resume() }
+        var wake: (@Sendable () -> Void)?
+        defer { wake?() }
         return state.withLock { s in
             switch s.buffer.phase {
             case .attached:
@@ -220,13 +226,11 @@ public final class EventStream: Sendable {
                     s.buffer.cut(final: SSEEncoder.event(streamID: id, seq: nil, name: "error", data: message))
                     s.cutAt = now
                     metrics.slowConsumersCut.inc()
-                    wake = s.writerWaiter
-                    s.writerWaiter = nil
+                    wake = s.takeWake()
                 } else if s.lastWrite.duration(to: now) >= configuration.pingInterval {
                     s.buffer.pushComment(SSEEncoder.ping(now: pingText()))
                     s.lastWrite = now
-                    wake = s.writerWaiter
-                    s.writerWaiter = nil
+                    wake = s.takeWake()
                 }
                 return .none
             case .cutting:

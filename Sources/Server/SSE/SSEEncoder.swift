@@ -14,13 +14,46 @@ public enum SSEEncoder {
         out.append(contentsOf: "event: ".utf8)
         out.append(contentsOf: name.utf8)
         out.append(contentsOf: "\r\ndata: ".utf8)
-        // A newline inside data would start a new field: split into several data lines.
-        for (i, line) in data.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if i > 0 { out.append(contentsOf: "\r\ndata: ".utf8) }
-            out.append(contentsOf: line.utf8)
+        // A newline inside data would start a new field: continue it on another data line.
+        for byte in data.utf8 {
+            if byte == UInt8(ascii: "\n") {
+                out.append(contentsOf: "\r\ndata: ".utf8)
+            } else {
+                out.append(byte)
+            }
         }
         out.append(contentsOf: "\r\n\r\n".utf8)
         return out
+    }
+
+    /// Appends `id: <stream>:<seq>\r\n` (the part every event of a stream shares but the number).
+    static func appendID(_ out: inout [UInt8], streamID: String, seq: Int) {
+        out.append(contentsOf: "id: ".utf8)
+        out.append(contentsOf: streamID.utf8)
+        out.append(UInt8(ascii: ":"))
+        appendDecimal(&out, seq)
+        out.append(contentsOf: "\r\n".utf8)
+    }
+
+    static func appendDecimal(_ out: inout [UInt8], _ value: Int) {
+        if value == 0 {
+            out.append(UInt8(ascii: "0"))
+            return
+        }
+        var v = value
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 && n < 20 {
+                d[n] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                n += 1
+            }
+            while n > 0 {
+                n -= 1
+                out.append(d[n])
+            }
+        }
     }
 
     /// `retry: <ms>` field, sent once at the start of a stream.
