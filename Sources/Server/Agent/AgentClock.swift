@@ -1,34 +1,36 @@
-import HeapModule
 import Synchronization
 
 /// One clock for every agent run of an instance: runs sleep on it instead of on a timer each, and
-/// one tick resumes every run that is due, so events of many streams go out together.
+/// one tick resumes every run that is due, so events of many streams go out together. Sleepers
+/// sit in buckets keyed by tick number (a hashed timer wheel): O(1) to add and to fire.
 final class AgentClock: Sendable {
-    private struct Entry: Comparable {
-        var deadline: ContinuousClock.Instant
-        var id: Int
-        var continuation: CheckedContinuation<Void, Never>
-        static func < (a: Entry, b: Entry) -> Bool { (a.deadline, a.id) < (b.deadline, b.id) }
-        static func == (a: Entry, b: Entry) -> Bool { a.id == b.id }
+    private struct State {
+        var buckets: [Int: [CheckedContinuation<Void, Never>]] = [:]
+        var lastFired = 0
+        var stopped = false
     }
 
-    private let state = Mutex<(heap: Heap<Entry>, nextID: Int, stopped: Bool)>((Heap(), 0, false))
+    private let state = Mutex(State())
+    private let origin = ContinuousClock.now
     let tick: Duration
 
     init(tick: Duration = .milliseconds(2)) { self.tick = tick }
 
+    private func tickNumber(_ instant: ContinuousClock.Instant) -> Int {
+        Int((origin.duration(to: instant) / tick).rounded(.up))
+    }
+
     /// Suspends until `duration` from now has passed (to within one tick).
     func sleep(for duration: Duration) async {
         guard duration > .zero else { return }
-        let deadline = ContinuousClock.now + duration
+        let due = tickNumber(.now + duration)
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            let stopped = state.withLock { s -> Bool in
+            let resumeNow = state.withLock { s -> Bool in
                 if s.stopped { return true }
-                s.nextID += 1
-                s.heap.insert(Entry(deadline: deadline, id: s.nextID, continuation: cont))
+                s.buckets[max(due, s.lastFired + 1), default: []].append(cont)
                 return false
             }
-            if stopped { cont.resume() }
+            if resumeNow { cont.resume() }
         }
     }
 
@@ -36,11 +38,14 @@ final class AgentClock: Sendable {
     func run() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: tick)
-            let now = ContinuousClock.now
+            let now = tickNumber(.now)
             let due = state.withLock { s -> [CheckedContinuation<Void, Never>] in
                 var out: [CheckedContinuation<Void, Never>] = []
-                while let first = s.heap.min, first.deadline <= now {
-                    out.append(s.heap.removeMin().continuation)
+                if s.lastFired < now {
+                    for t in (s.lastFired + 1)...now {
+                        if let b = s.buckets.removeValue(forKey: t) { out.append(contentsOf: b) }
+                    }
+                    s.lastFired = now
                 }
                 return out
             }
@@ -48,9 +53,8 @@ final class AgentClock: Sendable {
         }
         let rest = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.stopped = true
-            var out: [CheckedContinuation<Void, Never>] = []
-            while let e = s.heap.popMin() { out.append(e.continuation) }
-            return out
+            defer { s.buckets = [:] }
+            return s.buckets.values.flatMap { $0 }
         }
         for c in rest { c.resume() }
     }
