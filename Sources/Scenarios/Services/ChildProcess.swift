@@ -1,33 +1,74 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A child process with its output in a log file, stopped on request or when the owner is freed.
+///
+/// Spawned with `posix_spawn` and an empty signal mask and default dispositions: a child started
+/// from a thread that blocks SIGTERM (Dispatch and NIO threads do) would otherwise inherit the
+/// block through exec and ignore our stop signal.
 public final class ChildProcess: @unchecked Sendable {
     public let name: String
     public let logPath: String
-    let process: Process
+    public let pid: Int32
+    private let lock = NSLock()
+    private var exitStatus: Int32?
 
-    /// Starts `executable` with `arguments`; stdout and stderr go to `logPath`.
+    /// Starts `executable` with `arguments`; stdout and stderr go to `logPath`, stdin is /dev/null.
     public init(name: String, executable: String, arguments: [String], logPath: String, environment: [String: String]? = nil) throws {
         self.name = name
         self.logPath = logPath
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw ServiceError("cannot start \(name) (\(executable)): \(error.localizedDescription)")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { env.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, env)
+        guard rc == 0 else {
+            throw ServiceError("cannot start \(name) (\(executable)): \(String(cString: strerror(rc)))")
         }
+        pid = child
     }
 
-    public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    /// Whether the child is still running (reaps it once it has exited).
+    public var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if exitStatus != nil { return false }
+        var status: Int32 = 0
+        let r = waitpid(pid, &status, WNOHANG)
+        if r == pid || (r < 0 && errno == ECHILD) {
+            exitStatus = status
+            return false
+        }
+        return true
+    }
+
+    /// Blocks until the child exits; returns its exit code (128 + signal when killed).
+    @discardableResult
+    public func waitForExit() -> Int32 {
+        while isRunning { usleep(5_000) }
+        let s = exitStatus ?? 0
+        return (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f)
+    }
 
     /// The last lines of the log, for error messages.
     public func logTail(lines: Int = 15) -> String {
@@ -37,13 +78,13 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Sends `signal`, waits up to `grace` for the exit, then SIGKILL.
     public func stop(signal: Int32 = SIGTERM, grace: Duration = .seconds(10)) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, signal)
+        guard isRunning else { return }
+        kill(pid, signal)
         let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        while isRunning && ContinuousClock.now < deadline { usleep(5_000) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            waitForExit()
         }
     }
 

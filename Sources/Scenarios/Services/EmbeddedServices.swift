@@ -178,7 +178,6 @@ enum ChildProcessRunner {
     static func run(_ command: [String], logPath: String) -> Int32 {
         guard let p = try? ChildProcess(name: command[0], executable: command[0], arguments: Array(command.dropFirst()), logPath: logPath)
         else { return -1 }
-        p.process.waitUntilExit()
-        return p.process.terminationStatus
+        return p.waitForExit()
     }
 }
