@@ -42,7 +42,8 @@ public enum ReferenceServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stampede-reference", backlog: 4096),
             services: [StreamHousekeeping(state: state)],
             onServerRunning: { channel in
-                try? await channel.pipeline.addHandler(AcceptErrorCounter(metrics: metrics)).get()
+                // First in the pipeline: NIO's AcceptBackoffHandler swallows accept errors after backing off.
+                try? await channel.pipeline.addHandler(AcceptErrorCounter(metrics: metrics), position: .first).get()
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },
             logger: logger)

@@ -48,10 +48,15 @@ public final class EmbeddedServices: @unchecked Sendable {
     // MARK: Redis
 
     private func startRedis(timeout: Duration) async throws {
+        let port = try FreePort.next()
+        try await launchRedis(port: port, timeout: timeout)
+        redisURL = "redis://127.0.0.1:\(port)/0"
+    }
+
+    private func launchRedis(port: Int, timeout: Duration) async throws {
         guard let exe = Self.which("redis-server") else {
             throw ServiceError("redis-server not found on PATH: install it (apt-get install redis-server) or pass --redis-url")
         }
-        let port = try FreePort.next()
         let dataDir = directory + "/redis"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         redis = try ChildProcess(
@@ -66,7 +71,16 @@ public final class EmbeddedServices: @unchecked Sendable {
             let c = try RedisConnection(endpoint: endpoint, timeoutMilliseconds: 500)
             guard case .status("PONG") = try c.command(["PING"]) else { throw ServiceError("no PONG") }
         }
-        redisURL = "redis://127.0.0.1:\(port)/0"
+    }
+
+    /// Stops Redis and starts it again on the same port (failure injection: what a restart does
+    /// to clients). Its data is gone, as with `--save ""` in production.
+    public func restartRedis(downFor pause: Duration = .zero) async throws {
+        guard let url = redisURL, let old = redis else { throw ServiceError("Redis is not running here") }
+        old.stop()
+        if pause > .zero { try await Task.sleep(for: pause) }
+        let port = try RedisEndpoint(url: url).port
+        try await launchRedis(port: port, timeout: .seconds(30))
     }
 
     // MARK: PostgreSQL
