@@ -1,0 +1,33 @@
+/// How a threshold reduces a metric to one number (k6's names).
+///
+/// | aggregation | applies to | result |
+/// | --- | --- | --- |
+/// | `p(N)` | distribution | the N-th percentile (0 ≤ N ≤ 100), from the histogram, never merged percentiles |
+/// | `avg`, `min`, `max` | distribution | mean, smallest, largest sample |
+/// | `count` | distribution, counter, ratio | samples; the counter's total; the ratio's hits |
+/// | `rate` | counter, ratio | counter: total per second of the run; ratio: hits / total (a fraction) |
+/// | `value` | gauge, counter, ratio | the gauge; the counter's total; the ratio's fraction. Implied when omitted |
+public enum Aggregation: Sendable, Equatable, Codable, CustomStringConvertible {
+    case percentile(Double)
+    case avg
+    case min
+    case max
+    case count
+    case rate
+    case value
+
+    /// The names accepted by the parser, for error messages.
+    public static let spellings = ["p(N)", "avg", "min", "max", "count", "rate", "value"]
+
+    public var description: String {
+        switch self {
+        case .percentile(let p): "p(\(Quantity.number(p)))"
+        case .avg: "avg"
+        case .min: "min"
+        case .max: "max"
+        case .count: "count"
+        case .rate: "rate"
+        case .value: "value"
+        }
+    }
+}
