@@ -93,7 +93,6 @@ let package = Package(
             dependencies: [
                 "Server", "Scenarios", "SystemSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -4,8 +4,20 @@ import Synchronization
 /// one tick resumes every run that is due, so events of many streams go out together. Sleepers
 /// sit in buckets keyed by tick number (a hashed timer wheel): O(1) to add and to fire.
 final class AgentClock: Sendable {
+    private enum Entry {
+        case resume(CheckedContinuation<Void, Never>)
+        case call(@Sendable () -> Void)
+
+        func fire() {
+            switch self {
+            case .resume(let c): c.resume()
+            case .call(let f): f()
+            }
+        }
+    }
+
     private struct State {
-        var buckets: [Int: [CheckedContinuation<Void, Never>]] = [:]
+        var buckets: [Int: [Entry]] = [:]
         var lastFired = 0
         var stopped = false
     }
@@ -27,11 +39,23 @@ final class AgentClock: Sendable {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { s -> Bool in
                 if s.stopped { return true }
-                s.buckets[max(due, s.lastFired + 1), default: []].append(cont)
+                s.buckets[max(due, s.lastFired + 1), default: []].append(.resume(cont))
                 return false
             }
             if resumeNow { cont.resume() }
         }
+    }
+
+    /// Calls `action` on the clock's task once `duration` from now has passed (at the earliest on
+    /// the next tick). Actions must be short and must not block: they run between ticks.
+    func schedule(after duration: Duration, _ action: @escaping @Sendable () -> Void) {
+        let due = tickNumber(.now + duration)
+        let stopped = state.withLock { s -> Bool in
+            if s.stopped { return true }
+            s.buckets[max(due, s.lastFired + 1), default: []].append(.call(action))
+            return false
+        }
+        if stopped { action() }
     }
 
     /// Ticks until cancelled; then wakes every sleeper so no run is left hanging.
@@ -39,8 +63,8 @@ final class AgentClock: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: tick)
             let now = tickNumber(.now)
-            let due = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-                var out: [CheckedContinuation<Void, Never>] = []
+            let due = state.withLock { s -> [Entry] in
+                var out: [Entry] = []
                 if s.lastFired < now {
                     for t in (s.lastFired + 1)...now {
                         if let b = s.buckets.removeValue(forKey: t) { out.append(contentsOf: b) }
@@ -49,13 +73,13 @@ final class AgentClock: Sendable {
                 }
                 return out
             }
-            for c in due { c.resume() }
+            for e in due { e.fire() }
         }
-        let rest = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+        let rest = state.withLock { s -> [Entry] in
             s.stopped = true
             defer { s.buckets = [:] }
             return s.buckets.values.flatMap { $0 }
         }
-        for c in rest { c.resume() }
+        for e in rest { e.fire() }
     }
 }

@@ -70,17 +70,28 @@ struct AgentRun: Sendable {
         let message = agent.messageTemplate(model: request.model)
         let count = min(agent.eventCount(run: runNumber), request.maxTurns.map { $0 * 1000 } ?? Int.max)
         var alive = true
-        for i in 0..<count where alive {
-            await state.clock.sleep(for: config.agent.eventInterval)
-            if request.includePartialMessages {
-                for p in agent.partialData(index: i) where alive { alive = await stream.push(name: "partial", data: p) }
+        if !config.pollInterruptPerEvent && !request.includePartialMessages {
+            // Nothing to await between events: the clock emits them.
+            let (turns, ok) = await withCheckedContinuation { (cont: CheckedContinuation<(Int, Bool), Never>) in
+                ContentEmitter(stream: stream, clock: state.clock, template: message, interval: config.agent.eventInterval, count: count) {
+                    cont.resume(returning: ($0, $1))
+                }.start()
             }
-            guard alive else { break }
-            alive = await stream.push(name: "message") { id, seq in message.encode(streamID: id, seq: seq, index: i) }
-            if alive { outcome.numTurns += 1 }
-            if config.pollInterruptPerEvent, (try? await state.cache.isInterrupted(sessionID)) == true {
-                outcome.interrupted = true
-                break
+            outcome.numTurns = turns
+            alive = ok
+        } else {
+            for i in 0..<count where alive {
+                await state.clock.sleep(for: config.agent.eventInterval)
+                if request.includePartialMessages {
+                    for p in agent.partialData(index: i) where alive { alive = await stream.push(name: "partial", data: p) }
+                }
+                guard alive else { break }
+                alive = await stream.push(name: "message") { id, seq in message.encode(streamID: id, seq: seq, index: i) }
+                if alive { outcome.numTurns += 1 }
+                if config.pollInterruptPerEvent, (try? await state.cache.isInterrupted(sessionID)) == true {
+                    outcome.interrupted = true
+                    break
+                }
             }
         }
         if !alive { outcome.interrupted = true }

@@ -15,7 +15,7 @@ public final class EventStream: Sendable {
         /// The consumer found nothing and waits to be woken.
         var consumerIdle = false
         var wake: (@Sendable () -> Void)?
-        var producerWaiter: CheckedContinuation<Bool, Never>?
+        var producerWaiter: ProducerWaiter?
         var lastWrite: ContinuousClock.Instant
         var detachedAt: ContinuousClock.Instant?
         var cutAt: ContinuousClock.Instant?
@@ -28,6 +28,53 @@ public final class EventStream: Sendable {
             consumerIdle = false
             return w
         }
+    }
+
+    /// A parked producer: an awaiting task, or a callback (clock-driven runs). Resumed with
+    /// true to go on, false to stop.
+    enum ProducerWaiter: Sendable {
+        case task(CheckedContinuation<Bool, Never>)
+        case callback(@Sendable (Bool) -> Void)
+
+        func resume(_ goOn: Bool) {
+            switch self {
+            case .task(let c): c.resume(returning: goOn)
+            case .callback(let f): f(goOn)
+            }
+        }
+    }
+
+    enum Offer {
+        case accepted(mustWait: Bool)
+        case abandoned
+    }
+
+    /// Queues an event without waiting (clock-driven runs). On `.accepted(mustWait: true)` the
+    /// producer must `park` before the next event.
+    func offer(name: String, encode: (String, Int) -> [UInt8]) -> Offer {
+        let (result, wake) = state.withLock { s -> (Offer, (@Sendable () -> Void)?) in
+            if s.abandoned { return (.abandoned, nil) }
+            let bytes = encode(id, s.nextSeq)
+            s.nextSeq += 1
+            metrics.bufferedEvents.inc()
+            metrics.bufferedBytes.add(bytes.count)
+            let wait = s.buffer.push(.init(seq: s.nextSeq - 1, bytes: bytes), now: .now)
+            return (.accepted(mustWait: wait), s.takeWake())
+        }
+        if case .accepted = result { metrics.eventsProduced.inc() }
+        wake?()
+        return result
+    }
+
+    /// Parks a clock-driven producer until the queue has room (`true`) or the stream is abandoned (`false`).
+    func park(_ resume: @escaping @Sendable (Bool) -> Void) {
+        let now: Bool? = state.withLock { s in
+            if s.abandoned { return false }
+            if !s.buffer.isFull { return true }
+            s.producerWaiter = .callback(resume)
+            return nil
+        }
+        if let now { resume(now) }
     }
 
     init(id: String, capacity: Int?, retainForResume: Int, metrics: ServerMetrics) {
@@ -61,7 +108,7 @@ public final class EventStream: Sendable {
             let resumeNow: Bool? = state.withLock { s in
                 if s.abandoned { return false }
                 if !s.buffer.isFull { return true }
-                s.producerWaiter = cont
+                s.producerWaiter = .task(cont)
                 return nil
             }
             if let r = resumeNow { cont.resume(returning: r) }
@@ -96,9 +143,9 @@ public final class EventStream: Sendable {
 
     /// The consumer's next batch (at most `maxBytes`, at least one item), without waiting.
     func take(allocator: ByteBufferAllocator, maxBytes: Int = 64 * 1024) -> Take {
-        let (take, producer) = state.withLock { s -> (StreamBuffer.Take, CheckedContinuation<Bool, Never>?) in
+        let (take, producer) = state.withLock { s -> (StreamBuffer.Take, ProducerWaiter?) in
             let t = s.buffer.take(maxBytes: maxBytes)
-            var p: CheckedContinuation<Bool, Never>?
+            var p: ProducerWaiter?
             switch t {
             case .items(_, let mayContinue):
                 s.lastWrite = .now
@@ -113,7 +160,7 @@ public final class EventStream: Sendable {
             }
             return (t, p)
         }
-        producer?.resume(returning: true)
+        producer?.resume(true)
         switch take {
         case .items(let items, _):
             var buf = allocator.buffer(capacity: items.reduce(0) { $0 + $1.bytes.count })
@@ -175,7 +222,7 @@ public final class EventStream: Sendable {
 
     /// Stops the producer and drops what is buffered.
     func abandon() {
-        let (p, w, events, bytes) = state.withLock { s -> (CheckedContinuation<Bool, Never>?, (@Sendable () -> Void)?, Int, Int) in
+        let (p, w, events, bytes) = state.withLock { s -> (ProducerWaiter?, (@Sendable () -> Void)?, Int, Int) in
             s.abandoned = true
             let e = s.buffer.queuedEvents
             let b = s.buffer.queuedBytes
@@ -185,7 +232,7 @@ public final class EventStream: Sendable {
         }
         metrics.bufferedEvents.sub(events)
         metrics.bufferedBytes.sub(bytes)
-        p?.resume(returning: false)
+        p?.resume(false)
         w?()
     }
 
@@ -193,7 +240,7 @@ public final class EventStream: Sendable {
 
     /// Server shutdown: the consumer sends `done` next and ends; the producer stops.
     func terminate() {
-        let (w, p) = state.withLock { s -> ((@Sendable () -> Void)?, CheckedContinuation<Bool, Never>?) in
+        let (w, p) = state.withLock { s -> ((@Sendable () -> Void)?, ProducerWaiter?) in
             s.buffer.cut(final: SSEEncoder.event(streamID: id, seq: nil, name: "done", data: "{\"reason\": \"interrupted\"}"))
             s.cutAt = .now
             s.abandoned = true
@@ -201,7 +248,7 @@ public final class EventStream: Sendable {
             return (s.takeWake(), s.producerWaiter)
         }
         w?()
-        p?.resume(returning: false)
+        p?.resume(false)
     }
 
     enum Housekeeping {
