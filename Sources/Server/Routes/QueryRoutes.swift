@@ -32,8 +32,7 @@ struct QueryRoutes {
         let state = self.state
         let channel = context.channel
         Task {
-            _ = await AgentRun(state: state, request: query, stream: stream).run()
-            stream.finishProducer()
+            await AgentRun(state: state, request: query, stream: stream).start { _ in stream.finishProducer() }
         }
         return Response(status: .ok, headers: Self.sseHeaders, body: ResponseBody { writer in
             try await Self.write(stream, to: &writer, state: state, retry: state.configuration.sseRetry, channel: channel)
