@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Scenarios", "SystemSupport",
+                "Server", "Scenarios", "SystemSupport", "LoadGen",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
