@@ -5,15 +5,12 @@
 # Usage: bench/loadgen_http.sh [stampede binary] [seconds]
 set -euo pipefail
 bin="${1:-.build/release/stampede}"; secs="${2:-10}"
-work=$(mktemp -d); pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source "$(dirname "$0")/../scripts/lib.sh"
+port=$(free_port); dead=$(free_port)
 # No Redis/PostgreSQL needed for GET /: the server starts degraded and serves it.
-"$bin" serve --port "$port" --redis-url "redis://127.0.0.1:$dead/0" --database-url "postgresql://x@127.0.0.1:$dead/x" \
-  --log-level critical > "$work/serve" 2>&1 & pids+=($!)
-for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.2; done
+start_bg "$work/serve" "$bin" serve --port "$port" --redis-url "redis://127.0.0.1:$dead/0" \
+  --database-url "postgresql://x@127.0.0.1:$dead/x" --log-level critical
+wait_http "http://127.0.0.1:$port/"
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 ticks=$(getconf CLK_TCK)
 # wrk

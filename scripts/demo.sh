@@ -3,16 +3,11 @@
 # streams on one hot session, then the figures the server reports. Stops everything on exit.
 set -euo pipefail
 bin="${1:-.build/release/stampede}"
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
-"$bin" services up > "$work/services" & pids+=($!)
-for _ in $(seq 1 300); do grep -q DATABASE_URL "$work/services" 2>/dev/null && break; sleep 0.2; done
-set -a; source "$work/services"; set +a
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --profile documented --agent-events 10 --agent-interval 100ms --log-level warning > "$work/serve" 2>&1 & pids+=($!)
-for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+source "$(dirname "$0")/lib.sh"
+start_services "$bin"
+port=$(free_port)
+start_bg "$work/serve" "$bin" serve --port "$port" --profile documented --agent-events 10 --agent-interval 100ms --log-level warning
+wait_http "http://127.0.0.1:$port/health"
 echo "reference server on port $port: $(curl -s http://127.0.0.1:$port/health)"
 key="X-API-Key: stampede-dev-key"
 sid=$(curl -sN -X POST "http://127.0.0.1:$port/api/v1/query" -H "$key" -d '{"prompt":"hello"}' | sed -n 's/.*"session_id": "\([0-9a-f-]*\)".*/\1/p' | head -1)
