@@ -43,6 +43,8 @@ def main():
     ap.add_argument("--ramp", default="1000/s")
     ap.add_argument("--profile", default="upstream")
     ap.add_argument("--server-args", default="", help="extra flags for stampede serve")
+    ap.add_argument("--generator", choices=["stampede", "locust"], default="stampede",
+                    help="who holds the streams: stampede load sse, or Locust running bench/locust_sse.py")
     ap.add_argument("--perf", help="record the server with `perf record -g` during the window into this file")
     a = ap.parse_args()
 
@@ -73,11 +75,17 @@ def main():
                 time.sleep(0.1)
         base_cpu, base_rss = proc_stats(srv.pid)
         duration = int(ramp_s + a.window + 15)
-        load = subprocess.Popen([a.bin, "load", "sse", "--url", f"http://127.0.0.1:{port}/api/v1/query", "--method", "POST",
-                                 "--body", '{"prompt":"bench"}', "--header", "X-API-Key:stampede-dev-key",
-                                 "--clients", str(a.streams), "--ramp", a.ramp, "--duration", f"{duration}s",
-                                 "--quiet", "--out", f"{tmp}/result.json"],
-                                stdout=open(f"{tmp}/load.log", "w"), stderr=subprocess.STDOUT)
+        if a.generator == "locust":
+            lenv = dict(os.environ, LOCUST_EVENTS_FILE=f"{tmp}/locust_events")
+            load = subprocess.Popen(["locust", "-f", os.path.join(ROOT, "bench/locust_sse.py"), "--headless", "-u", str(a.streams),
+                                     "-r", a.ramp.split("/")[0], "-t", f"{duration}s", "--host", f"http://127.0.0.1:{port}",
+                                     "--only-summary"], env=lenv, stdout=open(f"{tmp}/load.log", "w"), stderr=subprocess.STDOUT)
+        else:
+            load = subprocess.Popen([a.bin, "load", "sse", "--url", f"http://127.0.0.1:{port}/api/v1/query", "--method", "POST",
+                                     "--body", '{"prompt":"bench"}', "--header", "X-API-Key:stampede-dev-key",
+                                     "--clients", str(a.streams), "--ramp", a.ramp, "--duration", f"{duration}s",
+                                     "--quiet", "--out", f"{tmp}/result.json"],
+                                    stdout=open(f"{tmp}/load.log", "w"), stderr=subprocess.STDOUT)
         procs.append(load)
         # Wait for every stream to be open.
         deadline = time.time() + ramp_s + 60
@@ -102,6 +110,7 @@ def main():
         fds = len(os.listdir(f"/proc/{srv.pid}/fd"))
         events = ev1 - ev0
         out = {
+            "generator": a.generator,
             "streams_open": int(active), "window_s": round(elapsed, 1), "events_sent": int(events),
             "events_per_s": round(events / elapsed),
             "server_rss_baseline_mib": round(base_rss / 2**20, 1), "server_rss_mib": round(rss1 / 2**20, 1),
