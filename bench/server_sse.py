@@ -46,6 +46,7 @@ def main():
     ap.add_argument("--generator", choices=["stampede", "locust"], default="stampede",
                     help="who holds the streams: stampede load sse, or Locust running bench/locust_sse.py")
     ap.add_argument("--perf", help="record the server with `perf record -g` during the window into this file")
+    ap.add_argument("--perf-generator", help="record the generator with `perf record -g` during the window into this file")
     a = ap.parse_args()
 
     procs = []
@@ -101,8 +102,14 @@ def main():
         if a.perf:
             perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-p", str(srv.pid), "-o", a.perf,
                                      "--", "sleep", str(a.window)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        gperf = None
+        if a.perf_generator:
+            gperf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-p", str(load.pid), "-o",
+                                      a.perf_generator, "--", "sleep", str(a.window)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(a.window)
         if perf: perf.wait()
+        if gperf: gperf.wait()
         cpu1, rss1 = proc_stats(srv.pid)
         ev1 = metric(port, "stampede_sse_events_sent_total")
         lcpu1, lrss1 = proc_stats(load.pid)
