@@ -29,18 +29,20 @@ public enum ReferenceServer {
         return router
     }
 
-    /// The application: the HTTP server plus the stream housekeeping clock. `onServerRunning`
-    /// receives the bound port (useful with port 0).
-    public static func application(
+    /// The services of one server, in ServiceGroup order: the HTTP application, then the clocks
+    /// (stream housekeeping and the agent clock). A ServiceGroup shuts services down in reverse
+    /// order, so on SIGTERM the clocks go first and end every open stream with `done`; the HTTP
+    /// server, which waits for in-flight responses, then stops at once instead of after the runs.
+    /// `onServerRunning` receives the bound port (useful with port 0).
+    public static func services(
         state: ServerState, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) -> [any Service] {
         let configuration = state.configuration
         let metrics = state.metrics
         var app = Application(
             router: router(state: state),
             server: .http1(configuration: .init(additionalChannelHandlers: [SSEConnectionHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stampede-reference", backlog: 4096),
-            services: [StreamHousekeeping(state: state)],
             onServerRunning: { channel in
                 // First in the pipeline: NIO's AcceptBackoffHandler swallows accept errors after backing off.
                 try? await channel.pipeline.addHandler(AcceptErrorCounter(metrics: metrics), position: .first).get()
@@ -63,7 +65,7 @@ public enum ReferenceServer {
                 }
             }
         }
-        return app
+        return [app, StreamHousekeeping(state: state)]
     }
 }
 

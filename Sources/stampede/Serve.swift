@@ -150,13 +150,13 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "stampede.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let state = try ServerState(configuration: configuration, logger: logger)
-        let app = ReferenceServer.application(state: state, logger: logger) { port in
+        let services = ReferenceServer.services(state: state, logger: logger) { port in
             // One line on stdout that orchestrators wait for.
             print("stampede serve: listening on http://\(configuration.host):\(port) profile=\(configuration.profile.rawValue)")
             flushStandardOutput()
         }
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await state.shutdown()
     }

@@ -121,10 +121,13 @@ import SystemSupport
         let conn = try await server.client.openStream(#"{"prompt":"x"}"#)
         _ = try await onThread { conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5) }
         let reading = Task { try await onThread { try conn.readAll(timeout: 15) } }
+        let started = ContinuousClock.now
         await server.stop()
+        // The run had ~10 s to go: shutdown must not wait for it.
+        #expect(started.duration(to: .now) < .seconds(5))
         let tail = String(decoding: try await reading.value, as: UTF8.self)
         let events = SSEEvent.parse(TestClient.dechunk(tail))
-        #expect(events.last?.name == "done")
+        #expect(events.last?.name == "done" && events.last?.json?["reason"] as? String == "interrupted")
     }
 
     @Test func healthIsDegradedWhenRedisIsDownAndUnhealthyWhenBothAre() async throws {

@@ -32,8 +32,8 @@ final class TestServer: @unchecked Sendable {
         logger.logLevel = .error
         let state = try ServerState(configuration: c, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = ReferenceServer.application(state: state, logger: logger) { port in portContinuation.yield(port) }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let services = ReferenceServer.services(state: state, logger: logger) { port in portContinuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let task = Task { try await group.run() }
         var port = 0
         for await p in portStream {
