@@ -36,8 +36,17 @@ public final class StreamRegistry: Sendable {
         streams.withLock { Array($0.values) }.reduce(0) { max($0, $1.queuedBytes) }
     }
 
+    /// How often streams are checked: a quarter of the slow-consumer deadline (at most 100 ms,
+    /// at least 10 ms), else once a second, which is plenty for pings and resume windows and keeps
+    /// the scan of 10,000 idle streams off the CPU.
+    var housekeepingTick: Duration {
+        guard let d = configuration.slowConsumerDeadline else { return .seconds(1) }
+        return min(.milliseconds(100), max(.milliseconds(10), d / 4))
+    }
+
     /// Runs the housekeeping clock until cancelled.
-    func runHousekeeping(tick: Duration = .milliseconds(100)) async {
+    func runHousekeeping() async {
+        let tick = housekeepingTick
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         while !Task.isCancelled {
