@@ -1,0 +1,22 @@
+/// The built-in scenarios, written in the same YAML as scenario files so that `stampede show NAME`
+/// prints something a user can copy, edit and run with `stampede run FILE.yaml`.
+public enum BuiltinCatalog {
+    public struct Entry: Sendable {
+        public var name: String
+        public var yaml: String
+    }
+
+    public static let entries: [Entry] = [
+        Entry(name: "scale-001", yaml: Scale001Scenario.yaml),
+        Entry(name: "perf-004", yaml: Perf004Scenario.yaml),
+        Entry(name: "ci-smoke", yaml: CISmokeScenario.yaml),
+    ]
+
+    public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+
+    /// Loads a built-in by name with `--set` overrides.
+    public static func scenario(named name: String, overrides: [String: String] = [:]) throws -> Scenario? {
+        guard let e = entry(named: name) else { return nil }
+        return try ScenarioLoader.load(yaml: e.yaml, source: name, overrides: overrides)
+    }
+}

@@ -1,0 +1,55 @@
+/// The metrics a phase measures, by name: what claims may refer to (`PHASE.NAME`, or
+/// `PHASE.CLIENTS.NAME` for a client group's own figures). Documented in docs/report-schema.md.
+public enum MetricCatalog {
+    /// Phase-wide metrics, over the measured window (after warm-up), summed over instances unless noted.
+    public static let phase: [String: String] = [
+        "updates_per_second": "end-of-stream session updates completed per second (server counters)",
+        "scaling_efficiency": "updates_per_second / (instances × updates_per_second per instance of the sweep's smallest fleet); sweeps only",
+        "lost_updates": "hot-session updates lost (must be 0): a verification burst after the load, all streams complete; needs a fixed agent-events",
+        "update_errors": "session updates that failed (lock timeouts and others)",
+        "lock_timeouts": "lock acquisitions that gave up after the lock timeout",
+        "lock_wait_mean_ms": "lock acquire wait, mean (exact: histogram sum / count), ms",
+        "lock_wait_p50_ms": "lock acquire wait, median (upper bound of the histogram bucket), ms",
+        "lock_wait_p99_ms": "lock acquire wait, 99th percentile (upper bound of the bucket), ms",
+        "lock_wait_max_ms": "longest lock acquire wait of any instance since start, ms",
+        "redis_commands_per_update": "Redis commands per successful session update",
+        "rss_max_mb": "largest resident memory of one instance, MiB (/proc)",
+        "rss_growth_mb": "largest growth of one instance's resident memory over the window, MiB",
+        "rss_slope_mb_per_s": "largest least-squares slope of one instance's resident memory, MiB/s",
+        "buffered_max_mb": "largest bytes held between agent and socket by one instance, MiB",
+        "fds_max": "most open file descriptors of one instance (/proc)",
+        "redis_clients_max": "most Redis client connections (INFO connected_clients, the sampler's own excluded)",
+        "redis_ops_per_second_max": "highest Redis instantaneous_ops_per_sec",
+        "pg_connections_max": "most PostgreSQL client connections (pg_stat_activity, the sampler's own excluded)",
+        "pg_active_max": "most PostgreSQL connections in state active",
+        "pg_idle_in_transaction_max": "most PostgreSQL connections idle in transaction (upstream's held connection)",
+        "slow_consumers_cut": "streams cut by the slow-consumer deadline",
+        "events_produced": "events the agents produced",
+        "events_sent": "events written to sockets",
+        "streams_completed": "streams that ended with `done` (load generator)",
+        "streams_per_second": "streams completed per second of the whole phase (load generator)",
+        "events_per_second": "events received per second (load generator)",
+        "client_errors": "failed requests (load generator)",
+        "lost_events": "gaps, duplicates and reorders seen in event ids (load generator)",
+        "gap_p99_ms": "inter-event gap p99 of all clients, ms",
+        "generator_cpu_percent": "load generator (this process) CPU, percent of all cores",
+        "samples": "server samples taken in the measured window",
+    ]
+
+    /// Per client group: `PHASE.CLIENTS.NAME`.
+    public static let client: [String: String] = [
+        "gap_p99_ms": "inter-event gap p99, ms",
+        "gap_max_ms": "largest inter-event gap, ms",
+        "first_event_p99_ms": "time to first event p99, ms",
+        "events": "events received",
+        "streams_completed": "streams ended with `done`",
+        "errors": "failed requests",
+    ]
+
+    /// Whether `name` (after the phase) is a metric of a phase with these client groups.
+    public static func isKnown(_ name: String, clients: [String]) -> Bool {
+        if phase[name] != nil { return true }
+        guard let dot = name.firstIndex(of: ".") else { return false }
+        return clients.contains(String(name[..<dot])) && client[String(name[name.index(after: dot)...])] != nil
+    }
+}

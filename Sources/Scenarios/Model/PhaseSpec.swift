@@ -1,0 +1,58 @@
+/// One workload phase: SSE client groups driven against every instance of one fleet group for
+/// `duration` seconds; the first `warmup` seconds are excluded from the measurements.
+public struct PhaseSpec: Sendable, Codable, Equatable {
+    public var name: String
+    /// The fleet group started for this phase (and stopped after it).
+    public var group: String
+    public var duration: Double = 15
+    public var warmup: Double = 3
+    /// Sessions created before the load and continued by every stream (`{session}` in the body):
+    /// a small hot set aims the end-of-stream updates at few locks. Nil: every stream creates its own.
+    public var hotSet: Int?
+    public var clients: [ClientSpec] = []
+    /// Instances for this phase instead of the group's (set by an `instances:` sweep).
+    public var instances: Int?
+    /// The phase's name before a sweep expanded it into `NAME@N` phases, one per instance count.
+    public var sweep: String?
+
+    public init(name: String, group: String, duration: Double = 15, warmup: Double = 3, hotSet: Int? = nil, clients: [ClientSpec] = []) {
+        self.name = name
+        self.group = group
+        self.duration = duration
+        self.warmup = warmup
+        self.hotSet = hotSet
+        self.clients = clients
+    }
+}
+
+/// SSE clients of one kind, spread evenly over the instances of the phase's group. Each client
+/// loops: opens a stream, reads it to the end, waits `restartDelay`, opens the next.
+public struct ClientSpec: Sendable, Codable, Equatable {
+    /// Clients in total for a fleet of `instances`.
+    public func total(instances: Int) -> Int { countPerInstance.map { $0 * instances } ?? count }
+
+    public var name: String
+    /// Clients in total (over all instances).
+    public var count: Int = 10
+    /// Clients per instance instead (`count-per-instance`): the load grows with the fleet in a sweep.
+    public var countPerInstance: Int?
+    /// Load-generator profile mix, e.g. `fast`, `slow`, `fast:80,slow:20`.
+    public var mix: String = "fast"
+    /// Receive cap of `slow` clients, bytes per second. Default 1024.
+    public var slowRate: Int = 1024
+    /// New connections per second (over all instances). Default 200.
+    public var ramp: Double = 200
+    /// Pause between a stream's end and the next, seconds. Default 0.05.
+    public var restartDelay: Double = 0.05
+    /// Request path. Default `/api/v1/query`.
+    public var path: String = "/api/v1/query"
+
+    public init(name: String, count: Int = 10, mix: String = "fast", slowRate: Int = 1024, ramp: Double = 200, restartDelay: Double = 0.05) {
+        self.name = name
+        self.count = count
+        self.mix = mix
+        self.slowRate = slowRate
+        self.ramp = ramp
+        self.restartDelay = restartDelay
+    }
+}

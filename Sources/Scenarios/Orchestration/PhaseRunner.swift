@@ -1,0 +1,182 @@
+import Foundation
+import LoadGen
+import Server
+import SystemSupport
+
+/// Runs one phase: starts its fleet group, creates the hot sessions, drives every client group
+/// against every instance through in-process ``LoadRun``s while the ``Sampler`` runs, then stops
+/// the fleet (on every path) and computes the phase's metrics.
+struct PhaseRunner {
+    var scenario: Scenario
+    var phase: PhaseSpec
+    var index: Int
+    var executable: String
+    var redisURL: String
+    var databaseURL: String
+    var logDirectory: String
+    var cancellation: RunCancellation
+    var log: @Sendable (String) -> Void
+    var observe: @Sendable (ScenarioRunner.Resource) -> Void = { _ in }
+
+    static let apiKey = "stampede-dev-key"
+    /// Series kept in the report's time series besides the scenario's own `sampling.metrics`.
+    static let keptSeries = [
+        "stampede_sse_buffered_bytes", "stampede_sse_active_streams", "stampede_session_updates_total",
+        "stampede_lock_timeouts_total", "stampede_lock_acquire_wait_seconds_max", "stampede_sse_slow_consumers_cut_total",
+    ]
+
+    func run() async -> PhaseResult {
+        var group = scenario.group(named: phase.group) ?? FleetGroup(name: phase.group)
+        if let n = phase.instances { group.instances = n }
+        var result = PhaseResult(
+            name: phase.name, group: group.name, instances: group.instances, profile: group.profile,
+            serveArguments: group.serveArguments, durationSeconds: phase.duration, warmupSeconds: phase.warmup,
+            startedAtUnixSeconds: Date().timeIntervalSince1970)
+        result.sweep = phase.sweep
+        let started = ContinuousClock.now
+        log("phase \(phase.name): starting \(group.instances) × \(group.profile) (\(group.name))")
+        let fleet: Fleet
+        do {
+            fleet = try await Fleet.start(
+                group: group, executable: executable, redisURL: redisURL, databaseURL: databaseURL, logDirectory: logDirectory,
+                onStart: { pid, name in observe(.process(pid: pid, name: name)) })
+        } catch {
+            result.error = "\(error)"
+            result.wallSeconds = started.duration(to: .now).scenarioSeconds
+            return result
+        }
+        defer { fleet.stop() }
+        var sessionPrefix: String?
+        if let hot = phase.hotSet {
+            do {
+                sessionPrefix = try createHotSessions(count: hot)
+            } catch {
+                result.error = "cannot create the hot sessions: \(error)"
+                return result
+            }
+        }
+        let sampler = Sampler(
+            targets: fleet.instances.map { .init(instance: $0.index, pid: $0.pid, port: $0.port) }, hz: scenario.sampling.hz,
+            redisURL: redisURL, databaseURL: databaseURL)
+        sampler.begin()
+        var clients: [ClientGroupResult] = []
+        var failure: String?
+        do {
+            clients = try await runLoad(fleet: fleet, sessionPrefix: sessionPrefix)
+        } catch {
+            failure = "\(error)"
+        }
+        let samples = sampler.end()
+        var lostUpdates: Int?
+        if failure == nil, !cancellation.isCancelled, let prefix = sessionPrefix, let hot = phase.hotSet,
+            let perRun = Int(group.flags["agent-events"] ?? "")
+        {
+            log("phase \(phase.name): checking for lost updates")
+            let verifier = UpdateVerifier(
+                fleet: fleet, databaseURL: databaseURL, sessionPrefix: prefix, hotSet: hot, turnsPerRun: perRun,
+                agentInterval: group.flags["agent-interval"].flatMap(DurationText.seconds) ?? 0.2,
+                lockTimeout: group.flags["lock-timeout"].flatMap(DurationText.seconds) ?? 5, cancellation: cancellation)
+            do { lostUpdates = try await verifier.run() } catch { failure = "lost-update check: \(error)" }
+        }
+        fleet.stop()
+        let computed = PhaseMetricsCalculator.compute(
+            samples: samples, warmup: phase.warmup, clients: clients,
+            limits: .init(
+                minSamples: scenario.sampling.minSamples, generatorCPULimit: scenario.sampling.generatorCPULimit,
+                cores: LoadConfiguration.defaultThreads))
+        result.metrics = computed.metrics
+        if let lostUpdates { result.metrics["lost_updates"] = Double(lostUpdates) }
+        result.validity = computed.validity
+        result.clients = clients
+        result.samples = Self.trim(samples, keep: Set(Self.keptSeries + scenario.sampling.metrics))
+        if let reason = cancellation.cancelReason {
+            result.error = reason
+        } else if let failure {
+            result.error = failure
+        } else {
+            result.complete = true
+        }
+        result.wallSeconds = started.duration(to: .now).scenarioSeconds
+        log("phase \(phase.name): \(result.complete ? "done" : "incomplete (\(result.error ?? ""))") in \(Int(result.wallSeconds)) s")
+        return result
+    }
+
+    /// One load run per client group and instance, all at once; merged per client group.
+    func runLoad(fleet: Fleet, sessionPrefix: String?) async throws -> [ClientGroupResult] {
+        var plans: [(client: String, config: LoadConfiguration)] = []
+        let n = fleet.instances.count
+        for spec in phase.clients {
+            for (i, instance) in fleet.instances.enumerated() {
+                let total = spec.total(instances: n)
+                let share = total / n + (i < total % n ? 1 : 0)
+                guard share > 0 else { continue }
+                var c = LoadConfiguration(mode: .sse, url: "http://127.0.0.1:\(instance.port)\(spec.path)")
+                c.method = "POST"
+                c.headers = [.init(name: "X-API-Key", value: Self.apiKey), .init(name: "Content-Type", value: "application/json")]
+                if let prefix = sessionPrefix, let hot = phase.hotSet {
+                    c.body = "{\"prompt\": \"stampede\", \"session_id\": \"{session}\"}"
+                    c.sessionPool = .init(hotSet: hot, prefix: prefix)
+                } else {
+                    c.body = "{\"prompt\": \"stampede\"}"
+                }
+                c.clients = share
+                c.mix = try ProfileMix(parsing: spec.mix)
+                c.slow.bytesPerSecond = spec.slowRate
+                c.ramp = max(spec.ramp / Double(n), 0.1)
+                c.restartDelay = .milliseconds(Int64(spec.restartDelay * 1000))
+                c.duration = .milliseconds(Int64(phase.duration * 1000))
+                c.threads = 1
+                plans.append((spec.name, c))
+            }
+        }
+        let cancellation = self.cancellation
+        let results = try await withThrowingTaskGroup(of: (String, LoadResult).self) { group in
+            for plan in plans {
+                group.addTask {
+                    let run = LoadRun(configuration: plan.config)
+                    cancellation.register(run)
+                    defer { cancellation.unregister(run) }
+                    return (plan.client, try await run.run())
+                }
+            }
+            var out: [(String, LoadResult)] = []
+            for try await r in group { out.append(r) }
+            return out
+        }
+        return phase.clients.map { spec in ClientGroupResult(name: spec.name, results: results.filter { $0.0 == spec.name }.map(\.1)) }
+    }
+
+    /// Inserts `count` sessions owned by the API key, ids `<prefix>0 ... <prefix>(count-1)`.
+    func createHotSessions(count: Int) throws -> String {
+        let run = UUID().uuidString.lowercased().prefix(8)
+        let prefix = "\(run)-\(String(format: "%04x", index))-4000-8000-00000000000"
+        let db = try PostgresConnection(url: databaseURL)
+        let owner = SHA256.hexDigest(Self.apiKey)
+        for i in 0..<count {
+            try db.query(
+                "INSERT INTO sessions (id, model, owner_api_key_hash, status) VALUES ($1, 'sonnet', $2, 'active')",
+                ["\(prefix)\(i)", owner])
+        }
+        return prefix
+    }
+
+    /// Samples with only the named `/metrics` series, so the report stays small.
+    static func trim(_ samples: [Sample], keep: Set<String>) -> [Sample] {
+        samples.map { s in
+            var copy = s
+            copy.servers = s.servers.map { server in
+                var x = server
+                x.metrics = server.metrics.filter { keep.contains($0.key) }
+                return x
+            }
+            return copy
+        }
+    }
+}
+
+extension Duration {
+    var scenarioSeconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}

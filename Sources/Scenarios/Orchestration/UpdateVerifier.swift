@@ -1,0 +1,88 @@
+import Foundation
+import LoadGen
+import Server
+
+/// Lost-update check of a hot-session phase (SCALE-001 "lost updates must be 0"): after the load,
+/// waits until the servers are quiet, reads the hot sessions' `total_turns` and `version`, runs a
+/// burst of streams that all complete (every update then adds exactly `agent-events` turns), waits
+/// again and reads again. Each write bumps `version` by one, so
+/// `lost = Δversion − Δtotal_turns / turns per run`: a write whose read was stale counts in
+/// `version` but not in `total_turns`.
+struct UpdateVerifier {
+    var fleet: Fleet
+    var databaseURL: String
+    var sessionPrefix: String
+    var hotSet: Int
+    var turnsPerRun: Int
+    var agentInterval: Double
+    var lockTimeout: Double
+    var clientsPerInstance = 4
+    var cancellation: RunCancellation
+
+    /// Lost updates, or nil when the check could not be made cleanly (a burst stream did not finish).
+    func run() async throws -> Int? {
+        try await quiesce()
+        let before = try totals()
+        var burst: [LoadResult] = []
+        for instance in fleet.instances {
+            var c = LoadConfiguration(mode: .sse, url: "http://127.0.0.1:\(instance.port)/api/v1/query")
+            c.method = "POST"
+            c.headers = [.init(name: "X-API-Key", value: PhaseRunner.apiKey), .init(name: "Content-Type", value: "application/json")]
+            c.body = "{\"prompt\": \"verify\", \"session_id\": \"{session}\"}"
+            c.sessionPool = .init(hotSet: hotSet, prefix: sessionPrefix)
+            c.clients = clientsPerInstance
+            c.ramp = 10_000
+            c.restartDelay = .seconds(3600)
+            c.threads = 1
+            c.duration = .milliseconds(Int64((Double(turnsPerRun) * agentInterval + lockTimeout + 3) * 1000))
+            burst.append(try await withLoadRun(c))
+        }
+        guard burst.allSatisfy({ $0.counters.streamsCompleted == $0.settings.clients && $0.counters.failed == 0 }) else { return nil }
+        try await quiesce()
+        let after = try totals()
+        let writes = after.versions - before.versions
+        let turns = after.turns - before.turns
+        return writes - turns / turnsPerRun
+    }
+
+    private func withLoadRun(_ configuration: LoadConfiguration) async throws -> LoadResult {
+        let run = LoadRun(configuration: configuration)
+        cancellation.register(run)
+        defer { cancellation.unregister(run) }
+        return try await run.run()
+    }
+
+    /// Sum of `total_turns` and `version` over the hot sessions.
+    func totals() throws -> (turns: Int, versions: Int) {
+        let db = try PostgresConnection(url: databaseURL)
+        let rows = try db.query(
+            "SELECT coalesce(sum(total_turns), 0)::text, coalesce(sum(version), 0)::text FROM sessions WHERE id::text LIKE $1",
+            [sessionPrefix + "%"])
+        guard let row = rows.rows.first, let t = row[0].flatMap({ Int($0) }), let v = row[1].flatMap({ Int($0) }) else {
+            throw ServiceError("cannot read the hot sessions' totals")
+        }
+        return (t, v)
+    }
+
+    /// Waits until no instance's lock and update counters move for a second (at most lock timeout + 5 s).
+    func quiesce() async throws {
+        let deadline = Date().addingTimeInterval(lockTimeout + 5)
+        var last = -1.0
+        var stableSince = Date()
+        while Date() < deadline {
+            var total = 0.0
+            for i in fleet.instances {
+                let m = PrometheusText.parse(HTTPProbe.request(port: i.port, path: "/metrics", timeout: 1)?.body ?? "")
+                total += (m["stampede_lock_attempts_total"] ?? 0) + (m["stampede_session_updates_total"] ?? 0)
+                    + (m["stampede_session_update_errors_total"] ?? 0)
+            }
+            if total != last {
+                last = total
+                stableSince = Date()
+            } else if Date().timeIntervalSince(stableSince) >= 1 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}

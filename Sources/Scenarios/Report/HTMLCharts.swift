@@ -1,0 +1,66 @@
+/// The charts of report.html, built from a report's phases.
+enum HTMLCharts {
+    static func all(_ r: RunReport) -> [String] {
+        sweepCharts(r) + timeCharts(r)
+    }
+
+    /// Per sweep: throughput with the ideal line, efficiency, lock wait percentiles vs instances.
+    static func sweepCharts(_ r: RunReport) -> [String] {
+        let sweeps = Array(Set(r.phases.compactMap(\.sweep))).sorted()
+        guard !sweeps.isEmpty else { return [] }
+        func points(_ sweep: String, _ metric: String) -> [(x: Double, y: Double)] {
+            r.phases.filter { $0.sweep == sweep }.compactMap { p in p.metrics[metric].map { (Double(p.instances), $0) } }
+        }
+        var throughput: [SVGLineChart.Series] = []
+        for (i, s) in sweeps.enumerated() {
+            let pts = points(s, "updates_per_second")
+            throughput.append(.init(name: s, points: pts, color: i))
+            if let base = pts.min(by: { $0.x < $1.x }), base.x > 0 {
+                throughput.append(.init(name: "\(s) ideal", points: pts.map { ($0.x, base.y / base.x * $0.x) }, dashed: true, color: i))
+            }
+        }
+        let efficiency = sweeps.enumerated().map { SVGLineChart.Series(name: $1, points: points($1, "scaling_efficiency"), color: $0) }
+        let waits = sweeps.enumerated().flatMap { i, s in
+            [SVGLineChart.Series(name: "\(s) p50", points: points(s, "lock_wait_p50_ms"), dashed: true, color: i),
+             SVGLineChart.Series(name: "\(s) p99", points: points(s, "lock_wait_p99_ms"), color: i)]
+        }
+        return [
+            SVGLineChart(title: "Completed updates/s vs instances", xLabel: "instances", yLabel: "updates/s", series: throughput).render(),
+            SVGLineChart(title: "Scaling efficiency X(N)/(N·X(1))", xLabel: "instances", yLabel: "efficiency", series: efficiency,
+                limit: ("ideal", 1)).render(),
+            SVGLineChart(title: "Lock acquire wait vs instances", xLabel: "instances", yLabel: "ms", series: waits).render(),
+        ]
+    }
+
+    /// Over time, one line per phase (largest instance at each sample): RSS, FDs, buffered bytes,
+    /// and every extra sampled series.
+    static func timeCharts(_ r: RunReport) -> [String] {
+        func series(_ value: (Sample.Server) -> Double?) -> [SVGLineChart.Series] {
+            r.phases.map { p in
+                SVGLineChart.Series(name: p.name, points: p.samples.compactMap { s in s.servers.compactMap(value).max().map { (s.t, $0) } })
+            }.filter { !$0.points.isEmpty }
+        }
+        var charts = [
+            SVGLineChart(title: "Server RSS over time", xLabel: "seconds", yLabel: "MiB", series: series { Double($0.rssBytes) / 1_048_576 }).render(),
+            SVGLineChart(title: "Open FDs over time", xLabel: "seconds", yLabel: "FDs", series: series { Double($0.openFDs) }).render(),
+            SVGLineChart(title: "Buffered between agent and socket", xLabel: "seconds", yLabel: "MiB",
+                series: series { $0.metrics["stampede_sse_buffered_bytes"].map { $0 / 1_048_576 } }).render(),
+        ]
+        let backends: [(String, (Sample.Backends) -> Int?)] = [
+            ("Redis clients", { $0.redisConnectedClients }), ("PostgreSQL connections", { $0.postgresConnections }),
+            ("PostgreSQL idle in transaction", { $0.postgresIdleInTransaction }),
+        ]
+        var backendSeries: [SVGLineChart.Series] = []
+        for (i, (label, value)) in backends.enumerated() {
+            for (j, p) in r.phases.enumerated() {
+                let pts = p.samples.compactMap { s in s.backends.flatMap(value).map { (s.t, Double($0)) } }
+                if !pts.isEmpty { backendSeries.append(.init(name: "\(p.name): \(label)", points: pts, dashed: i > 0, color: j)) }
+            }
+        }
+        charts.append(SVGLineChart(title: "Redis and PostgreSQL connections over time", xLabel: "seconds", yLabel: "connections", series: backendSeries).render())
+        for name in r.config.sampling.metrics {
+            charts.append(SVGLineChart(title: name, xLabel: "seconds", yLabel: "value", series: series { $0.metrics[name] }).render())
+        }
+        return charts
+    }
+}

@@ -1,0 +1,61 @@
+import LoadGen
+import Foundation
+
+/// `report.md`: what a reviewer reads in a pull request. Claims first (statement, measured value,
+/// verdict, reason), then the phases' key figures, then the environment.
+public enum MarkdownReport {
+    public static func render(_ r: RunReport) -> String {
+        var md = "# stampede run `\(r.scenario)`\n\n"
+        if !r.summary.isEmpty { md += "\(r.summary)\n\n" }
+        md += "Started \(r.startedAt), \(Int(r.wallSeconds.rounded())) s wall time. "
+        md += r.complete ? "**Complete.**\n\n" : "**INCOMPLETE:** \(esc(r.incompleteReason ?? "unknown"))\n\n"
+        md += "## Claims\n\n"
+        if r.claims.isEmpty { md += "_No claims._\n\n" } else {
+            md += "| claim | issue | statement | metric | expected | measured | verdict | reason |\n"
+            md += "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+            for c in r.claims {
+                md += "| \(esc(c.id)) | \(esc(c.issue)) | \"\(esc(c.statement))\" | `\(c.metric)` | \(c.kind == .fix ? "fix: " : "")\(esc(c.relation.rawValue)) \(esc(c.target))\(c.threshold.map(ClaimEvaluator.format).flatMap { $0 == c.target ? nil : " = " + $0 } ?? "") | \(c.measured.map(ClaimEvaluator.format) ?? "n/a") | **\(c.verdict.rawValue)** | \(esc(c.reason)) |\n"
+            }
+            md += "\n"
+        }
+        md += "## Phases\n\n"
+        let columns = [
+            "updates_per_second", "lock_wait_mean_ms", "lock_wait_p50_ms", "lock_wait_p99_ms", "lock_wait_max_ms", "lock_timeouts", "lost_updates", "scaling_efficiency", "rss_max_mb",
+            "rss_growth_mb", "buffered_max_mb", "streams_completed", "client_errors", "generator_cpu_percent", "samples",
+        ]
+        md += "| phase | fleet | status | " + columns.joined(separator: " | ") + " |\n"
+        md += "| --- | --- | --- | " + columns.map { _ in "---:" }.joined(separator: " | ") + " |\n"
+        for p in r.phases {
+            let status = !p.complete ? "incomplete" : (p.validity.isEmpty ? "ok" : "weak")
+            md += "| \(esc(p.name)) | \(p.instances) × \(p.profile) | \(status) | "
+            md += columns.map { p.metrics[$0].map(ClaimEvaluator.format) ?? "" }.joined(separator: " | ") + " |\n"
+        }
+        md += "\n"
+        for p in r.phases {
+            md += "### \(p.name)\n\n"
+            md += "`stampede serve \(p.serveArguments.joined(separator: " "))` × \(p.instances); "
+            md += "\(DurationText.format(p.durationSeconds)) of load, first \(DurationText.format(p.warmupSeconds)) excluded.\n\n"
+            if let e = p.error { md += "- **error:** \(esc(e))\n" }
+            for v in p.validity { md += "- **weak measurement:** \(esc(v))\n" }
+            for c in p.clients {
+                let m = c.metrics
+                md += "- clients `\(c.name)` (\(c.clients)): \(c.counters.streamsCompleted) streams completed, \(c.counters.events) events, "
+                md += "\(c.counters.failed) errors\(c.errors.isEmpty ? "" : " (" + c.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")"
+                if let g = m["gap_p99_ms"] { md += ", inter-event gap p99 \(ClaimEvaluator.format(g)) ms" }
+                md += "\n"
+            }
+            md += "\n"
+        }
+        let e = r.environment
+        md += "## Environment\n\n"
+        md += "- machine: \(e.hostname), \(e.cores) cores, \(e.memoryBytes / 1_048_576) MiB; \(e.os); \(e.kernel)\n"
+        md += "- open files: soft \(e.fdSoftLimit), hard \(e.fdHardLimit)\n"
+        md += "- source: \(e.gitCommit ?? "unknown")\(e.gitDirty == true ? " (with local changes)" : "")\n"
+        md += "- services: \(e.services); \(e.redisVersion ?? "redis ?"); \(e.postgresVersion ?? "postgres ?")\n"
+        return md
+    }
+
+    static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+}

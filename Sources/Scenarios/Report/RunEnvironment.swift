@@ -1,0 +1,57 @@
+import Foundation
+import SystemSupport
+
+/// Where a run happened: machine, kernel, limits, versions and the source commit.
+public struct RunEnvironment: Sendable, Codable, Equatable {
+    public var hostname: String
+    public var cores: Int
+    public var memoryBytes: Int
+    public var kernel: String
+    public var os: String
+    public var fdSoftLimit: Int
+    public var fdHardLimit: Int
+    public var gitCommit: String?
+    public var gitDirty: Bool?
+    public var stampedeExecutable: String
+    /// `embedded` or `external`.
+    public var services: String
+    public var redisVersion: String?
+    public var postgresVersion: String?
+
+    public static func capture(executable: String, services: String) -> RunEnvironment {
+        var u = utsname()
+        uname(&u)
+        func field<T>(_ value: T) -> String {
+            withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        let limits = FileDescriptorLimit.current()
+        let osName = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("PRETTY_NAME=") }.map { $0.dropFirst(12).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        let commit = Self.command(["git", "rev-parse", "HEAD"])
+        let dirty = commit == nil ? nil : !(Self.command(["git", "status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+        return RunEnvironment(
+            hostname: ProcessInfo.processInfo.hostName, cores: ProcessInfo.processInfo.activeProcessorCount,
+            memoryBytes: Int(ProcessInfo.processInfo.physicalMemory), kernel: "\(field(u.sysname)) \(field(u.release)) \(field(u.machine))",
+            os: osName ?? "unknown", fdSoftLimit: limits.soft, fdHardLimit: limits.hard, gitCommit: commit, gitDirty: dirty,
+            stampedeExecutable: executable, services: services,
+            redisVersion: Self.command(["redis-server", "--version"]),
+            postgresVersion: EmbeddedServices.postgresBinDirectory().flatMap { Self.command([$0 + "/postgres", "--version"]) })
+    }
+
+    /// Runs a short command (PATH lookup) and returns its trimmed stdout, or nil on failure.
+    static func command(_ argv: [String]) -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : "/usr/bin/env")
+        p.arguments = argv[0].hasPrefix("/") ? Array(argv.dropFirst()) : argv
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+}

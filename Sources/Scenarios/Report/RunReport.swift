@@ -1,0 +1,42 @@
+/// Everything a scenario run produced: `report.json` (schema in docs/report-schema.md).
+public struct RunReport: Sendable, Codable, Equatable {
+    public static let schemaName = "stampede.run-report"
+    public static let currentSchemaVersion = 1
+
+    public var schema = RunReport.schemaName
+    public var schemaVersion = RunReport.currentSchemaVersion
+    public var scenario: String
+    public var summary: String
+    /// ISO 8601 UTC.
+    public var startedAt: String
+    public var wallSeconds: Double
+    /// False when a phase failed, the run was interrupted, or services could not start.
+    public var complete: Bool
+    public var incompleteReason: String?
+    public var environment: RunEnvironment
+    /// The scenario as run (parameters resolved).
+    public var config: Scenario
+    public var phases: [PhaseResult]
+    public var claims: [ClaimResult]
+
+    public init(
+        scenario: Scenario, startedAt: String, wallSeconds: Double, complete: Bool, incompleteReason: String?,
+        environment: RunEnvironment, phases: [PhaseResult], claims: [ClaimResult]
+    ) {
+        self.scenario = scenario.name
+        self.summary = scenario.summary
+        self.startedAt = startedAt
+        self.wallSeconds = wallSeconds
+        self.complete = complete
+        self.incompleteReason = incompleteReason
+        self.environment = environment
+        self.config = scenario
+        self.phases = phases
+        self.claims = claims
+    }
+}
+
+/// A report file that cannot be read: wrong schema, newer version, or not JSON.
+public struct ReportReadError: Error, CustomStringConvertible {
+    public var description: String
+}

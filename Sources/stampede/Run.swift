@@ -1,0 +1,103 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Scenarios
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario (a built-in name or a YAML file) and write its report.",
+        discussion: """
+            Starts embedded Redis and PostgreSQL (unless --redis-url and --database-url are given), \
+            a fleet of `stampede serve` instances per phase, drives the load, samples every server at \
+            4 Hz and writes reports/<scenario>-<timestamp>/ (report.json, report.md, junit.xml, \
+            timeseries.csv, .hgrm spectra, server logs); reports/latest points at the newest. \
+            `stampede list` shows the built-ins, `stampede show NAME` their parameters. \
+            Ctrl-C stops the run, cleans up and still writes what was measured, marked incomplete. \
+            Exit status: 0 complete, 1 incomplete, 2 bad scenario or arguments.
+
+            Example: stampede run ci-smoke --set lock_clients=20 --output /tmp/reports
+            """)
+
+    @Argument(help: "A built-in scenario name (see `stampede list`) or a path to a .yaml file.")
+    var scenario: String
+
+    @Option(name: .customLong("set"), help: "Override a parameter: --set name=value (repeatable).")
+    var overrides: [String] = []
+
+    @Option(help: "Directory the run's report directory is created in.")
+    var output: String = "reports"
+
+    @Option(help: "Use this Redis instead of an embedded one.") var redisURL: String?
+    @Option(help: "Use this PostgreSQL instead of an embedded one.") var databaseURL: String?
+    @Option(help: "The stampede executable that serves the fleet (default: this one).") var executable: String?
+    @Flag(help: "Print only the summary.") var quiet = false
+
+    func validate() throws {
+        _ = try Self.parseOverrides(overrides)
+    }
+
+    static func parseOverrides(_ items: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for item in items {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw ValidationError("--set expects name=value, got '\(item)'")
+            }
+            out[String(item[..<eq])] = String(item[item.index(after: eq)...])
+        }
+        return out
+    }
+
+    /// A built-in by name, else a file.
+    static func loadScenario(_ nameOrPath: String, overrides: [String: String]) throws -> Scenario {
+        if let builtin = try BuiltinCatalog.scenario(named: nameOrPath, overrides: overrides) { return builtin }
+        if FileManager.default.fileExists(atPath: nameOrPath) {
+            return try ScenarioLoader.load(file: nameOrPath, overrides: overrides)
+        }
+        throw ValidationError(
+            "no built-in scenario or file named '\(nameOrPath)'; built-ins: \(BuiltinCatalog.entries.map(\.name).joined(separator: ", "))")
+    }
+
+    /// This process's executable (`/proc/self/exe`), else argv[0].
+    static func selfExecutable() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
+    func run() async throws {
+        let scenario: Scenario
+        do {
+            scenario = try Self.loadScenario(self.scenario, overrides: try Self.parseOverrides(overrides))
+        } catch let error as ScenarioError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(2)
+        }
+        let quiet = self.quiet
+        let started = Date()
+        let runner = ScenarioRunner(
+            scenario: scenario,
+            options: .init(
+                executable: executable ?? Self.selfExecutable(), redisURL: redisURL, databaseURL: databaseURL,
+                log: { line in
+                    if !quiet {
+                        FileHandle.standardError.write(Data("[\(String(format: "%6.1f", Date().timeIntervalSince(started)))s] \(line)\n".utf8))
+                    }
+                }))
+        let traps = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { runner.cancellation.cancel("interrupted by \(sig == SIGINT ? "SIGINT" : "SIGTERM")") }
+            source.resume()
+            return source
+        }
+        defer { traps.forEach { $0.cancel() } }
+        let dir = try ReportWriter.makeRunDirectory(root: output, scenario: scenario.name)
+        let report = await runner.run(logsTo: dir + "/logs")
+        try ReportWriter.write(report, to: dir)
+        ReportWriter.linkLatest(root: output, to: dir)
+        print(ReportSummary.lines(report).joined(separator: "\n"))
+        print("report: \(dir)/report.md")
+        if !report.complete { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,139 @@
+import Testing
+
+@testable import Scenarios
+
+@Suite struct ScenarioLoaderTests {
+    static let minimal = """
+        name: tiny
+        parameters:
+          n: "2"
+        groups:
+          - name: g
+            instances: ${n}
+            profile: documented
+            flags: {agent-events: "3"}
+            max-fds: 4096
+        phases:
+          - name: p
+            group: g
+            duration: 5s
+            warmup: 500ms
+            hot-set: 2
+            clients:
+              - {name: fast, count: 4, mix: "fast:3,slow:1", slow-rate: 2048, restart-delay: 10ms}
+        claims:
+          - id: c1
+            issue: SCALE-001
+            statement: a quote
+            metric: p.lock_wait_p99_ms
+            relation: ">"
+            target: 100
+          - id: c2
+            issue: SCALE-001
+            statement: per client
+            kind: fix
+            metric: p.fast.gap_p99_ms
+            relation: "<"
+            target: 50
+        """
+
+    @Test func readsEveryField() throws {
+        let s = try ScenarioLoader.load(yaml: Self.minimal, source: "tiny.yaml")
+        #expect(s.name == "tiny")
+        #expect(s.groups == [FleetGroup(name: "g", instances: 2, profile: "documented", flags: ["agent-events": "3"], maxFds: 4096)])
+        #expect(s.groups[0].serveArguments == ["--profile", "documented", "--agent-events", "3", "--max-fds", "4096"])
+        let p = try #require(s.phases.first)
+        #expect(p.duration == 5 && p.warmup == 0.5 && p.hotSet == 2)
+        #expect(p.clients == [ClientSpec(name: "fast", count: 4, mix: "fast:3,slow:1", slowRate: 2048, restartDelay: 0.01)])
+        #expect(s.claims.map(\.kind) == [.bug, .fix])
+        #expect(s.claims[1].phaseAndMetric! == ("p", "fast.gap_p99_ms"))
+        #expect(s.sampling.hz == 4)
+    }
+
+    @Test func setOverridesAParameter() throws {
+        let s = try ScenarioLoader.load(yaml: Self.minimal, source: "tiny.yaml", overrides: ["n": "5"])
+        #expect(s.groups[0].instances == 5)
+        #expect(s.parameters["n"] == "5")
+    }
+
+    @Test func unknownSetParameterIsAnError() {
+        let error = #expect(throws: ScenarioError.self) {
+            try ScenarioLoader.load(yaml: Self.minimal, source: "tiny.yaml", overrides: ["instances": "3"])
+        }
+        #expect(error?.problems.map(\.path) == ["--set instances"])
+        #expect(error?.description.contains("parameters: n") == true)
+    }
+
+    @Test func reportsEveryProblemAtOnceWithPathAndLine() throws {
+        let yaml = """
+            name: broken
+            colour: blue
+            groups:
+              - name: g
+                instances: many
+                profile: fastest
+                flags: {port: "1"}
+            phases:
+              - name: p
+                group: nowhere
+                duration: soon
+                warmup: 1s
+                clients:
+                  - {name: c, count: 2, mix: "quick:1", speed: 3}
+            claims:
+              - id: x
+                issue: PERF-004
+                statement: s
+                metric: p.no_such_metric
+                relation: ">"
+                target: 1
+              - {id: y, issue: PERF-004, statement: s, metric: p.samples, relation: "~", target: 1}
+            """
+        let error = try #require(#expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "broken.yaml") })
+        let byPath = Dictionary(error.problems.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(byPath["colour"]?.line == 2)
+        #expect(byPath["groups[0].instances"]?.line == 5)
+        #expect(byPath["groups[0].instances"]?.message.contains("whole number") == true)
+        #expect(byPath["groups[0].profile"]?.message.contains("documented, upstream, recommended") == true)
+        #expect(byPath["groups[0].flags.port"] != nil)
+        #expect(byPath["phases[0].duration"]?.line == 11)
+        #expect(byPath["phases[0].clients[0].mix"] != nil)
+        #expect(byPath["phases[0].clients[0].speed"]?.line == 14)
+        #expect(byPath["claims[1].relation"] != nil)
+        #expect(byPath["phases[0].group"]?.message.contains("no group named 'nowhere'") == true)
+        #expect(byPath["claims[0].metric"]?.message.contains("unknown metric") == true)
+        #expect(error.problems.count >= 10)
+        #expect(error.description.hasPrefix("scenario broken.yaml: "))
+    }
+
+    @Test func unknownParameterReferenceAndBadWarmup() throws {
+        let yaml = """
+            name: t
+            groups: [{name: g}]
+            phases:
+              - {name: p, group: g, duration: "${d}", warmup: 1s, clients: [{name: c}]}
+              - {name: q, group: g, duration: 2s, warmup: 3s, clients: [{name: c}]}
+            """
+        let error = try #require(#expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "t") })
+        #expect(error.problems.contains { $0.path == "phases[0].duration" && $0.message.contains("unknown parameter '${d}'") })
+        #expect(error.problems.contains { $0.path == "phases[1].warmup" && $0.line == 5 })
+    }
+
+    @Test func invalidYAMLAndEmptyDocument() {
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: "name: [unclosed", source: "x") }
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: "", source: "x") }
+    }
+
+    @Test func everyBuiltinLoadsWithItsDefaults() throws {
+        for entry in BuiltinCatalog.entries {
+            let s = try #require(try BuiltinCatalog.scenario(named: entry.name))
+            #expect(s.name == entry.name)
+            #expect(!s.claims.isEmpty)
+        }
+    }
+
+    @Test(arguments: [("250ms", 0.25), ("15s", 15), ("2m", 120), ("3", 3)])
+    func durations(text: String, seconds: Double) {
+        #expect(DurationText.seconds(text) == seconds)
+    }
+}
