@@ -6,10 +6,10 @@ import Foundation
 public enum HTMLReport {
     public static func render(_ r: RunReport) -> String {
         var h = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stampede \(escape(r.scenario))</title><style>"
-        h += "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1100px}table{border-collapse:collapse;margin:8px 0 20px}"
+        h += "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1240px}table{border-collapse:collapse;margin:8px 0 20px;width:100%}"
         h += "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
         h += ".reproduced{background:#fde2e1}.fixed{background:#dff3df}.not{background:#eee}.inconclusive{background:#fff3cd}"
-        h += ".charts{display:flex;flex-wrap:wrap;gap:12px}.num{text-align:right}td code{overflow-wrap:anywhere}td.m{min-width:190px}td.q{min-width:260px}</style></head><body>"
+        h += ".charts{display:flex;flex-wrap:wrap;gap:12px}.num{text-align:right}td{overflow-wrap:anywhere}td b{white-space:nowrap}td code{overflow-wrap:anywhere}td.m{min-width:150px}td.q{min-width:220px}</style></head><body>"
         h += "<h1>stampede run <code>\(escape(r.scenario))</code></h1><p>\(escape(r.summary))</p>"
         h += "<p>Started \(escape(r.startedAt)), \(Int(r.wallSeconds.rounded())) s. "
         h += r.complete ? "<b>Complete.</b></p>" : "<b>INCOMPLETE:</b> \(escape(r.incompleteReason ?? ""))</p>"
