@@ -10,6 +10,7 @@ public enum BuiltinCatalog {
         Entry(name: "scale-001", yaml: Scale001Scenario.yaml),
         Entry(name: "perf-004", yaml: Perf004Scenario.yaml),
         Entry(name: "ci-smoke", yaml: CISmokeScenario.yaml),
+        Entry(name: "db-pool-hold", yaml: DBPoolHoldScenario.yaml),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }

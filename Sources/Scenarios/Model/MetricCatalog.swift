@@ -1,5 +1,5 @@
 /// The metrics a phase measures, by name: what claims may refer to (`PHASE.NAME`, or
-/// `PHASE.CLIENTS.NAME` for a client group's own figures). Documented in docs/report-schema.md.
+/// `PHASE.CLIENTS.NAME` for a client group's own figures). Documented in docs/scenarios.md ("Metrics a claim can use").
 public enum MetricCatalog {
     /// Phase-wide metrics, over the measured window (after warm-up), summed over instances unless noted.
     public static let phase: [String: String] = [
@@ -8,6 +8,8 @@ public enum MetricCatalog {
         "lost_updates": "hot-session updates lost (must be 0): a verification burst after the load, all streams complete; needs a fixed agent-events",
         "update_errors": "session updates that failed (lock timeouts and others)",
         "lock_timeouts": "lock acquisitions that gave up after the lock timeout",
+        "session_create_errors": "new-session creations that failed (stampede_session_create_errors_total)",
+        "db_pool_timeouts": "PostgreSQL pool checkouts that timed out waiting (stampede_pool_timeouts_total{pool=\"postgres\"})",
         "lock_wait_mean_ms": "lock acquire wait, mean (exact: histogram sum / count), ms",
         "lock_wait_p50_ms": "lock acquire wait, median (upper bound of the histogram bucket), ms",
         "lock_wait_p99_ms": "lock acquire wait, 99th percentile (upper bound of the bucket), ms",

@@ -43,6 +43,8 @@ public enum PhaseMetricsCalculator {
             m["updates_per_second"] = updates / span
             m["update_errors"] = delta("stampede_session_update_errors_total")
             m["lock_timeouts"] = delta("stampede_lock_timeouts_total")
+            m["session_create_errors"] = delta("stampede_session_create_errors_total")
+            m["db_pool_timeouts"] = delta("stampede_pool_timeouts_total{pool=\"postgres\"}")
             m["slow_consumers_cut"] = delta("stampede_sse_slow_consumers_cut_total")
             m["events_produced"] = delta("stampede_sse_events_produced_total")
             m["events_sent"] = delta("stampede_sse_events_sent_total")
