@@ -91,6 +91,11 @@ import SystemSupport
         let third = try await server.client.request("GET", "/api/v1/sessions")
         #expect(third.status == 503)
         #expect(server.state.metrics.rejectedConnections.value == 1)
+        // The scrape endpoint stays reachable at the cap (so a harness can watch it) and is not counted.
+        let scrape = try await server.client.request("GET", "/metrics")
+        #expect(scrape.status == 200)
+        #expect(scrape.body.contains("stampede_http_rejected_total 1"))
+        #expect(server.state.metrics.rejectedConnections.value == 1)
         a.shutdownAndClose()
         b.shutdownAndClose()
     }

@@ -11,6 +11,9 @@ public enum BuiltinCatalog {
         Entry(name: "perf-004", yaml: Perf004Scenario.yaml),
         Entry(name: "ci-smoke", yaml: CISmokeScenario.yaml),
         Entry(name: "db-pool-hold", yaml: DBPoolHoldScenario.yaml),
+        Entry(name: "perf-005", yaml: Perf005Scenario.yaml),
+        Entry(name: "fd-limits", yaml: FDLimitsScenario.yaml),
+        Entry(name: "sse-capacity", yaml: SSECapacityScenario.yaml),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }

@@ -25,8 +25,9 @@ public struct PhaseSpec: Sendable, Codable, Equatable {
     }
 }
 
-/// SSE clients of one kind, spread evenly over the instances of the phase's group. Each client
-/// loops: opens a stream, reads it to the end, waits `restartDelay`, opens the next.
+/// Clients of one kind, spread evenly over the instances of the phase's group. Each SSE client
+/// loops: opens a stream, reads it to the end, waits `restartDelay`, opens the next; an `http`
+/// client (``ClientMode/http``) does the same with regular requests.
 public struct ClientSpec: Sendable, Codable, Equatable {
     /// Clients in total for a fleet of `instances`.
     public func total(instances: Int) -> Int { countPerInstance.map { $0 * instances } ?? count }
@@ -46,6 +47,11 @@ public struct ClientSpec: Sendable, Codable, Equatable {
     public var restartDelay: Double = 0.05
     /// Request path. Default `/api/v1/query`.
     public var path: String = "/api/v1/query"
+    /// Streams or regular requests (`mode:`); nil means ``ClientMode/sse``.
+    public var mode: ClientMode?
+
+    /// The mode actually used.
+    public var effectiveMode: ClientMode { mode ?? .sse }
 
     public init(name: String, count: Int = 10, mix: String = "fast", slowRate: Int = 1024, ramp: Double = 200, restartDelay: Double = 0.05) {
         self.name = name

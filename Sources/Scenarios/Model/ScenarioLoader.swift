@@ -9,7 +9,7 @@ public enum ScenarioLoader {
     static let topKeys = ["name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims"]
     static let groupKeys = ["name", "instances", "profile", "flags", "max-fds"]
     static let phaseKeys = ["name", "group", "duration", "warmup", "hot-set", "clients", "instances"]
-    static let clientKeys = ["name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path"]
+    static let clientKeys = ["name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode"]
     static let claimKeys = ["id", "issue", "statement", "kind", "metric", "relation", "target"]
     static let samplingKeys = ["hz", "metrics", "min-samples", "generator-cpu-limit"]
     static let serviceKeys = ["redis-url", "database-url"]
@@ -155,6 +155,7 @@ public enum ScenarioLoader {
             if !v.hasPrefix("/") { r.problem("\(path).path", m["path"], "expected a path starting with /, got '\(v)'") }
             c.path = v
         }
+        c.mode = r.choice(m["mode"], "\(path).mode", ClientMode.allCases.map(\.rawValue)).flatMap(ClientMode.init)
         return c
     }
 

@@ -44,13 +44,14 @@ public struct ClientGroupResult: Sendable, Codable, Equatable {
     public var metrics: [String: Double] {
         var m: [String: Double] = [
             "events": Double(counters.events), "streams_completed": Double(counters.streamsCompleted),
-            "errors": Double(counters.failed),
+            "errors": Double(counters.failed), "requests": Double(counters.succeeded),
         ]
         if let gap = latency[LatencyMetric.interEventGap.rawValue] {
             m["gap_p99_ms"] = Double(gap.p99) / 1000
             m["gap_max_ms"] = Double(gap.max) / 1000
         }
         if let first = latency[LatencyMetric.timeToFirstEvent.rawValue] { m["first_event_p99_ms"] = Double(first.p99) / 1000 }
+        if let request = latency[LatencyMetric.requestLatency.rawValue] { m["request_p99_ms"] = Double(request.p99) / 1000 }
         return m
     }
 }

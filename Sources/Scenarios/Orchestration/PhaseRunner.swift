@@ -110,7 +110,12 @@ struct PhaseRunner {
                 let total = spec.total(instances: n)
                 let share = total / n + (i < total % n ? 1 : 0)
                 guard share > 0 else { continue }
-                var c = LoadConfiguration(mode: .sse, url: "http://127.0.0.1:\(instance.port)\(spec.path)")
+                let url = "http://127.0.0.1:\(instance.port)\(spec.path)"
+                if spec.effectiveMode == .http {
+                    plans.append((spec.name, requestPlan(spec, url: url, clients: share)))
+                    continue
+                }
+                var c = LoadConfiguration(mode: .sse, url: url)
                 c.method = "POST"
                 c.headers = [.init(name: "X-API-Key", value: Self.apiKey), .init(name: "Content-Type", value: "application/json")]
                 if let prefix = sessionPrefix, let hot = phase.hotSet {
@@ -144,6 +149,19 @@ struct PhaseRunner {
             return out
         }
         return phase.clients.map { spec in ClientGroupResult(name: spec.name, results: results.filter { $0.0 == spec.name }.map(\.1)) }
+    }
+
+    /// A closed-loop request load: `clients` virtual users each `GET path` with the API key, then
+    /// pause `restart-delay` (``ClientMode/http``).
+    func requestPlan(_ spec: ClientSpec, url: String, clients: Int) -> LoadConfiguration {
+        var c = LoadConfiguration(mode: .http, url: url)
+        c.method = "GET"
+        c.headers = [.init(name: "X-API-Key", value: Self.apiKey)]
+        c.driver = .closed(vus: clients, think: .milliseconds(Int64(spec.restartDelay * 1000)))
+        c.clients = clients
+        c.duration = .milliseconds(Int64(phase.duration * 1000))
+        c.threads = 1
+        return c
     }
 
     /// Inserts `count` sessions owned by the API key, ids `<prefix>0 ... <prefix>(count-1)`.

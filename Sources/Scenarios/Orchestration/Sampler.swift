@@ -43,18 +43,32 @@ public final class Sampler: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops the thread and returns every sample taken.
-    public func end() -> [Sample] {
+    /// Stops the thread and returns every sample taken. When the last sample missed a server's
+    /// `/metrics` (a server out of file descriptors or at its connection cap cannot answer while
+    /// the load holds it), one closing sample is taken once the load has let go, retried for up to
+    /// `settle` seconds, so the counters' final values are still read.
+    public func end(settle: Double = 10) -> [Sample] {
         lock.withLock { running = false }
         done.wait()
-        return lock.withLock { samples }
+        var taken = lock.withLock { samples }
+        guard let last = taken.last, last.servers.contains(where: { $0.metrics.isEmpty }) else { return taken }
+        let deadline = Date().addingTimeInterval(settle)
+        repeat {
+            let closing = takeSample(timeout: 2)
+            if closing.servers.allSatisfy({ !$0.metrics.isEmpty }) {
+                taken.append(closing)
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        } while Date() < deadline
+        return taken
     }
 
-    func takeSample() -> Sample {
+    func takeSample(timeout: Double = 1) -> Sample {
         let t = Date().timeIntervalSince(start)
         let servers = targets.map { target -> Sample.Server in
             let stats = ProcessStats.read(pid: target.pid)
-            let text = HTTPProbe.request(port: target.port, path: "/metrics", timeout: 1)?.body ?? ""
+            let text = HTTPProbe.request(port: target.port, path: "/metrics", timeout: timeout)?.body ?? ""
             return Sample.Server(
                 instance: target.instance, rssBytes: stats?.rssBytes ?? 0, openFDs: stats?.openFDs ?? 0, threads: stats?.threads ?? 0,
                 cpuSeconds: stats?.cpuSeconds ?? 0, metrics: PrometheusText.parse(text))

@@ -30,15 +30,7 @@ public enum PhaseMetricsCalculator {
         }
         if let first = window.first, let last = window.last, last.t > first.t {
             let span = last.t - first.t
-            func delta(_ series: String) -> Double {
-                var total = 0.0
-                for s in last.servers {
-                    guard let end = s.metrics[series] else { continue }
-                    let begin = first.servers.first { $0.instance == s.instance }?.metrics[series] ?? 0
-                    total += end - begin
-                }
-                return total
-            }
+            func delta(_ series: String) -> Double { counterDelta(window, series) }
             let updates = delta("stampede_session_updates_total")
             m["updates_per_second"] = updates / span
             m["update_errors"] = delta("stampede_session_update_errors_total")
@@ -63,6 +55,7 @@ public enum PhaseMetricsCalculator {
             }
         }
         memory(window, into: &m)
+        capacity(window, into: &m)
         backends(window, into: &m)
         load(clients, into: &m, validity: &validity)
         return (m, validity)
