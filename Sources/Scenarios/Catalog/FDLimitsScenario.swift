@@ -50,6 +50,12 @@ enum FDLimitsScenario {
             metric: limited.accept_errors
             relation: ">"
             target: 0
+          - id: fd-limits-default-connections-fail
+            issue: FD-LIMITS
+            statement: "Limitation: Default OS limit (1,024 FDs) insufficient for production (clients see failed connections)"
+            metric: limited.client_errors
+            relation: ">"
+            target: 0
           - id: fd-limits-default-streams
             issue: FD-LIMITS
             statement: "Required: 65,536 FDs for 1,600 SSE connections (at 1,024 FDs fewer than 1,600 streams fit)"
