@@ -18,6 +18,13 @@ public enum MarkdownReport {
             }
             md += "\n"
         }
+        if let thresholds = r.thresholds, !thresholds.isEmpty {
+            md += "## Thresholds\n\n| threshold | measured | status | detail |\n| --- | ---: | --- | --- |\n"
+            for t in thresholds {
+                md += "| `\(esc(t.expression))` | \(esc(t.actual ?? "n/a")) | **\(t.status.rawValue)** | \(esc(t.message)) |\n"
+            }
+            md += "\n"
+        }
         md += "## Phases\n\n"
         let columns = [
             "updates_per_second", "lock_wait_mean_ms", "lock_wait_p50_ms", "lock_wait_p99_ms", "lock_wait_max_ms", "lock_timeouts", "lost_updates", "scaling_efficiency", "rss_max_mb",
