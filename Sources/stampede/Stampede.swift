@@ -9,6 +9,6 @@ struct Stampede: AsyncParsableCommand {
             Start with `stampede services up` (embedded Redis and PostgreSQL), `stampede serve` (the \
             reference server) and `stampede load` (the load generator). Every subcommand has --help.
             """,
-        subcommands: [Run.self, List.self, Show.self, Report.self, GateCommand.self, Baseline.self, Serve.self, Services.self, Load.self, USL.self]
+        subcommands: [Run.self, List.self, Show.self, Report.self, GateCommand.self, Baseline.self, Plan.self, Serve.self, Services.self, Load.self, USL.self]
     )
 }

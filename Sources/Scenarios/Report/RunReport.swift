@@ -45,4 +45,5 @@ public struct RunReport: Sendable, Codable, Equatable {
 /// A report file that cannot be read: wrong schema, newer version, or not JSON.
 public struct ReportReadError: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
 }
