@@ -11,7 +11,7 @@ struct Run: AsyncParsableCommand {
             a fleet of `stampede serve` instances per phase, drives the load, samples every server at \
             4 Hz and writes reports/<scenario>-<timestamp>/ (report.json, report.md, junit.xml, \
             timeseries.csv, .hgrm spectra, server logs); reports/latest points at the newest. \
-            `stampede list` shows the built-ins, `stampede show NAME` their parameters. \
+            `stampede list` shows the built-ins; `stampede run NAME --help` or `stampede show NAME` their parameters. \
             Ctrl-C stops the run, cleans up and still writes what was measured, marked incomplete. \
             Exit status: 0 complete, 1 incomplete, 2 bad scenario or arguments.
 

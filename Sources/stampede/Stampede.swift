@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Stampede: AsyncParsableCommand {
@@ -11,4 +12,24 @@ struct Stampede: AsyncParsableCommand {
             """,
         subcommands: [Run.self, List.self, Show.self, Report.self, GateCommand.self, Baseline.self, Plan.self, Serve.self, Services.self, Load.self, USL.self]
     )
+
+    /// As ArgumentParser's, except that `stampede run NAME --help` also lists NAME's parameters.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let scenario = ScenarioHelp.scenario(forHelpIn: arguments) {
+            print(Run.helpMessage(for: Run.self, columns: nil))
+            print(ScenarioHelp.parameters(of: scenario), terminator: "")
+            return
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
