@@ -12,7 +12,9 @@ struct Run: AsyncParsableCommand {
             4 Hz and writes reports/<scenario>-<timestamp>/ (report.json, report.md, junit.xml, \
             timeseries.csv, .hgrm spectra, server logs); reports/latest points at the newest. \
             `stampede list` shows the built-ins; `stampede run NAME --help` or `stampede show NAME` their parameters. \
-            Ctrl-C stops the run, cleans up and still writes what was measured, marked incomplete. \
+            Ctrl-C stops the run, cleans up and still writes what was measured, marked incomplete; \
+            if the run is killed outright (SIGKILL), a watcher process stops the fleet and the \
+            services and removes their directories within seconds. \
             Exit status: 0 complete, 1 incomplete, 2 bad scenario or arguments.
 
             With --gate (implied by --threshold and --baseline) the run ends as `stampede gate`             does: the scenario's thresholds and every --threshold are checked, the key figures             compared with --baseline, gate-junit.xml written next to the report, and the exit             status is the gate's: 0 passed, 99 failed or regressed, 104 could not be evaluated             (an incomplete run included). See docs/gates.md and docs/ci.md.
@@ -92,6 +94,9 @@ struct Run: AsyncParsableCommand {
         }
         let quiet = self.quiet
         let started = Date()
+        // If this process is killed (SIGKILL, OOM), the guard stops the fleet and the services
+        // and removes their directories.
+        let orphanGuard = try? OrphanGuard(executable: Self.selfExecutable())
         let runner = ScenarioRunner(
             scenario: scenario,
             options: .init(
@@ -100,7 +105,9 @@ struct Run: AsyncParsableCommand {
                     if !quiet {
                         FileHandle.standardError.write(Data("[\(String(format: "%6.1f", Date().timeIntervalSince(started)))s] \(line)\n".utf8))
                     }
-                }))
+                },
+                observe: { orphanGuard?.record($0) }))
+        defer { withExtendedLifetime(orphanGuard) {} }
         let traps = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

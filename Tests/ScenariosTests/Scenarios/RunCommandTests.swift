@@ -28,7 +28,8 @@ struct RunCommandTests {
         let children = LifecycleSupport.children(of: p.processIdentifier)
         let pids = children.map(\.pid)
         #expect(Set(children.map(\.name)).isSuperset(of: ["stampede", "redis-server", "postgres"]))
-        let directories = Set(pids.compactMap(LifecycleSupport.stdoutDirectory))
+        // The run's directory and the services' (the orphan guard writes to /dev/null).
+        let directories = Set(pids.compactMap(LifecycleSupport.stdoutDirectory)).subtracting(["/dev"])
         #expect(directories.count == 2, "\(directories)")
         sleep(2)
         kill(p.processIdentifier, SIGINT)
@@ -98,6 +99,29 @@ struct RunCommandTests {
         // A misspelled metric is refused before anything starts (exit 64), never a pass.
         let typo = try run(["--threshold", "stream.duraton: p(50) > 1s"])
         #expect(typo.0 == 64)
+    }
+
+    @Test func sigkillOfTheRunLeavesNoProcessOrDirectoryBehind() throws {
+        let root = NSTemporaryDirectory() + "/stampede-run-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.yaml.write(toFile: root + "/s.yaml", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: LifecycleSupport.stampedeBinary)
+        p.arguments = ["run", root + "/s.yaml", "--output", root + "/reports", "--quiet"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        #expect(LifecycleSupport.eventually(timeout: 60) { LifecycleSupport.children(of: p.processIdentifier).filter { $0.name == "stampede" }.count >= 3 })
+        let children = LifecycleSupport.children(of: p.processIdentifier)
+        let directories = Set(children.compactMap { LifecycleSupport.stdoutDirectory($0.pid) }).subtracting(["/dev"])
+        #expect(Set(children.map(\.name)).isSuperset(of: ["stampede", "redis-server", "postgres"]))
+        #expect(directories.count == 2, "\(directories)")
+        // No chance to clean up: the guard process does it.
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(LifecycleSupport.eventually(timeout: 20) { children.allSatisfy { !LifecycleSupport.isAlive($0.pid) } }, "\(children)")
+        #expect(LifecycleSupport.eventually(timeout: 5) { directories.allSatisfy { !FileManager.default.fileExists(atPath: $0) } }, "\(directories)")
     }
 }
 }
