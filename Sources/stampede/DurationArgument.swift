@@ -1,4 +1,5 @@
 import ArgumentParser
+import Scenarios
 import Server
 
 /// A duration flag: `250ms`, `5s`, `2m`, `1h`, or a bare number of seconds.
@@ -11,13 +12,7 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
     }
 
     static func parse(_ text: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let v = Double(text.dropLast(suffix.count)), v >= 0, v.isFinite else { return nil }
-            return .secondsDouble(v * scale)
-        }
-        guard let v = Double(text), v >= 0, v.isFinite else { return nil }
-        return .secondsDouble(v)
+        DurationText.seconds(text).map(Duration.secondsDouble)
     }
 
     static var defaultCompletionKind: CompletionKind { .default }

@@ -11,9 +11,13 @@ struct Run: AsyncParsableCommand {
             a fleet of `stampede serve` instances per phase, drives the load, samples every server at \
             4 Hz and writes reports/<scenario>-<timestamp>/ (report.json, report.md, junit.xml, \
             timeseries.csv, .hgrm spectra, server logs); reports/latest points at the newest. \
-            `stampede list` shows the built-ins, `stampede show NAME` their parameters. \
-            Ctrl-C stops the run, cleans up and still writes what was measured, marked incomplete. \
+            `stampede list` shows the built-ins; `stampede run NAME --help` or `stampede show NAME` their parameters. \
+            Ctrl-C stops the run, cleans up and still writes what was measured, marked incomplete; \
+            if the run is killed outright (SIGKILL), a watcher process stops the fleet and the \
+            services and removes their directories within seconds. \
             Exit status: 0 complete, 1 incomplete, 2 bad scenario or arguments.
+
+            With --gate (implied by --threshold and --baseline) the run ends as `stampede gate`             does: the scenario's thresholds and every --threshold are checked, the key figures             compared with --baseline, gate-junit.xml written next to the report, and the exit             status is the gate's: 0 passed, 99 failed or regressed, 104 could not be evaluated             (an incomplete run included). See docs/gates.md and docs/ci.md.
 
             Example: stampede run ci-smoke --set lock_clients=20 --output /tmp/reports
             """)
@@ -31,9 +35,23 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Use this PostgreSQL instead of an embedded one.") var databaseURL: String?
     @Option(help: "The stampede executable that serves the fleet (default: this one).") var executable: String?
     @Flag(help: "Print only the summary.") var quiet = false
+    @Flag(help: "Gate the run at its end (see below); implied by --threshold and --baseline.") var gate = false
+    @OptionGroup(title: "Gate options") var gateOptions: GateOptions
+
+    var gates: Bool { gate || !gateOptions.thresholds.isEmpty || gateOptions.baseline != nil }
 
     func validate() throws {
         _ = try Self.parseOverrides(overrides)
+        for text in gateOptions.thresholds {
+            let threshold: Threshold
+            do { threshold = try Threshold(parsing: text) } catch { throw ValidationError("--threshold: \(error.description)") }
+            if let problem = ReportMetricSource.problem(withBase: threshold.metric.base) {
+                throw ValidationError("--threshold '\(text)': \(problem)")
+            }
+        }
+        if let baseline = gateOptions.baseline {
+            do { _ = try BaselineFile.read(baseline) } catch { throw ValidationError("--baseline: \(error)") }
+        }
     }
 
     static func parseOverrides(_ items: [String]) throws -> [String: String] {
@@ -66,15 +84,19 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let scenario: Scenario
+        var scenario: Scenario
         do {
             scenario = try Self.loadScenario(self.scenario, overrides: try Self.parseOverrides(overrides))
+            if !gateOptions.thresholds.isEmpty { scenario.thresholds = (scenario.thresholds ?? []) + gateOptions.thresholds }
         } catch let error as ScenarioError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(2)
         }
         let quiet = self.quiet
         let started = Date()
+        // If this process is killed (SIGKILL, OOM), the guard stops the fleet and the services
+        // and removes their directories.
+        let orphanGuard = try? OrphanGuard(executable: Self.selfExecutable())
         let runner = ScenarioRunner(
             scenario: scenario,
             options: .init(
@@ -83,7 +105,9 @@ struct Run: AsyncParsableCommand {
                     if !quiet {
                         FileHandle.standardError.write(Data("[\(String(format: "%6.1f", Date().timeIntervalSince(started)))s] \(line)\n".utf8))
                     }
-                }))
+                },
+                observe: { orphanGuard?.record($0) }))
+        defer { withExtendedLifetime(orphanGuard) {} }
         let traps = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -98,6 +122,14 @@ struct Run: AsyncParsableCommand {
         ReportWriter.linkLatest(root: output, to: dir)
         print(ReportSummary.lines(report).joined(separator: "\n"))
         print("report: \(dir)/report.md")
+        if gates {
+            // The command-line thresholds are in the report's scenario already.
+            var gate = try gateOptions.makeGate()
+            gate.extraThresholds = []
+            let code = GateOptions.run(gate, on: report, junitPath: "\(dir)/gate-junit.xml")
+            if code != .passed { throw ExitCode(code.rawValue) }
+            return
+        }
         if !report.complete { throw ExitCode(1) }
     }
 }

@@ -22,6 +22,10 @@ struct Services: AsyncParsableCommand {
             var config = EmbeddedServices.Configuration()
             config.postgresMaxConnections = postgresMaxConnections
             let services = try await EmbeddedServices.start(config)
+            let orphanGuard = try? OrphanGuard(executable: Run.selfExecutable())
+            orphanGuard?.record(.directory(services.directory))
+            for pid in [services.redisPID, services.postgresPID].compactMap({ $0 }) { orphanGuard?.record(.process(pid: pid, name: "service")) }
+            defer { withExtendedLifetime(orphanGuard) {} }
             print("REDIS_URL=\(services.redisURL ?? "")")
             print("DATABASE_URL=\(services.databaseURL ?? "")")
             flushStandardOutput()

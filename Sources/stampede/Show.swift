@@ -12,8 +12,7 @@ struct Show: AsyncParsableCommand {
             throw ValidationError("no built-in scenario '\(name)'; built-ins: \(BuiltinCatalog.entries.map(\.name).joined(separator: ", "))")
         }
         print("\(s.name): \(s.summary)\n")
-        print("parameters (stampede run \(s.name) --set NAME=VALUE):")
-        for key in s.parameters.keys.sorted() { print("  \(key) = \(s.parameters[key]!)") }
+        print(ScenarioHelp.parameters(of: s), terminator: "")
         print("\nclaims:")
         for c in s.claims { print("  \(c.id) [\(c.issue), \(c.kind.rawValue)] \(c.metric) \(c.relation.rawValue) \(c.targetText)") }
         print("\n# scenario file (save, edit, `stampede run FILE.yaml`)\n\(entry.yaml)")

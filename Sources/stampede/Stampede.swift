@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Stampede: AsyncParsableCommand {
@@ -9,6 +10,26 @@ struct Stampede: AsyncParsableCommand {
             Start with `stampede services up` (embedded Redis and PostgreSQL), `stampede serve` (the \
             reference server) and `stampede load` (the load generator). Every subcommand has --help.
             """,
-        subcommands: [Run.self, List.self, Show.self, Report.self, Serve.self, Services.self, Load.self, USL.self]
+        subcommands: [Run.self, List.self, Show.self, Report.self, GateCommand.self, Baseline.self, Plan.self, Serve.self, Services.self, Load.self, USL.self, Guard.self]
     )
+
+    /// As ArgumentParser's, except that `stampede run NAME --help` also lists NAME's parameters.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let scenario = ScenarioHelp.scenario(forHelpIn: arguments) {
+            print(Run.helpMessage(for: Run.self, columns: nil))
+            print(ScenarioHelp.parameters(of: scenario), terminator: "")
+            return
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -66,6 +66,13 @@ enum CISmokeScenario {
           hz: 4
           min-samples: 8
           metrics: ['stampede_pool_in_use{pool="redis"}', 'stampede_pool_in_use{pool="postgres"}']
+        thresholds:
+          - "phase.lost_updates[phase=lock-documented] == 0"
+          - "phase.lost_updates[phase=lock-recommended] == 0"
+          - "integrity.lost_events == 0"
+          - "errors: rate < 1%"
+          - "phase.buffered_max_mb[phase=slow-bounded] < 8MiB"
+          - "stream.gap[clients=fast,phase=slow-bounded]: p(99) < 1s"
         claims:
           - id: scale-001-latency
             issue: SCALE-001

@@ -70,21 +70,6 @@ public struct ClaimSpec: Sendable, Codable, Equatable {
     }
 }
 
-/// A comparison between a measured value and a target.
-public enum Relation: String, Sendable, Codable, CaseIterable {
-    case lessThan = "<"
-    case lessOrEqual = "<="
-    case greaterThan = ">"
-    case greaterOrEqual = ">="
-    case equal = "=="
-
-    public func holds(_ value: Double, _ target: Double) -> Bool {
-        switch self {
-        case .lessThan: value < target
-        case .lessOrEqual: value <= target
-        case .greaterThan: value > target
-        case .greaterOrEqual: value >= target
-        case .equal: abs(value - target) < 1e-9
-        }
-    }
-}
+/// A comparison between a measured value and a target: the threshold language's operators
+/// (`<`, `<=`, `>`, `>=`, `==`, `!=`), so claims and gates compare alike.
+public typealias Relation = ComparisonOperator

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Durations in scenario files: `250ms`, `15s`, `2m`, or a bare number of seconds.
+/// Durations in scenario files and on the command line: `250ms`, `15s`, `2m`, `1h`, `500us`, or a
+/// bare number of seconds.
 public enum DurationText {
     public static func seconds(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where t.hasSuffix(suffix) {
             guard let v = Double(t.dropLast(suffix.count)), v.isFinite, v >= 0 else { return nil }
             return v * scale

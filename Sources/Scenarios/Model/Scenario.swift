@@ -13,10 +13,15 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var phases: [PhaseSpec]
     public var sampling: SamplingSpec
     public var claims: [ClaimSpec]
+    /// Threshold expressions checked by `stampede gate` and `stampede run --gate`
+    /// (`stream.first_event: p(99) < 500ms`; grammar in docs/gates.md). Nil in reports written
+    /// before thresholds existed.
+    public var thresholds: [String]?
 
     public init(
         name: String, summary: String = "", parameters: [String: String] = [:], services: ServicesSpec = .init(),
-        groups: [FleetGroup] = [], phases: [PhaseSpec] = [], sampling: SamplingSpec = .init(), claims: [ClaimSpec] = []
+        groups: [FleetGroup] = [], phases: [PhaseSpec] = [], sampling: SamplingSpec = .init(), claims: [ClaimSpec] = [],
+        thresholds: [String]? = nil
     ) {
         self.name = name
         self.summary = summary
@@ -26,6 +31,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         self.phases = phases
         self.sampling = sampling
         self.claims = claims
+        self.thresholds = thresholds
     }
 
     public func group(named name: String) -> FleetGroup? { groups.first { $0.name == name } }

@@ -6,7 +6,7 @@ import Yams
 /// field path and YAML line; unknown keys are errors. `overrides` (`--set name=value`) replace
 /// parameter defaults before `${name}` substitution.
 public enum ScenarioLoader {
-    static let topKeys = ["name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims"]
+    static let topKeys = ["name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims", "thresholds"]
     static let groupKeys = ["name", "instances", "profile", "flags", "max-fds"]
     static let phaseKeys = ["name", "group", "duration", "warmup", "hot-set", "clients", "instances"]
     static let clientKeys = ["name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode"]
@@ -67,6 +67,9 @@ public enum ScenarioLoader {
         }
         for (i, node) in (r.sequence(top["claims"], "claims") ?? []).enumerated() {
             if let c = claim(r, node, "claims[\(i)]") { s.claims.append(c) }
+        }
+        if let items = r.sequence(top["thresholds"], "thresholds") {
+            s.thresholds = thresholds(r, items)
         }
         problems += r.problems
         problems += ScenarioValidator.problems(in: s, root: top)
@@ -159,6 +162,26 @@ public enum ScenarioLoader {
         return c
     }
 
+    /// Threshold expressions, each parsed now so a typo is reported with the scenario's other
+    /// problems (path, line and column), and its metric checked against the names a report can have.
+    static func thresholds(_ r: YAMLReader, _ items: [Node]) -> [String] {
+        var out: [String] = []
+        for (i, node) in items.enumerated() {
+            let path = "thresholds[\(i)]"
+            guard let text = r.string(node, path) else { continue }
+            do {
+                let t = try Threshold(parsing: text)
+                if let problem = ReportMetricSource.problem(withBase: t.metric.base) {
+                    r.problem(path, node, "\(problem) in \"\(text)\"")
+                }
+            } catch {
+                r.problem(path, node, error.summary)
+            }
+            out.append(text)
+        }
+        return out
+    }
+
     static func claim(_ r: YAMLReader, _ node: Node, _ path: String) -> ClaimSpec? {
         guard let m = r.mapping(node, path, allowed: claimKeys) else { return nil }
         let id = r.required(m, "id", path, line: node)
@@ -168,7 +191,7 @@ public enum ScenarioLoader {
         let relationText = r.required(m, "relation", path, line: node)
         let relation = relationText.flatMap { t -> Relation? in
             if let rel = Relation(rawValue: t) { return rel }
-            r.problem("\(path).relation", m["relation"], "expected one of <, <=, >, >=, ==, got '\(t)'")
+            r.problem("\(path).relation", m["relation"], "expected one of <, <=, >, >=, ==, !=, got '\(t)'")
             return nil
         }
         var target: (factor: Double, metric: String?)?

@@ -1,6 +1,7 @@
 /// JUnit XML for a run: one testcase per claim (classname = known-issue id). `reproduced` and
 /// `fixed` pass (the harness reproduced or verified what it set out to), `not reproduced` fails,
-/// `inconclusive` is an error; an incomplete run adds an errored `run` case.
+/// `inconclusive` is an error; an incomplete run adds an errored `run` case. The scenario's
+/// thresholds are a second suite, one testcase each.
 public enum ClaimJUnit {
     public static func report(_ report: RunReport) -> JUnitReport {
         var cases = report.claims.map { c -> JUnitReport.TestCase in
@@ -20,8 +21,22 @@ public enum ClaimJUnit {
                     classname: "stampede", name: "run complete",
                     outcome: .error(message: report.incompleteReason ?? "incomplete", details: "")))
         }
-        return JUnitReport(
-            name: "stampede \(report.scenario)",
-            suites: [JUnitReport.Suite(name: report.scenario, timestamp: report.startedAt, cases: cases)])
+        var suites = [JUnitReport.Suite(name: report.scenario, timestamp: report.startedAt, cases: cases)]
+        if let thresholds = report.thresholds, !thresholds.isEmpty {
+            suites.append(
+                JUnitReport.Suite(
+                    name: "thresholds", timestamp: report.startedAt,
+                    cases: thresholds.map { t in
+                        let outcome: JUnitReport.TestCase.Outcome =
+                            switch t.status {
+                            case .passed: .passed
+                            case .failed: .failed(message: t.message, details: t.message)
+                            case .error: .error(message: t.message, details: t.message)
+                            }
+                        return JUnitReport.TestCase(
+                            classname: "stampede.thresholds", name: t.expression, outcome: outcome, output: t.status == .passed ? t.message : nil)
+                    }))
+        }
+        return JUnitReport(name: "stampede \(report.scenario)", suites: suites)
     }
 }

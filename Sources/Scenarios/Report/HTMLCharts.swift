@@ -4,7 +4,7 @@ enum HTMLCharts {
         sweepCharts(r) + timeCharts(r)
     }
 
-    /// Per sweep: throughput with the ideal line, efficiency, lock wait percentiles vs instances.
+    /// Per sweep: throughput with the ideal line and the USL fit (dotted), efficiency, lock wait percentiles vs instances.
     static func sweepCharts(_ r: RunReport) -> [String] {
         let sweeps = Array(Set(r.phases.compactMap(\.sweep))).sorted()
         guard !sweeps.isEmpty else { return [] }
@@ -18,6 +18,12 @@ enum HTMLCharts {
             if let base = pts.min(by: { $0.x < $1.x }), base.x > 0 {
                 throughput.append(.init(name: "\(s) ideal", points: pts.map { ($0.x, base.y / base.x * $0.x) }, dashed: true, color: i))
             }
+        }
+        let fits = SweepUSL.fits(r)
+        for (i, s) in sweeps.enumerated() {
+            guard let usl = fits.first(where: { $0.sweep == s }), let maxN = usl.points.map(\.n).max() else { continue }
+            let curve = usl.curve(upTo: maxN)
+            if !curve.isEmpty { throughput.append(.init(name: "\(s) USL fit", points: curve, dotted: true, color: i)) }
         }
         let efficiency = sweeps.enumerated().map { SVGLineChart.Series(name: $1, points: points($1, "scaling_efficiency"), color: $0) }
         let waits = sweeps.enumerated().flatMap { i, s in

@@ -20,7 +20,17 @@ public enum HTMLReport {
             h += "<td>\(c.kind == .fix ? "fix: " : "")\(escape(c.relation.rawValue)) \(escape(c.target))</td><td class=\"num\">\(c.measured.map(ClaimEvaluator.format) ?? "n/a")</td>"
             h += "<td><b>\(c.verdict.rawValue)</b></td><td>\(escape(c.reason))</td></tr>"
         }
-        h += "</table><h2>Charts</h2><div class=\"charts\">"
+        h += "</table>"
+        if let thresholds = r.thresholds, !thresholds.isEmpty {
+            h += "<h2>Thresholds</h2><table><tr><th>threshold</th><th>measured</th><th>status</th><th>detail</th></tr>"
+            for t in thresholds {
+                let css = t.status == .passed ? "fixed" : t.status == .failed ? "reproduced" : "inconclusive"
+                h += "<tr class=\"\(css)\"><td><code>\(escape(t.expression))</code></td><td class=\"num\">\(escape(t.actual ?? "n/a"))</td>"
+                h += "<td><b>\(t.status.rawValue)</b></td><td>\(escape(t.message))</td></tr>"
+            }
+            h += "</table>"
+        }
+        h += "<h2>Charts</h2><div class=\"charts\">"
         h += HTMLCharts.all(r).map { "<div>\($0)</div>" }.joined()
         h += "</div><h2>Phases</h2><table><tr><th>phase</th><th>fleet</th><th>status</th>"
         let columns = ["updates_per_second", "scaling_efficiency", "lock_wait_mean_ms", "lock_wait_p99_ms", "lock_timeouts", "lost_updates", "rss_max_mb", "rss_growth_mb", "buffered_max_mb", "streams_completed", "generator_cpu_percent"]

@@ -18,6 +18,31 @@ public enum MarkdownReport {
             }
             md += "\n"
         }
+        if let thresholds = r.thresholds, !thresholds.isEmpty {
+            md += "## Thresholds\n\n| threshold | measured | status | detail |\n| --- | ---: | --- | --- |\n"
+            for t in thresholds {
+                md += "| `\(esc(t.expression))` | \(esc(t.actual ?? "n/a")) | **\(t.status.rawValue)** | \(esc(t.message)) |\n"
+            }
+            md += "\n"
+        }
+        let fits = SweepUSL.fits(r)
+        if !fits.isEmpty {
+            md += "## Scalability (USL fit of updates/s vs instances)\n\n"
+            md += "| sweep | points | λ (per instance) | σ (contention) | κ (coherency) | N* | X_max | R² |\n"
+            md += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+            for u in fits {
+                guard let f = u.fit else {
+                    md += "| \(esc(u.sweep)) | \(u.points.count) | \(esc(u.problem ?? "no fit")) | | | | | |\n"
+                    continue
+                }
+                let nStar = f.peakConcurrency.map(ClaimEvaluator.format) ?? "none (κ = 0)"
+                let xMax = f.maxThroughput.map(ClaimEvaluator.format) ?? f.model.throughputCeiling.map { "→ " + ClaimEvaluator.format($0) } ?? ""
+                md += "| \(esc(u.sweep)) | \(u.points.count) | \(ClaimEvaluator.format(f.lambda)) | \(String(format: "%.4f", f.sigma)) | "
+                md += "\(String(format: "%.2e", f.kappa)) | \(nStar) | \(xMax) | \(f.rSquared.map { String(format: "%.3f", $0) } ?? "") |\n"
+            }
+            md += "\nσ is the share of work serialised (the lock), κ the cost of crosstalk between instances; past N* "
+            md += "adding instances lowers throughput. `stampede plan --from` this report sizes a fleet from these fits.\n\n"
+        }
         md += "## Phases\n\n"
         let columns = [
             "updates_per_second", "lock_wait_mean_ms", "lock_wait_p50_ms", "lock_wait_p99_ms", "lock_wait_max_ms", "lock_timeouts", "lost_updates", "scaling_efficiency", "rss_max_mb",

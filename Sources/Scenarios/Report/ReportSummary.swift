@@ -8,6 +8,9 @@ public enum ReportSummary {
             let measured = c.measured.map(ClaimEvaluator.format) ?? "n/a"
             out.append("  \(c.verdict.rawValue.uppercased().padding(toLength: 15, withPad: " ", startingAt: 0)) \(c.id): \(c.metric) = \(measured) (\(c.reason))")
         }
+        for t in r.thresholds ?? [] {
+            out.append("  \(("THRESHOLD " + t.status.rawValue.uppercased()).padding(toLength: 15, withPad: " ", startingAt: 0)) \(t.message)")
+        }
         return out
     }
 }

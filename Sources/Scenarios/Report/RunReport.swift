@@ -18,6 +18,9 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var config: Scenario
     public var phases: [PhaseResult]
     public var claims: [ClaimResult]
+    /// The scenario's thresholds as evaluated when the report was made (nil in reports written
+    /// before thresholds existed). `stampede gate` evaluates them again, with any extra ones.
+    public var thresholds: [ThresholdRecord]?
 
     public init(
         scenario: Scenario, startedAt: String, wallSeconds: Double, complete: Bool, incompleteReason: String?,
@@ -33,10 +36,14 @@ public struct RunReport: Sendable, Codable, Equatable {
         self.config = scenario
         self.phases = phases
         self.claims = claims
+        self.thresholds = nil
+        let records = ThresholdRecord.evaluate(self)
+        self.thresholds = records.isEmpty ? nil : records
     }
 }
 
 /// A report file that cannot be read: wrong schema, newer version, or not JSON.
 public struct ReportReadError: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
 }

@@ -7,13 +7,21 @@ public struct SVGLineChart: Sendable {
         public var name: String
         public var points: [(x: Double, y: Double)]
         public var dashed = false
+        /// Dotted (a model's curve, such as a USL fit); wins over `dashed`.
+        public var dotted = false
         /// Palette slot; series of one family (a sweep and its ideal line) share it. Default: the series' position.
         public var color: Int?
-        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false, color: Int? = nil) {
+        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false, dotted: Bool = false, color: Int? = nil) {
             self.name = name
             self.points = points
             self.dashed = dashed
+            self.dotted = dotted
             self.color = color
+        }
+
+        /// The SVG attribute that draws the line's style.
+        var dashAttribute: String {
+            dotted ? " stroke-dasharray=\"1.5 3\"" : dashed ? " stroke-dasharray=\"6 4\"" : ""
         }
     }
 
@@ -72,12 +80,12 @@ public struct SVGLineChart: Sendable {
         for (i, s) in series.enumerated() where !s.points.isEmpty {
             let color = Self.palette[(s.color ?? i) % Self.palette.count]
             let path = s.points.sorted { $0.x < $1.x }.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(s.dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(path)\"/>"
+            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(s.dashAttribute) points=\"\(path)\"/>"
             if s.points.count <= 12 {
                 for p in s.points { svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(color)\"/>" }
             }
             let ly = top + 8 + Double(i) * 16
-            svg += "<line x1=\"\(left + plotW + 12)\" x2=\"\(left + plotW + 32)\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
+            svg += "<line x1=\"\(left + plotW + 12)\" x2=\"\(left + plotW + 32)\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashAttribute)/>"
             svg += "<text x=\"\(left + plotW + 36)\" y=\"\(f(ly + 4))\">\(HTMLReport.escape(s.name))</text>"
         }
         return svg + "</svg>"

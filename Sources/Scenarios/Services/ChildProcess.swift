@@ -15,9 +15,17 @@ public final class ChildProcess: @unchecked Sendable {
     public let pid: Int32
     private let lock = NSLock()
     private var exitStatus: Int32?
+    /// Whether freeing this object stops the child (default). A watcher meant to outlive its
+    /// owner (``OrphanGuard``) sets it to false.
+    public var stopsOnDeinit = true
 
     /// Starts `executable` with `arguments`; stdout and stderr go to `logPath`, stdin is /dev/null.
-    public init(name: String, executable: String, arguments: [String], logPath: String, environment: [String: String]? = nil) throws {
+    /// `newProcessGroup` puts the child in a process group of its own, out of reach of the
+    /// terminal's Ctrl-C.
+    public init(
+        name: String, executable: String, arguments: [String], logPath: String, environment: [String: String]? = nil,
+        newProcessGroup: Bool = false
+    ) throws {
         self.name = name
         self.logPath = logPath
         var actions = posix_spawn_file_actions_t()
@@ -35,7 +43,12 @@ public final class ChildProcess: @unchecked Sendable {
         sigfillset(&allSignals)
         posix_spawnattr_setsigmask(&attributes, &emptyMask)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -88,7 +101,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    deinit { stop(grace: .seconds(2)) }
+    deinit { if stopsOnDeinit { stop(grace: .seconds(2)) } }
 }
 
 /// A service could not be started or reached; the message says why and what to do.

@@ -125,7 +125,7 @@ struct AgentRun: Sendable {
                 for p in state.agent.partialData(index: i) where alive { alive = await stream.push(name: "partial", data: p) }
             }
             guard alive else { break }
-            alive = await stream.push(name: "message") { id, seq in ctx.message.encode(streamID: id, seq: seq, index: i) }
+            alive = await stream.push { id, seq in ctx.message.encode(streamID: id, seq: seq, index: i) }
             if alive { turns += 1 }
             if config.pollInterruptPerEvent, (try? await state.cache.isInterrupted(ctx.outcome.sessionID)) == true {
                 return (turns, alive, true)

@@ -34,7 +34,7 @@ final class ContentEmitter: @unchecked Sendable {
 
     private func step() {
         let i = index
-        switch stream.offer(name: "message", encode: { template.encode(streamID: $0, seq: $1, index: i) }) {
+        switch stream.offer(encode: { template.encode(streamID: $0, seq: $1, index: i) }) {
         case .abandoned:
             done(turns, false)
         case .accepted(let mustWait):

@@ -15,7 +15,8 @@ public final class EventStream: Sendable {
         /// The consumer found nothing and waits to be woken.
         var consumerIdle = false
         var wake: (@Sendable () -> Void)?
-        var producerWaiter: ProducerWaiter?
+        /// A parked producer, resumed with true to go on, false to stop.
+        var producerWaiter: (@Sendable (Bool) -> Void)?
         var lastWrite: ContinuousClock.Instant
         var detachedAt: ContinuousClock.Instant?
         var cutAt: ContinuousClock.Instant?
@@ -30,28 +31,14 @@ public final class EventStream: Sendable {
         }
     }
 
-    /// A parked producer: an awaiting task, or a callback (clock-driven runs). Resumed with
-    /// true to go on, false to stop.
-    enum ProducerWaiter: Sendable {
-        case task(CheckedContinuation<Bool, Never>)
-        case callback(@Sendable (Bool) -> Void)
-
-        func resume(_ goOn: Bool) {
-            switch self {
-            case .task(let c): c.resume(returning: goOn)
-            case .callback(let f): f(goOn)
-            }
-        }
-    }
-
     enum Offer {
         case accepted(mustWait: Bool)
         case abandoned
     }
 
-    /// Queues an event without waiting (clock-driven runs). On `.accepted(mustWait: true)` the
-    /// producer must `park` before the next event.
-    func offer(name: String, encode: (String, Int) -> [UInt8]) -> Offer {
+    /// Queues an event whose bytes `encode(streamID, seq)` makes, without waiting. On
+    /// `.accepted(mustWait: true)` the producer must `park` before the next event.
+    func offer(encode: (String, Int) -> [UInt8]) -> Offer {
         let (result, wake) = state.withLock { s -> (Offer, (@Sendable () -> Void)?) in
             if s.abandoned { return (.abandoned, nil) }
             let bytes = encode(id, s.nextSeq)
@@ -66,12 +53,12 @@ public final class EventStream: Sendable {
         return result
     }
 
-    /// Parks a clock-driven producer until the queue has room (`true`) or the stream is abandoned (`false`).
+    /// Parks the producer until the queue has room (`true`) or the stream is abandoned (`false`).
     func park(_ resume: @escaping @Sendable (Bool) -> Void) {
         let now: Bool? = state.withLock { s in
             if s.abandoned { return false }
             if !s.buffer.isFull { return true }
-            s.producerWaiter = .callback(resume)
+            s.producerWaiter = resume
             return nil
         }
         if let now { resume(now) }
@@ -86,32 +73,16 @@ public final class EventStream: Sendable {
     /// Queues an event. Waits while a bounded queue is full; returns false when the producer
     /// must stop (the stream was abandoned).
     func push(name: String, data: String) async -> Bool {
-        await push(name: name) { id, seq in SSEEncoder.event(streamID: id, seq: seq, name: name, data: data) }
+        await push { id, seq in SSEEncoder.event(streamID: id, seq: seq, name: name, data: data) }
     }
 
-    /// Queues an event whose bytes `encode(streamID, seq)` makes.
-    func push(name: String, encode: (String, Int) -> [UInt8]) async -> Bool {
-        let (mustWait, wake, abandoned) = state.withLock { s -> (Bool, (@Sendable () -> Void)?, Bool) in
-            if s.abandoned { return (false, nil, true) }
-            let bytes = encode(id, s.nextSeq)
-            s.nextSeq += 1
-            metrics.bufferedEvents.inc()
-            metrics.bufferedBytes.add(bytes.count)
-            let wait = s.buffer.push(.init(seq: s.nextSeq - 1, bytes: bytes), now: .now)
-            return (wait, s.takeWake(), false)
-        }
-        metrics.eventsProduced.inc()
-        wake?()
-        if abandoned { return false }
-        guard mustWait else { return true }
-        return await withCheckedContinuation { cont in
-            let resumeNow: Bool? = state.withLock { s in
-                if s.abandoned { return false }
-                if !s.buffer.isFull { return true }
-                s.producerWaiter = .task(cont)
-                return nil
-            }
-            if let r = resumeNow { cont.resume(returning: r) }
+    /// Queues an event whose bytes `encode(streamID, seq)` makes, waiting while a bounded queue
+    /// is full; false when the producer must stop.
+    func push(encode: (String, Int) -> [UInt8]) async -> Bool {
+        switch offer(encode: encode) {
+        case .abandoned: return false
+        case .accepted(mustWait: false): return true
+        case .accepted(mustWait: true): return await withCheckedContinuation { cont in park { cont.resume(returning: $0) } }
         }
     }
 
@@ -143,9 +114,9 @@ public final class EventStream: Sendable {
 
     /// The consumer's next batch (at most `maxBytes`, at least one item), without waiting.
     func take(allocator: ByteBufferAllocator, maxBytes: Int = 64 * 1024) -> Take {
-        let (take, producer) = state.withLock { s -> (StreamBuffer.Take, ProducerWaiter?) in
+        let (take, producer) = state.withLock { s -> (StreamBuffer.Take, (@Sendable (Bool) -> Void)?) in
             let t = s.buffer.take(maxBytes: maxBytes)
-            var p: ProducerWaiter?
+            var p: (@Sendable (Bool) -> Void)?
             switch t {
             case .items(_, let mayContinue):
                 s.lastWrite = .now
@@ -160,7 +131,7 @@ public final class EventStream: Sendable {
             }
             return (t, p)
         }
-        producer?.resume(true)
+        producer?(true)
         switch take {
         case .items(let items, _):
             var buf = allocator.buffer(capacity: items.reduce(0) { $0 + $1.bytes.count })
@@ -222,7 +193,7 @@ public final class EventStream: Sendable {
 
     /// Stops the producer and drops what is buffered.
     func abandon() {
-        let (p, w, events, bytes) = state.withLock { s -> (ProducerWaiter?, (@Sendable () -> Void)?, Int, Int) in
+        let (p, w, events, bytes) = state.withLock { s -> ((@Sendable (Bool) -> Void)?, (@Sendable () -> Void)?, Int, Int) in
             s.abandoned = true
             let e = s.buffer.queuedEvents
             let b = s.buffer.queuedBytes
@@ -232,7 +203,7 @@ public final class EventStream: Sendable {
         }
         metrics.bufferedEvents.sub(events)
         metrics.bufferedBytes.sub(bytes)
-        p?.resume(false)
+        p?(false)
         w?()
     }
 
@@ -240,7 +211,7 @@ public final class EventStream: Sendable {
 
     /// Server shutdown: the consumer sends `done` next and ends; the producer stops.
     func terminate() {
-        let (w, p) = state.withLock { s -> ((@Sendable () -> Void)?, ProducerWaiter?) in
+        let (w, p) = state.withLock { s -> ((@Sendable () -> Void)?, (@Sendable (Bool) -> Void)?) in
             s.buffer.cut(final: SSEEncoder.event(streamID: id, seq: nil, name: "done", data: "{\"reason\": \"interrupted\"}"))
             s.cutAt = .now
             s.abandoned = true
@@ -248,7 +219,7 @@ public final class EventStream: Sendable {
             return (s.takeWake(), s.producerWaiter)
         }
         w?()
-        p?.resume(false)
+        p?(false)
     }
 
     enum Housekeeping {

@@ -22,6 +22,13 @@ extension RealServicesTests {
         let byID = Dictionary(uniqueKeysWithValues: report.claims.map { ($0.id, $0.verdict) })
         #expect(byID["perf-004-memory"] == .reproduced)
         #expect(byID["perf-004-fix-buffer"] == .fixed)
+        // Every threshold names a metric the report has; the ones about correctness hold.
+        let thresholds = try #require(report.thresholds)
+        #expect(thresholds.count == scenario.thresholds?.count)
+        for t in thresholds {
+            #expect(t.status != .error, "\(t.message)")
+            if t.expression.contains("lost_") { #expect(t.status == .passed, "\(t.message)") }
+        }
         let dir = NSTemporaryDirectory() + "/stampede-ci-smoke-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try ReportWriter.write(report, to: dir)

@@ -14,10 +14,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (ClaimSpec.Kind.bug, Relation.greaterThan, 100.0, 500.0, Verdict.reproduced),
-        (.bug, .greaterThan, 100, 50, .notReproduced),
-        (.fix, .lessThan, 100, 50, .fixed),
-        (.fix, .lessThan, 100, 500, .reproduced),
+        (ClaimSpec.Kind.bug, Relation.greater, 100.0, 500.0, Verdict.reproduced),
+        (.bug, .greater, 100, 50, .notReproduced),
+        (.fix, .less, 100, 50, .fixed),
+        (.fix, .less, 100, 500, .reproduced),
         (.bug, .equal, 0, 0, .reproduced),
         (.fix, .lessOrEqual, 0, 1, .reproduced),
     ])
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func inconclusiveWhenTheMeasurementIsWeak() {
-        let c = claim(.bug, .greaterThan, 1)
+        let c = claim(.bug, .greater, 1)
         let saturated = ClaimEvaluator.evaluate(c, phases: [phase("p", ["lock_wait_p99_ms": 9], validity: ["load generator saturated: 97 %"])])
         #expect(saturated.verdict == .inconclusive)
         #expect(saturated.reason.contains("saturated"))
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func targetsRelativeToAnotherPhase() {
-        var c = claim(.fix, .lessThan, 0.5, metric: "fix.rss_growth_mb")
+        var c = claim(.fix, .less, 0.5, metric: "fix.rss_growth_mb")
         c.targetMetric = "bug.rss_growth_mb"
         let phases = [phase("bug", ["rss_growth_mb": 100]), phase("fix", ["rss_growth_mb": 20])]
         let r = ClaimEvaluator.evaluate(c, phases: phases)

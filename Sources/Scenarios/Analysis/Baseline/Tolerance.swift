@@ -34,3 +34,18 @@ public struct Tolerance: Sendable, Equatable, Codable, CustomStringConvertible {
     /// `10%`.
     public var description: String { Quantity.number(fraction * 100) + "%" }
 }
+
+extension Tolerance {
+    /// Encoded as its text, `"10%"`, so baseline files read (and are edited) as they are written on a command line.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

@@ -3,15 +3,21 @@ extension Threshold {
     /// an aggregation that does not apply, a unit that measures something else, or a metric with
     /// no samples is a `.error` result.
     public func evaluate(against source: some MetricSource) -> ThresholdResult {
-        guard let metric = source.metric(named: metric) else { return .error(unknownMetric(in: source), threshold: self) }
         let actual: Quantity
         do throws(ThresholdError) {
-            actual = try aggregate(metric)
+            actual = try measure(in: source)
         } catch {
             return .error(error, threshold: self)
         }
         guard actual.dimension == bound.dimension else { return .error(unitMismatch(actual), threshold: self) }
         return comparison.holds(actual.value, bound.value) ? .passed(self, actual: actual) : .failed(self, actual: actual)
+    }
+
+    /// The metric's aggregated value in `source`, without the comparison (baselines read key
+    /// figures this way, so a figure and a threshold on it always agree).
+    public func measure(in source: some MetricSource) throws(ThresholdError) -> Quantity {
+        guard let metric = source.metric(named: metric) else { throw unknownMetric(in: source) }
+        return try aggregate(metric)
     }
 
     /// Parses and evaluates each expression; a malformed one is an `.error` result in its place.

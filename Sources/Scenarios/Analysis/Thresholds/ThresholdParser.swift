@@ -4,7 +4,7 @@
 /// threshold   = metric [ ":" aggregation ] operator bound
 /// metric      = segment { "." segment } [ "[" label { "," label } "]" ]
 /// segment     = ( letter | "_" ) { letter | digit | "_" | "-" }
-/// label       = key "=" value            (key, value: letters, digits, "_", "-", ".")
+/// label       = key "=" value            (key: letters, digits, "_", "-", "."; value: those and "@")
 /// aggregation = "p(" number ")" | "avg" | "min" | "max" | "count" | "rate" | "value"
 /// operator    = "<" | "<=" | ">" | ">=" | "==" | "!="
 /// bound       = number [ unit ]
@@ -108,7 +108,7 @@ struct ThresholdParser {
                 skipSpaces()
                 guard consume("=") else { throw fail("expected \"=\" after the label \(key) (write [\(key)=VALUE])") }
                 skipSpaces()
-                let value = take(while: Self.isLabelCharacter)
+                let value = take { Self.isLabelCharacter($0) || $0 == "@" }
                 guard !value.isEmpty else { throw fail("expected a value for the label \(key)") }
                 guard labels[key] == nil else { throw fail("the label \(key) appears twice", at: keyColumn) }
                 labels[key] = value

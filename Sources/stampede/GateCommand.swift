@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Scenarios
+
+/// `stampede gate REPORT`: thresholds and baseline comparison for CI.
+struct GateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "Check a run's report against thresholds and a baseline; write JUnit; exit 0, 99 or 104.",
+        discussion: """
+            Evaluates the scenario's thresholds (its `thresholds:` list) and every --threshold, and \
+            with --baseline compares the report's key figures with the baseline's, each in its \
+            direction (throughput higher-is-better, latency and errors lower-is-better) within the \
+            tolerance. Prints a table and writes JUnit XML (default: gate-junit.xml next to the report).
+
+            Exit status: 0 everything passed; 99 a threshold failed or a figure regressed; 104 the \
+            gate could not be evaluated (unknown metric, malformed threshold, missing baseline value, \
+            incomplete run, nothing to check, unreadable file). An unknown metric is never a pass. \
+            Threshold grammar, metric names and units: docs/gates.md; CI recipes: docs/ci.md.
+
+            Examples:
+              stampede gate reports/latest
+              stampede gate reports/latest --threshold 'errors: rate < 1%' --threshold 'stream.first_event: p(99) < 500ms'
+              stampede gate reports/latest --baseline reports/baselines/ci-smoke.json --tolerance 15%
+            """)
+
+    @Argument(help: "A run directory or its report.json.") var report: String = "reports/latest"
+    @OptionGroup var options: GateOptions
+    @Option(help: ArgumentHelp("Where to write the JUnit XML (default: gate-junit.xml next to the report).", valueName: "FILE"))
+    var junit: String?
+
+    func run() async throws {
+        let file = ReportLocation.reportFile(report)
+        let loaded: RunReport
+        let gate: Scenarios.Gate
+        do {
+            loaded = try ReportWriter.read(file)
+            gate = try options.makeGate()
+        } catch {
+            FileHandle.standardError.write(Data("stampede gate: \(error)\n".utf8))
+            throw ExitCode(GateExitCode.error.rawValue)
+        }
+        let junitPath = junit ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("gate-junit.xml")
+        let code = GateOptions.run(gate, on: loaded, junitPath: junitPath)
+        if code != .passed { throw ExitCode(code.rawValue) }
+    }
+}
