@@ -274,3 +274,27 @@ import SystemSupport
         #expect(throws: ValidationFailure.self) { try QueryRequest.validate(["prompt": "p", "include_partial_messages": 1]) }
     }
 }
+
+/// The descriptor reserve that keeps the server alive at its open-file limit.
+@Suite struct FileDescriptorReserveTests {
+    @Test func lowestFreeIsAnOpenableNumberBelowTheLimit() throws {
+        // Other tests open and close descriptors concurrently, so only bounds are certain here;
+        // the fd-limits end-to-end test checks the behaviour at a real limit.
+        let free = try #require(FileDescriptorHeadroom.lowestFree())
+        #expect(free >= 0 && free < FileDescriptorLimit.current().soft)
+    }
+
+    @Test func roomIsJudgedAgainstTheLimitLessTheReserve() {
+        #expect(FileDescriptorHeadroom.hasRoom(reserve: 8, limit: 1024, lowestFree: 1015))
+        #expect(!FileDescriptorHeadroom.hasRoom(reserve: 8, limit: 1024, lowestFree: 1016))
+        #expect(!FileDescriptorHeadroom.hasRoom(reserve: 0, limit: 1024, lowestFree: nil))
+        #expect(FileDescriptorHeadroom.hasRoom(reserve: 0, limit: 1024, lowestFree: 1023))
+    }
+
+    @Test func theAcceptReserveIsASixteenthOfTheLimitBetween8And24() {
+        #expect(AcceptErrorCounter.reserve(forLimit: 64) == 8)
+        #expect(AcceptErrorCounter.reserve(forLimit: 200) == 12)
+        #expect(AcceptErrorCounter.reserve(forLimit: 1024) == 24)
+        #expect(AcceptErrorCounter.reserve(forLimit: 65536) == 24)
+    }
+}

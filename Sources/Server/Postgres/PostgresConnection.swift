@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLibPQ
+import SystemSupport
 
 /// One blocking libpq connection. Not thread-safe: a pool hands it to one caller at a time, and
 /// calls run on a thread pool, never on an event loop.
@@ -15,7 +16,13 @@ public final class PostgresConnection: @unchecked Sendable {
         return PQtransactionStatus(conn) != PQTRANS_IDLE
     }
 
+    /// New connections leave this many descriptors free (see `FileDescriptorHeadroom`).
+    static let descriptorReserve = 8
+
     public init(url: String) throws {
+        guard FileDescriptorHeadroom.hasRoom(reserve: Self.descriptorReserve) else {
+            throw PostgresError.connection("cannot connect to PostgreSQL: out of file descriptors (\(Self.descriptorReserve) kept for the runtime)")
+        }
         let c = PQconnectdb(url)
         guard let c, PQstatus(c) == CONNECTION_OK else {
             let message = c.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"

@@ -39,7 +39,10 @@ struct MetricsRoute {
 
         out.gauge("stampede_http_requests_in_flight", "Requests being served, streams included.", m.requestsInFlight.value)
         out.counter("stampede_http_rejected_total", "Requests rejected by --max-connections (503).", m.rejectedConnections.value)
-        out.counter("stampede_accept_errors_total", "accept() failures (EMFILE, ENFILE, ...).", m.acceptErrors.value)
+        out.counter("stampede_accept_errors_total", "accept() failures (EMFILE, ENFILE, ...), reserve refusals included.", m.acceptErrors.value)
+        out.counter(
+            "stampede_fd_reserve_refusals_total", "Connections closed at once to keep a file-descriptor reserve (a sixteenth of the limit, 8 to 24).",
+            m.fdReserveRefusals.value)
         out.gauge("stampede_agent_slots", "Agent slots configured.", state.configuration.agentSlots)
         out.gauge("stampede_agent_slots_in_use", "Agent runs in progress.", m.agentSlotsInUse.value)
         out.gauge("stampede_agent_slots_waiting", "Runs waiting for a slot.", m.agentSlotsWaiting.value)

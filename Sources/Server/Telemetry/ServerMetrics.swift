@@ -22,6 +22,8 @@ public final class ServerMetrics: Sendable {
     public let agentSlotsWaiting = ManagedAtomic<Int>(0)
     public let agentRejected = ManagedAtomic<Int>(0)
     public let acceptErrors = ManagedAtomic<Int>(0)
+    /// Connections closed at once to keep the file-descriptor reserve (also in `acceptErrors`).
+    public let fdReserveRefusals = ManagedAtomic<Int>(0)
     // Sessions
     public let sessionsCreated = ManagedAtomic<Int>(0)
     public let sessionCreateErrors = ManagedAtomic<Int>(0)

@@ -61,7 +61,8 @@ extension RealServicesTests {
         let samples = report.phases.first?.samples.map { "\($0.t): \($0.servers.first?.openFDs ?? 0) \($0.servers.first?.metrics ?? [:])" }
         #expect((limited["accept_errors"] ?? 0) > 0, "\(limited)\n\(samples ?? [])")
         #expect(limited["fd_limit"] == 64)
-        #expect((60...70).contains(limited["fds_max"] ?? 0), "/proc counts up to the limit")
+        // /proc counts up to the limit, less the reserve the server keeps (8 at this limit).
+        #expect((48...64).contains(limited["fds_max"] ?? 0), "\(limited)")
         let streams = try #require(limited["streams_open_max"])
         #expect(streams > 0 && streams < 64)
         let perStream = try #require(limited["fds_per_stream"])
