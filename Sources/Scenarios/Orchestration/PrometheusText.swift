@@ -28,13 +28,21 @@ public enum PrometheusText {
         return out.sorted { $0.0 < $1.0 }
     }
 
-    /// The `q`-quantile (0...1) of cumulative bucket counts: the upper bound of the first bucket
-    /// whose count reaches q × total; nil without observations. `+Inf` maps to the largest finite bound.
+    /// The `q`-quantile (0...1) of cumulative bucket counts, interpolated linearly inside the
+    /// bucket that holds it, as Prometheus's `histogram_quantile` does (the lower edge of the
+    /// first bucket is 0); nil without observations. A quantile in the `+Inf` bucket is the
+    /// largest finite bound: the histogram cannot say more (use the `_max` series for the tail).
     public static func quantile(_ q: Double, buckets: [(le: Double, count: Double)]) -> Double? {
         guard let total = buckets.last?.count, total > 0 else { return nil }
         let finite = buckets.last(where: { $0.le.isFinite })?.le
-        for b in buckets where b.count >= q * total {
-            return b.le.isFinite ? b.le : finite
+        let rank = q * total
+        var lower = (le: 0.0, count: 0.0)
+        for b in buckets {
+            if b.count >= rank && b.count > lower.count {
+                guard b.le.isFinite else { return finite }
+                return lower.le + (b.le - lower.le) * (rank - lower.count) / (b.count - lower.count)
+            }
+            lower = b
         }
         return finite
     }

@@ -32,9 +32,10 @@ import Testing
         #expect(m["samples"] == 33)
         #expect(abs(m["updates_per_second"]! - 10) < 1e-9)
         #expect(m["lock_timeouts"] == 0)  // the timeout happened during the warm-up
-        #expect(m["lock_wait_p50_ms"] == 10)
+        // 90 % of the waits are at most 10 ms, all at most 500 ms; percentiles interpolate in the bucket.
+        #expect(abs(m["lock_wait_p50_ms"]! - 10 * 0.5 / 0.9) < 1e-9)
         #expect(abs(m["lock_wait_mean_ms"]! - 50) < 1e-9)
-        #expect(m["lock_wait_p99_ms"] == 500)
+        #expect(abs(m["lock_wait_p99_ms"]! - (10 + 490 * 0.09 / 0.1)) < 1e-9)
         #expect(abs(m["lock_wait_max_ms"]! - 400) < 1e-9)
         #expect(abs(m["rss_slope_mb_per_s"]! - 1) < 1e-9)
         #expect(abs(m["rss_growth_mb"]! - 8) < 1e-9)
@@ -74,5 +75,26 @@ import Testing
         let f = BackendProbe.info("# Clients\r\nconnected_clients:3\r\n\r\n# Stats\r\ninstantaneous_ops_per_sec:120\r\n")
         #expect(f["connected_clients"] == "3")
         #expect(f["instantaneous_ops_per_sec"] == "120")
+    }
+}
+
+/// Percentiles from cumulative Prometheus buckets, as the lock-wait percentiles are read.
+@Suite struct BucketQuantileTests {
+    @Test func interpolatesInsideTheBucketThatHoldsTheQuantile() throws {
+        // 100 observations: 50 at most 10 ms, 90 at most 20 ms, 100 at most 40 ms.
+        let buckets: [(le: Double, count: Double)] = [(0.01, 50), (0.02, 90), (0.04, 100), (.infinity, 100)]
+        #expect(try #require(PrometheusText.quantile(0.5, buckets: buckets)) == 0.01)
+        #expect(abs(try #require(PrometheusText.quantile(0.7, buckets: buckets)) - 0.015) < 1e-12)
+        #expect(abs(try #require(PrometheusText.quantile(0.99, buckets: buckets)) - 0.038) < 1e-12)
+        #expect(abs(try #require(PrometheusText.quantile(0.25, buckets: buckets)) - 0.005) < 1e-12)  // from 0 to the first bound
+    }
+
+    @Test func theInfiniteBucketGivesTheLargestFiniteBoundAndEmptyGivesNil() {
+        let tail: [(le: Double, count: Double)] = [(0.01, 10), (5, 90), (.infinity, 100)]
+        #expect(PrometheusText.quantile(0.99, buckets: tail) == 5)
+        #expect(PrometheusText.quantile(0.5, buckets: [(0.01, 0), (.infinity, 0)]) == nil)
+        // Empty buckets before the quantile's are skipped, not interpolated across.
+        let gap: [(le: Double, count: Double)] = [(0.001, 0), (0.01, 0), (0.1, 10), (.infinity, 10)]
+        #expect(abs((PrometheusText.quantile(0.5, buckets: gap) ?? 0) - 0.055) < 1e-12)
     }
 }
