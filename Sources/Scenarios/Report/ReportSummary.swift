@@ -9,7 +9,8 @@ public enum ReportSummary {
             out.append("  \(c.verdict.rawValue.uppercased().padding(toLength: 15, withPad: " ", startingAt: 0)) \(c.id): \(c.metric) = \(measured) (\(c.reason))")
         }
         for t in r.thresholds ?? [] {
-            out.append("  \(("THRESHOLD " + t.status.rawValue.uppercased()).padding(toLength: 15, withPad: " ", startingAt: 0)) \(t.message)")
+            let label = t.status == .passed ? "THRESHOLD OK" : t.status == .failed ? "THRESHOLD FAIL" : "THRESHOLD ERROR"
+            out.append("  \(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(t.message)")
         }
         return out
     }
