@@ -49,6 +49,7 @@ public enum MetricCatalog {
         "lost_events": "gaps, duplicates and reorders seen in event ids (load generator)",
         "gap_p99_ms": "inter-event gap p99 of all clients, ms",
         "generator_cpu_percent": "load generator (this process) CPU, percent of all cores",
+        "machine_cpu_percent": "the whole machine's busy CPU (/proc/stat), percent of all cores",
         "samples": "server samples taken in the measured window",
     ]
 

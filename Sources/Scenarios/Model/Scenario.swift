@@ -57,5 +57,11 @@ public struct SamplingSpec: Sendable, Codable, Equatable {
     public var minSamples: Int = 8
     /// Generator CPU (percent of all cores) at or above which a phase is inconclusive. Default 90.
     public var generatorCPULimit: Double = 90
+    /// Machine CPU (busy time of all cores, /proc/stat) at or above which a phase is
+    /// inconclusive: servers, generator and services then compete for CPU, and the numbers
+    /// measure this machine rather than the system under test. Nil in older reports; default 90.
+    public var machineCPULimit: Double?
     public init() {}
+
+    public static let defaultMachineCPULimit = 90.0
 }

@@ -11,7 +11,7 @@ public enum ScenarioLoader {
     static let phaseKeys = ["name", "group", "duration", "warmup", "hot-set", "clients", "instances"]
     static let clientKeys = ["name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode"]
     static let claimKeys = ["id", "issue", "statement", "kind", "metric", "relation", "target"]
-    static let samplingKeys = ["hz", "metrics", "min-samples", "generator-cpu-limit"]
+    static let samplingKeys = ["hz", "metrics", "min-samples", "generator-cpu-limit", "machine-cpu-limit"]
     static let serviceKeys = ["redis-url", "database-url"]
 
     /// `stampede serve` options a group's `flags:` may set (the fleet sets port, host and URLs).
@@ -93,6 +93,7 @@ public enum ScenarioLoader {
         }
         if let v = r.int(m["min-samples"], "sampling.min-samples", range: 1...100_000) { s.minSamples = v }
         if let v = r.number(m["generator-cpu-limit"], "sampling.generator-cpu-limit", minimum: 1) { s.generatorCPULimit = v }
+        if let v = r.number(m["machine-cpu-limit"], "sampling.machine-cpu-limit", minimum: 1) { s.machineCPULimit = v }
         return s
     }
 

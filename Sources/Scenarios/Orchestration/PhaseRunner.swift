@@ -83,6 +83,7 @@ struct PhaseRunner {
             samples: samples, warmup: phase.warmup, clients: clients,
             limits: .init(
                 minSamples: scenario.sampling.minSamples, generatorCPULimit: scenario.sampling.generatorCPULimit,
+                machineCPULimit: scenario.sampling.machineCPULimit ?? SamplingSpec.defaultMachineCPULimit,
                 cores: LoadConfiguration.defaultThreads))
         result.metrics = computed.metrics
         if let lostUpdates { result.metrics["lost_updates"] = Double(lostUpdates) }

@@ -46,7 +46,7 @@ public enum MarkdownReport {
         md += "## Phases\n\n"
         let columns = [
             "updates_per_second", "lock_wait_mean_ms", "lock_wait_p50_ms", "lock_wait_p99_ms", "lock_wait_max_ms", "lock_timeouts", "lost_updates", "scaling_efficiency", "rss_max_mb",
-            "rss_growth_mb", "buffered_max_mb", "streams_completed", "client_errors", "generator_cpu_percent", "samples",
+            "rss_growth_mb", "buffered_max_mb", "streams_completed", "client_errors", "generator_cpu_percent", "machine_cpu_percent", "samples",
         ]
         md += "| phase | fleet | status | " + columns.joined(separator: " | ") + " |\n"
         md += "| --- | --- | --- | " + columns.map { _ in "---:" }.joined(separator: " | ") + " |\n"

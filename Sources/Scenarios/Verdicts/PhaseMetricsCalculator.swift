@@ -10,10 +10,13 @@ public enum PhaseMetricsCalculator {
         public var minSamples: Int
         /// Percent of all cores.
         public var generatorCPULimit: Double
+        /// Percent of all cores, machine-wide.
+        public var machineCPULimit: Double
         public var cores: Int
-        public init(minSamples: Int = 8, generatorCPULimit: Double = 90, cores: Int = 2) {
+        public init(minSamples: Int = 8, generatorCPULimit: Double = 90, machineCPULimit: Double = 90, cores: Int = 2) {
             self.minSamples = minSamples
             self.generatorCPULimit = generatorCPULimit
+            self.machineCPULimit = machineCPULimit
             self.cores = cores
         }
     }
@@ -52,6 +55,16 @@ public enum PhaseMetricsCalculator {
             m["generator_cpu_percent"] = cpu
             if cpu >= limits.generatorCPULimit {
                 validity.append(String(format: "load generator saturated: %.0f %% of all cores (limit %.0f %%)", cpu, limits.generatorCPULimit))
+            }
+            if let busyFirst = first.machineBusySeconds, let busyLast = last.machineBusySeconds {
+                let machine = (busyLast - busyFirst) / span / Double(max(limits.cores, 1)) * 100
+                m["machine_cpu_percent"] = machine
+                if machine >= limits.machineCPULimit {
+                    validity.append(
+                        String(
+                            format: "machine saturated: %.0f %% of all cores busy (limit %.0f %%); servers, generator and services "
+                                + "competed for CPU, so the numbers measure this machine", machine, limits.machineCPULimit))
+                }
             }
         }
         memory(window, into: &m)

@@ -3,6 +3,10 @@ import Histogram
 import LoadGen
 import Testing
 
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
 @testable import Scenarios
 
 /// Thresholds, key figures, baselines and the gate over a hand-built run report.
@@ -138,8 +142,15 @@ import Testing
                 == ["phase.updates_per_second[phase=lock@3]", "phase.scaling_efficiency[phase=lock@3]"])
         // ... unless the tolerance allows it.
         #expect(Gate(baseline: baseline, tolerance: Tolerance(fraction: 0.25)).evaluate(Self.report(updatesAt3: 240)).exitCode == .passed)
-        let junit = slower.junit(name: "stampede gate", timestamp: nil)
+        let junit = slower.junit(name: "stampede gate", timestamp: "2026-11-29T10:00:00Z")
         #expect(junit.failures == 2 && junit.errors == 0)
+        // What the gate writes follows the junit-4 schema CI systems read, problems suite included.
+        let broken = Gate(extraThresholds: ["error: rate < 1%"], baseline: baseline).evaluate(Self.report(complete: false))
+        for report in [junit, broken.junit(name: "stampede gate", timestamp: nil)] {
+            let root = try #require(try XMLDocument(xmlString: report.xml(), options: []).rootElement())
+            #expect(JUnitSchema.violations(of: root).isEmpty, "\(JUnitSchema.violations(of: root))")
+        }
+        #expect(broken.junit(name: "g", timestamp: nil).errors >= 2)
     }
 
     @Test func gateErrorsWhenItCannotCheck() {

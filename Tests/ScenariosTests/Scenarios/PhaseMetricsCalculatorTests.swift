@@ -98,3 +98,26 @@ import Testing
         #expect(abs((PrometheusText.quantile(0.5, buckets: gap) ?? 0) - 0.055) < 1e-12)
     }
 }
+
+/// The whole machine's CPU, from /proc/stat busy time, makes a phase weak when saturated.
+@Suite struct MachineSaturationTests {
+    func samples(busyPerSecond: Double) -> [Sample] {
+        (0..<41).map { i in
+            let t = Double(i) * 0.25
+            return Sample(
+                t: t, servers: [Sample.Server(instance: 0, rssBytes: 1, openFDs: 1, threads: 1, cpuSeconds: 0, metrics: [:])],
+                machineBusySeconds: busyPerSecond * t)
+        }
+    }
+
+    @Test func aBusyMachineMakesThePhaseWeak() throws {
+        let limits = PhaseMetricsCalculator.Limits(minSamples: 8, machineCPULimit: 90, cores: 2)
+        // 1.9 of 2 cores busy: 95 %.
+        let busy = PhaseMetricsCalculator.compute(samples: samples(busyPerSecond: 1.9), warmup: 2, clients: [], limits: limits)
+        #expect(abs(try #require(busy.metrics["machine_cpu_percent"]) - 95) < 1e-6)
+        #expect(busy.validity.contains { $0.hasPrefix("machine saturated: 95 %") }, "\(busy.validity)")
+        let calm = PhaseMetricsCalculator.compute(samples: samples(busyPerSecond: 1.2), warmup: 2, clients: [], limits: limits)
+        #expect(abs(try #require(calm.metrics["machine_cpu_percent"]) - 60) < 1e-6)
+        #expect(calm.validity.isEmpty, "\(calm.validity)")
+    }
+}
