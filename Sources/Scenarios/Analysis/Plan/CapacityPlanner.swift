@@ -321,7 +321,8 @@ public struct CapacityPlan: Sendable, Codable, Equatable {
         out += " (margin \(Quantity.number(margin * 100))%)\n"
         for f in figures {
             let value = f.value == f.value.rounded() && abs(f.value) < 1e9 ? String(Int(f.value)) : Quantity.number(f.value)
-            out += "  \(f.name): \(value)\(f.unit.isEmpty ? "" : " " + f.unit)\n      from \(f.from)\n"
+            let unit = f.unit == "instances" && f.value == 1 ? "instance" : f.unit
+            out += "  \(f.name): \(value)\(unit.isEmpty ? "" : " " + unit)\n      from \(f.from)\n"
             if let note = f.note { out += "      \(note)\n" }
         }
         for r in refusals { out += "  REFUSED \(r)\n" }
