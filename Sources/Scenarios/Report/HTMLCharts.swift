@@ -12,11 +12,17 @@ enum HTMLCharts {
             r.phases.filter { $0.sweep == sweep }.compactMap { p in p.metrics[metric].map { (Double(p.instances), $0) } }
         }
         var throughput: [SVGLineChart.Series] = []
+        // The ideal lines stop at 1.5 × the best measured throughput, so they do not flatten
+        // the measured curves and the USL fits against the bottom of the chart.
+        let ceiling = 1.5 * (sweeps.flatMap { points($0, "updates_per_second").map(\.y) }.max() ?? 0)
         for (i, s) in sweeps.enumerated() {
             let pts = points(s, "updates_per_second")
             throughput.append(.init(name: s, points: pts, color: i))
-            if let base = pts.min(by: { $0.x < $1.x }), base.x > 0 {
-                throughput.append(.init(name: "\(s) ideal", points: pts.map { ($0.x, base.y / base.x * $0.x) }, dashed: true, color: i))
+            if let base = pts.min(by: { $0.x < $1.x }), base.x > 0, base.y > 0 {
+                let slope = base.y / base.x
+                var ideal = pts.map { ($0.x, slope * $0.x) }.filter { $0.1 <= ceiling }
+                if let last = pts.map(\.x).max(), slope * last > ceiling { ideal.append((ceiling / slope, ceiling)) }
+                throughput.append(.init(name: "\(s) ideal", points: ideal, dashed: true, color: i))
             }
         }
         let fits = SweepUSL.fits(r)
