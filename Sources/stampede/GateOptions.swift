@@ -39,9 +39,9 @@ struct GateOptions: ParsableArguments {
     }
 
     /// Evaluates, prints the outcome, writes JUnit and returns the exit code.
-    static func run(_ gate: Scenarios.Gate, on report: RunReport, junitPath: String) -> GateExitCode {
+    static func run(_ gate: Scenarios.Gate, on report: RunReport, junitPath: String, listingThresholds: Bool = true) -> GateExitCode {
         let outcome = gate.evaluate(report)
-        print(outcome.text, terminator: "")
+        print(outcome.text(listingThresholds: listingThresholds), terminator: "")
         do {
             try outcome.junit(name: "stampede gate \(report.scenario)", timestamp: report.startedAt).xml()
                 .write(toFile: junitPath, atomically: true, encoding: .utf8)

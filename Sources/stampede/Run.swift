@@ -126,7 +126,8 @@ struct Run: AsyncParsableCommand {
             // The command-line thresholds are in the report's scenario already.
             var gate = try gateOptions.makeGate()
             gate.extraThresholds = []
-            let code = GateOptions.run(gate, on: report, junitPath: "\(dir)/gate-junit.xml")
+            // The summary above listed the thresholds already.
+            let code = GateOptions.run(gate, on: report, junitPath: "\(dir)/gate-junit.xml", listingThresholds: false)
             if code != .passed { throw ExitCode(code.rawValue) }
             return
         }

@@ -54,7 +54,10 @@ enum HTMLCharts {
         }
         var charts = [
             SVGLineChart(title: "Server RSS over time", xLabel: "seconds", yLabel: "MiB", series: series { Double($0.rssBytes) / 1_048_576 }).render(),
-            SVGLineChart(title: "Open FDs over time", xLabel: "seconds", yLabel: "FDs", series: series { Double($0.openFDs) }).render(),
+            SVGLineChart(
+                title: "Open FDs over time", xLabel: "seconds", yLabel: "FDs", series: series { Double($0.openFDs) },
+                limit: fdLimitLine(r)
+            ).render(),
             SVGLineChart(title: "Buffered between agent and socket", xLabel: "seconds", yLabel: "MiB",
                 series: series { $0.metrics["stampede_sse_buffered_bytes"].map { $0 / 1_048_576 } }).render(),
         ]
@@ -74,5 +77,15 @@ enum HTMLCharts {
             charts.append(SVGLineChart(title: name, xLabel: "seconds", yLabel: "value", series: series { $0.metrics[name] }).render())
         }
         return charts
+    }
+
+    /// The smallest soft open-file limit of the instances, drawn on the FD chart when it is near
+    /// enough to the FDs used to be read (at most 4 × the most used), so the default 20,000 does not
+    /// flatten the curves.
+    static func fdLimitLine(_ r: RunReport) -> (label: String, y: Double)? {
+        let limits = r.phases.compactMap { $0.metrics["fd_limit"] }
+        let used = r.phases.compactMap { $0.metrics["fds_max"] }.max() ?? 0
+        guard let limit = limits.min(), limit > 0, limit <= 4 * max(used, 1) else { return nil }
+        return ("soft limit \(Int(limit))", limit)
     }
 }

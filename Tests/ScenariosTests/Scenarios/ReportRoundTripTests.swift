@@ -83,4 +83,15 @@ import Testing
         #expect(svg.hasPrefix("<svg") && svg.contains("a&lt;b") && svg.contains("s&amp;t") && svg.contains("<polyline"))
         #expect(SVGLineChart(title: "none", xLabel: "x", yLabel: "y", series: []).render().contains("no data"))
     }
+
+    @Test func theFDChartDrawsTheLimitOnlyWhenItIsNearTheFDsUsed() throws {
+        var report = try Self.sampleReport()
+        report.phases[0].metrics["fds_max"] = 1000
+        report.phases[0].metrics["fd_limit"] = 1024
+        #expect(HTMLCharts.fdLimitLine(report)?.y == 1024)
+        #expect(HTMLReport.render(report).contains("soft limit 1024"))
+        report.phases[0].metrics["fds_max"] = 50
+        report.phases[0].metrics["fd_limit"] = 20000
+        #expect(HTMLCharts.fdLimitLine(report) == nil)
+    }
 }

@@ -88,7 +88,9 @@ struct RunCommandTests {
         // The scenario's thresholds hold, a command-line one (no stream lasts an hour) fails.
         let (status, out) = try run(["--threshold", "stream.duration: p(50) > 1h"])
         #expect(status == 99, "\(out)")
-        #expect(out.contains("ok   errors rate = 0") && out.contains("FAIL stream.duration p(50)"), "\(out)")
+        #expect(out.contains("THRESHOLD OK    errors rate = 0") && out.contains("THRESHOLD FAIL  stream.duration p(50)"), "\(out)")
+        #expect(out.components(separatedBy: "stream.duration p(50)").count == 2, "listed once: \(out)")
+        #expect(out.contains("gate: failed: a threshold failed or a metric regressed (exit 99)"), "\(out)")
         let junit = try String(contentsOfFile: root + "/reports/latest/gate-junit.xml", encoding: .utf8)
         #expect(junit.contains("failures=\"1\""), "\(junit)")
         let md = try String(contentsOfFile: root + "/reports/latest/report.md", encoding: .utf8)

@@ -57,9 +57,13 @@ public struct Gate: Sendable {
 
 extension Gate.Outcome {
     /// What a terminal or CI log shows: thresholds, baseline table, problems, verdict.
-    public var text: String {
+    public var text: String { text(listingThresholds: true) }
+
+    /// The same; `listingThresholds: false` leaves out the threshold lines (after `stampede run`,
+    /// whose summary has just listed them).
+    public func text(listingThresholds: Bool) -> String {
         var out = ""
-        if !thresholds.isEmpty {
+        if listingThresholds && !thresholds.isEmpty {
             out += "thresholds:\n"
             for r in thresholds {
                 let mark = r.status == .passed ? "ok  " : r.status == .failed ? "FAIL" : "ERR "
