@@ -4,7 +4,7 @@ public enum MetricCatalog {
     /// Phase-wide metrics, over the measured window (after warm-up), summed over instances unless noted.
     public static let phase: [String: String] = [
         "updates_per_second": "end-of-stream session updates completed per second (server counters)",
-        "scaling_efficiency": "updates_per_second / (instances × updates_per_second per instance of the sweep's smallest fleet); sweeps only",
+        "scaling_efficiency": "updates_per_second / (instances × updates_per_second per instance of the sweep's smallest fleet); sweeps of 2 or more sizes only",
         "lost_updates": "hot-session updates lost (must be 0): a verification burst after the load, all streams complete; needs a fixed agent-events",
         "update_errors": "session updates that failed (lock timeouts and others)",
         "lock_timeouts": "lock acquisitions that gave up after the lock timeout",

@@ -23,8 +23,10 @@ struct UpdateVerifier {
     func run() async throws -> Int? {
         try await quiesce()
         let before = try totals()
-        var burst: [LoadResult] = []
-        for instance in fleet.instances {
+        // One burst per instance, all at once: the bursts last a fixed time (long enough for a
+        // stream that waits out the lock timeout), so running them one after the other cost
+        // N × that time per phase (80 s at 10 instances).
+        let configurations = fleet.instances.map { instance -> LoadConfiguration in
             var c = LoadConfiguration(mode: .sse, url: "http://127.0.0.1:\(instance.port)/api/v1/query")
             c.method = "POST"
             c.headers = [.init(name: "X-API-Key", value: PhaseRunner.apiKey), .init(name: "Content-Type", value: "application/json")]
@@ -35,7 +37,11 @@ struct UpdateVerifier {
             c.restartDelay = .seconds(3600)
             c.threads = 1
             c.duration = .milliseconds(Int64((Double(turnsPerRun) * agentInterval + lockTimeout + 3) * 1000))
-            burst.append(try await withLoadRun(c))
+            return c
+        }
+        let burst = try await withThrowingTaskGroup(of: LoadResult.self) { group in
+            for c in configurations { group.addTask { try await withLoadRun(c) } }
+            return try await group.reduce(into: [LoadResult]()) { $0.append($1) }
         }
         guard burst.allSatisfy({ $0.counters.streamsCompleted == $0.settings.clients && $0.counters.failed == 0 }) else { return nil }
         try await quiesce()
@@ -45,10 +51,24 @@ struct UpdateVerifier {
         return writes - turns / turnsPerRun
     }
 
+    /// Runs one burst; stops it as soon as every client has opened and finished its stream (the
+    /// configured duration is only the upper bound for a stream that waits out the lock timeout).
     private func withLoadRun(_ configuration: LoadConfiguration) async throws -> LoadResult {
         let run = LoadRun(configuration: configuration)
         cancellation.register(run)
         defer { cancellation.unregister(run) }
+        let clients = configuration.clients
+        let watcher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                let p = run.progress()
+                if p.started >= clients && p.open == 0 {
+                    run.stop()
+                    return
+                }
+            }
+        }
+        defer { watcher.cancel() }
         return try await run.run()
     }
 

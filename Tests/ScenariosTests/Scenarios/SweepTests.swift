@@ -48,6 +48,13 @@ import Testing
         var noOne = [point(2, 100), point(4, 100)]
         ScalingEfficiency.apply(to: &noOne)
         #expect(noOne.map { $0.metrics["scaling_efficiency"] } == [1, 0.5])
+        // One fleet size (or one complete one) has no efficiency: claims on it are inconclusive.
+        var single = [point(4, 100)]
+        ScalingEfficiency.apply(to: &single)
+        #expect(single[0].metrics["scaling_efficiency"] == nil)
+        var oneComplete = [point(2, 100), point(4, 100, complete: false)]
+        ScalingEfficiency.apply(to: &oneComplete)
+        #expect(oneComplete.allSatisfy { $0.metrics["scaling_efficiency"] == nil })
     }
 
     @Test func claimsOnSweepsResolveTheLargestAndSmallestFleet() throws {
