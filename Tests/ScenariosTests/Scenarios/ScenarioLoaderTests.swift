@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Scenarios
@@ -135,5 +136,19 @@ import Testing
     @Test(arguments: [("250ms", 0.25), ("15s", 15), ("2m", 120), ("3", 3)])
     func durations(text: String, seconds: Double) {
         #expect(DurationText.seconds(text) == seconds)
+    }
+}
+
+/// The scenario files shipped in examples/ load without problems (they are documentation too).
+@Suite struct ExampleScenarioFilesTests {
+    @Test func everyExampleLoads() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let s = try ScenarioLoader.load(file: root + "/" + file)
+            #expect(!s.phases.isEmpty, "\(file)")
+        }
     }
 }
