@@ -103,3 +103,14 @@ struct SchedulingTests {
         }
     }
 }
+
+@Suite struct SessionPoolIdTests {
+    @Test func indexesArePaddedToFixedWidthWhenAsked() {
+        let uuidLike = LoadConfiguration.SessionPool(hotSet: 1000, prefix: "371000fc-0000-4000-8000-00000000", indexDigits: 4)
+        #expect(uuidLike.id(7) == "371000fc-0000-4000-8000-000000000007")
+        #expect(uuidLike.id(999) == "371000fc-0000-4000-8000-000000000999")
+        #expect(uuidLike.id(7).count == uuidLike.id(999).count)
+        // Without a width, the plain index (the `stampede load --hot-set` form).
+        #expect(LoadConfiguration.SessionPool(hotSet: 20).id(12) == "session-12")
+    }
+}

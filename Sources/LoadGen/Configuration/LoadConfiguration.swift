@@ -29,15 +29,24 @@ public struct LoadConfiguration: Sendable {
 
     /// Per-request session ids drawn uniformly from a pool of `hotSet` ids, `prefix0 ...
     /// prefix(hotSet-1)`, substituted for `placeholder` in the URL, body and header values. A small
-    /// hot set aims many requests at few sessions (lock contention).
+    /// hot set aims many requests at few sessions (lock contention). With `indexDigits` the index
+    /// is zero-padded to that width (fixed-length ids such as UUIDs: `...-000000000042`).
     public struct SessionPool: Sendable, Equatable {
         public var hotSet: Int
         public var prefix: String
         public var placeholder: String
-        public init(hotSet: Int, prefix: String = "session-", placeholder: String = "{session}") {
+        public var indexDigits: Int
+        public init(hotSet: Int, prefix: String = "session-", placeholder: String = "{session}", indexDigits: Int = 0) {
             self.hotSet = hotSet
             self.prefix = prefix
             self.placeholder = placeholder
+            self.indexDigits = indexDigits
+        }
+
+        /// The id of session `index`.
+        public func id(_ index: Int) -> String {
+            let digits = String(index)
+            return prefix + String(repeating: "0", count: max(0, indexDigits - digits.count)) + digits
         }
     }
 

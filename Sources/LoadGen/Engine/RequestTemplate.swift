@@ -38,7 +38,7 @@ struct RequestTemplate: Sendable {
 
     func instance(using rng: inout some RandomNumberGenerator) -> Instance {
         guard isTemplated, let pool else { return Instance(url: url, body: body, headerLines: headerLines) }
-        let id = pool.prefix + String(Int.random(in: 0..<pool.hotSet, using: &rng))
+        let id = pool.id(Int.random(in: 0..<pool.hotSet, using: &rng))
         return Instance(
             url: url.replacing(pool.placeholder, with: id),
             body: body?.replacing(pool.placeholder, with: id),

@@ -122,7 +122,7 @@ public enum ScenarioLoader {
         var p = PhaseSpec(name: name, group: group)
         if let v = r.duration(m["duration"], "\(path).duration") { p.duration = v }
         if let v = r.duration(m["warmup"], "\(path).warmup") { p.warmup = v }
-        p.hotSet = r.int(m["hot-set"], "\(path).hot-set", range: 1...10)
+        p.hotSet = r.int(m["hot-set"], "\(path).hot-set", range: 1...1000)
         if m["clients"] == nil { r.problem("\(path).clients", node, "missing; list at least one client group") }
         for (i, c) in (r.sequence(m["clients"], "\(path).clients") ?? []).enumerated() {
             if let spec = client(r, c, "\(path).clients[\(i)]") { p.clients.append(spec) }

@@ -121,7 +121,7 @@ struct PhaseRunner {
                 c.headers = [.init(name: "X-API-Key", value: Self.apiKey), .init(name: "Content-Type", value: "application/json")]
                 if let prefix = sessionPrefix, let hot = phase.hotSet {
                     c.body = "{\"prompt\": \"stampede\", \"session_id\": \"{session}\"}"
-                    c.sessionPool = .init(hotSet: hot, prefix: prefix)
+                    c.sessionPool = Self.hotSessionPool(hotSet: hot, prefix: prefix)
                 } else {
                     c.body = "{\"prompt\": \"stampede\"}"
                 }
@@ -165,16 +165,25 @@ struct PhaseRunner {
         return c
     }
 
-    /// Inserts `count` sessions owned by the API key, ids `<prefix>0 ... <prefix>(count-1)`.
+    /// Digits of a hot session's index at the end of its UUID (`...-8000-0000000000NN`).
+    static let hotSessionIndexDigits = 4
+
+    /// The pool of hot session ids with this prefix: UUIDs ending in a zero-padded index.
+    static func hotSessionPool(hotSet: Int, prefix: String) -> LoadConfiguration.SessionPool {
+        .init(hotSet: hotSet, prefix: prefix, indexDigits: hotSessionIndexDigits)
+    }
+
+    /// Inserts `count` sessions owned by the API key, ids `<prefix>0000 ... <prefix>(count-1)`.
     func createHotSessions(count: Int) throws -> String {
         let run = UUID().uuidString.lowercased().prefix(8)
-        let prefix = "\(run)-\(String(format: "%04x", index))-4000-8000-00000000000"
+        let prefix = "\(run)-\(String(format: "%04x", index))-4000-8000-" + String(repeating: "0", count: 12 - Self.hotSessionIndexDigits)
+        let pool = Self.hotSessionPool(hotSet: count, prefix: prefix)
         let db = try PostgresConnection(url: databaseURL)
         let owner = SHA256.hexDigest(Self.apiKey)
         for i in 0..<count {
             try db.query(
                 "INSERT INTO sessions (id, model, owner_api_key_hash, status) VALUES ($1, 'sonnet', $2, 'active')",
-                ["\(prefix)\(i)", owner])
+                [pool.id(i), owner])
         }
         return prefix
     }

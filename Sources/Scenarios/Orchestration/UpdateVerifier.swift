@@ -31,7 +31,7 @@ struct UpdateVerifier {
             c.method = "POST"
             c.headers = [.init(name: "X-API-Key", value: PhaseRunner.apiKey), .init(name: "Content-Type", value: "application/json")]
             c.body = "{\"prompt\": \"verify\", \"session_id\": \"{session}\"}"
-            c.sessionPool = .init(hotSet: hotSet, prefix: sessionPrefix)
+            c.sessionPool = PhaseRunner.hotSessionPool(hotSet: hotSet, prefix: sessionPrefix)
             c.clients = clientsPerInstance
             c.ramp = 10_000
             c.restartDelay = .seconds(3600)

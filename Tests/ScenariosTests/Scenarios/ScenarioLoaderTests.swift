@@ -152,3 +152,19 @@ import Testing
         }
     }
 }
+
+@Suite struct HotSetRangeTests {
+    func yaml(hotSet: String) -> String {
+        """
+        name: h
+        groups: [{name: g}]
+        phases: [{name: p, group: g, hot-set: \(hotSet), clients: [{name: c, count: 1}]}]
+        """
+    }
+
+    @Test func hotSetsUpTo1000AreAcceptedAndBeyondIsAProblemWithTheRange() throws {
+        #expect(try ScenarioLoader.load(yaml: yaml(hotSet: "64"), source: "h").phases[0].hotSet == 64)
+        let error = #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml(hotSet: "1001"), source: "h") }
+        #expect(error?.description.contains("phases[0].hot-set: expected a whole number in 1...1000") == true, "\(error?.description ?? "")")
+    }
+}
