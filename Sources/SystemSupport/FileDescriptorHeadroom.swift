@@ -12,6 +12,12 @@ import Musl
 /// whole process (SIGILL) when its periodic read of `/proc/self/task/*/stat` cannot open a file,
 /// so a server allowed to run out of descriptors would crash instead of refusing connections.
 public enum FileDescriptorHeadroom {
+    /// Descriptors a new outgoing connection (a Redis or PostgreSQL pool connection) leaves free.
+    public static let connectionReserve = 8
+
+    /// Whether a new outgoing connection would leave `connectionReserve` descriptors free.
+    public static func hasRoomForConnection() -> Bool { hasRoom(reserve: connectionReserve) }
+
     /// The number the next `open` would return, or nil when none is free below the limit.
     public static func lowestFree() -> Int? {
         let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)

@@ -25,13 +25,30 @@ public struct ProcessStats: Sendable, Equatable, Codable {
         self.cpuSeconds = cpuSeconds
     }
 
+    /// The fields of `/proc/PID/stat` after the command name (which is in parentheses and may
+    /// contain spaces): `[0]` is the state (field 3), `[n]` is field n + 3; nil when gone.
+    static func statFields(_ base: String) -> [Substring]? {
+        guard let stat = readSmallFile(base + "/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+
+    /// Which process a pid is: its start time (clock ticks since boot, field 22), so a reused pid
+    /// is told apart, and whether it is still running (not gone, not a zombie).
+    public struct Identity: Sendable, Equatable {
+        public var startTicks: String
+        public var isRunning: Bool
+    }
+
+    /// Reads `/proc/PID/stat`; nil when the process is gone.
+    public static func identity(pid: Int32) -> Identity? {
+        guard let fields = statFields("/proc/\(pid)"), fields.count > 19 else { return nil }
+        return Identity(startTicks: String(fields[19]), isRunning: fields[0] != "Z")
+    }
+
     /// Reads `/proc/PID`; nil when the process is gone or unreadable.
     public static func read(pid: Int32? = nil) -> ProcessStats? {
         let base = pid.map { "/proc/\($0)" } ?? "/proc/self"
-        guard let stat = readSmallFile(base + "/stat") else { return nil }
-        // Fields after the command name, which is in parentheses and may contain spaces.
-        guard let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard let fields = statFields(base) else { return nil }
         // fields[0] is state (field 3); utime is field 14, stime 15, num_threads 20, rss 24 (pages).
         guard fields.count > 22, let utime = Double(fields[11]), let stime = Double(fields[12]),
             let threads = Int(fields[17]), let rssPages = Int(fields[21])

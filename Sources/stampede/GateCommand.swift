@@ -35,7 +35,7 @@ struct GateCommand: AsyncParsableCommand {
         let gate: Scenarios.Gate
         do {
             loaded = try ReportWriter.read(file)
-            gate = try options.makeGate()
+            gate = try options.makeGate(extraThresholds: options.thresholds)
         } catch {
             FileHandle.standardError.write(Data("stampede gate: \(error)\n".utf8))
             throw ExitCode(GateExitCode.error.rawValue)

@@ -30,12 +30,13 @@ struct GateOptions: ParsableArguments {
         if tolerance != nil && baseline == nil { throw ValidationError("--tolerance needs --baseline FILE (it applies to the comparison)") }
     }
 
-    /// The gate these options describe; a baseline that cannot be read is an error of the gate
-    /// (exit 104), reported by the caller.
-    func makeGate() throws -> Scenarios.Gate {
+    /// The gate these options describe, checking `extraThresholds` besides the report's own
+    /// (`stampede run` has put its `--threshold`s into the report already); a baseline that
+    /// cannot be read is an error of the gate (exit 104), reported by the caller.
+    func makeGate(extraThresholds: [String]) throws -> Scenarios.Gate {
         let tolerance = try self.tolerance.map { try Tolerance(parsing: $0) }
         let baseline = try self.baseline.map { try BaselineFile.read($0) }
-        return Scenarios.Gate(extraThresholds: thresholds, baseline: baseline, tolerance: tolerance)
+        return Scenarios.Gate(extraThresholds: extraThresholds, baseline: baseline, tolerance: tolerance)
     }
 
     /// Evaluates, prints the outcome, writes JUnit and returns the exit code.

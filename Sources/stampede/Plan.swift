@@ -79,14 +79,15 @@ struct Plan: AsyncParsableCommand {
         if !plan.refusals.isEmpty { throw ExitCode(GateExitCode.error.rawValue) }
     }
 
-    /// The newest `<scenario>-<timestamp>/report.json` of each scenario under `root`.
+    /// The newest `<scenario>-<timestamp>/report.json` of each scenario under `root`, chosen by
+    /// directory name (timestamps sort), so only the chosen reports are read.
     static func newestRuns(in root: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
         var newest: [String: String] = [:]
-        for name in names.sorted() where name != "latest" && name != "baselines" {
+        for name in names.sorted() {
             let file = "\(root)/\(name)/report.json"
-            guard FileManager.default.fileExists(atPath: file), let report = try? ReportWriter.read(file) else { continue }
-            newest[report.scenario] = file  // names sort by timestamp within a scenario
+            guard let scenario = ReportWriter.scenario(ofRunDirectory: name), FileManager.default.fileExists(atPath: file) else { continue }
+            newest[scenario] = file
         }
         return newest.keys.sorted().map { newest[$0]! }
     }

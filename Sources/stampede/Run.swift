@@ -123,9 +123,7 @@ struct Run: AsyncParsableCommand {
         print(ReportSummary.lines(report).joined(separator: "\n"))
         print("report: \(dir)/report.md")
         if gates {
-            // The command-line thresholds are in the report's scenario already.
-            var gate = try gateOptions.makeGate()
-            gate.extraThresholds = []
+            let gate = try gateOptions.makeGate(extraThresholds: [])
             // The summary above listed the thresholds already.
             let code = GateOptions.run(gate, on: report, junitPath: "\(dir)/gate-junit.xml", listingThresholds: false)
             if code != .passed { throw ExitCode(code.rawValue) }

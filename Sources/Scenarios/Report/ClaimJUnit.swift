@@ -23,19 +23,9 @@ public enum ClaimJUnit {
         }
         var suites = [JUnitReport.Suite(name: report.scenario, timestamp: report.startedAt, cases: cases)]
         if let thresholds = report.thresholds, !thresholds.isEmpty {
-            suites.append(
-                JUnitReport.Suite(
-                    name: "thresholds", timestamp: report.startedAt,
-                    cases: thresholds.map { t in
-                        let outcome: JUnitReport.TestCase.Outcome =
-                            switch t.status {
-                            case .passed: .passed
-                            case .failed: .failed(message: t.message, details: t.message)
-                            case .error: .error(message: t.message, details: t.message)
-                            }
-                        return JUnitReport.TestCase(
-                            classname: "stampede.thresholds", name: t.expression, outcome: outcome, output: t.status == .passed ? t.message : nil)
-                    }))
+            var suite = JUnitReport.Suite.thresholds(thresholds)
+            suite.timestamp = report.startedAt
+            suites.append(suite)
         }
         return JUnitReport(name: "stampede \(report.scenario)", suites: suites)
     }

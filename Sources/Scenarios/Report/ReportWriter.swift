@@ -22,6 +22,16 @@ public enum ReportWriter {
         return dir
     }
 
+    /// The scenario of a directory `makeRunDirectory` named (`ci-smoke-20261129-173206`,
+    /// `ci-smoke-20261129-173206-2`); nil for other names.
+    public static func scenario(ofRunDirectory name: String) -> String? {
+        // <scenario>-yyyyMMdd-HHmmss[-N]
+        guard let pattern = try? Regex(#"(.+)-[0-9]{8}-[0-9]{6}(?:-[0-9]+)?"#), let match = try? pattern.wholeMatch(in: name) else {
+            return nil
+        }
+        return match.output[1].substring.map(String.init)
+    }
+
     public static func write(_ report: RunReport, to dir: String) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try encode(report).write(to: URL(fileURLWithPath: "\(dir)/report.json"))

@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -35,8 +36,8 @@ public final class OrphanGuard: @unchecked Sendable {
         let line: String
         switch resource {
         case .process(let pid, _):
-            guard let start = Self.startTime(of: pid) else { return }
-            line = "pid \(pid) \(start)"
+            guard let identity = ProcessStats.identity(pid: pid) else { return }
+            line = "pid \(pid) \(identity.startTicks)"
         case .directory(let path):
             line = "dir \(path)"
         }
@@ -56,12 +57,10 @@ public final class OrphanGuard: @unchecked Sendable {
     }
 
     /// The watcher's loop: returns once `parent` is gone and its leftovers are cleaned up.
-    public static func watch(parent: Int32, stateFile: String, poll: Duration = .milliseconds(200)) {
+    public static func watch(parent: Int32, stateFile: String, pollMicroseconds: UInt32 = 200_000) {
         signal(SIGINT, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
-        while getppid() == parent {
-            Thread.sleep(forTimeInterval: Double(poll.components.attoseconds) / 1e18 + Double(poll.components.seconds))
-        }
+        while getppid() == parent { usleep(pollMicroseconds) }
         cleanUp(stateFile: stateFile)
     }
 
@@ -72,32 +71,20 @@ public final class OrphanGuard: @unchecked Sendable {
         var directories: [String] = []
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
-            if parts.count == 3, parts[0] == "pid", let pid = Int32(parts[1]), startTime(of: pid) == parts[2] {
+            if parts.count == 3, parts[0] == "pid", let pid = Int32(parts[1]), ProcessStats.identity(pid: pid)?.startTicks == parts[2] {
                 pids.append(pid)
             } else if parts.count >= 2, parts[0] == "dir" {
                 directories.append(String(line.dropFirst(4)))
             }
         }
-        for pid in pids { kill(pid, SIGTERM) }
-        let deadline = Date().addingTimeInterval(3)
-        while Date() < deadline, pids.contains(where: isAlive) { usleep(50_000) }
-        for pid in pids where isAlive(pid) { kill(pid, SIGKILL) }
-        let killDeadline = Date().addingTimeInterval(2)
-        while Date() < killDeadline, pids.contains(where: isAlive) { usleep(50_000) }
+        for (signal, grace) in [(SIGTERM, 3.0), (SIGKILL, 2.0)] {
+            for pid in pids where isAlive(pid) { kill(pid, signal) }
+            let deadline = Date().addingTimeInterval(grace)
+            while Date() < deadline, pids.contains(where: isAlive) { usleep(50_000) }
+        }
         for dir in directories { try? FileManager.default.removeItem(atPath: dir) }
         unlink(stateFile)
     }
 
-    /// Field 22 of `/proc/PID/stat` (start time in clock ticks since boot); nil when gone.
-    static func startTime(of pid: Int32) -> String? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-        // Fields after the command start at field 3 (state); the start time is field 22.
-        return fields.count > 19 ? String(fields[19]) : nil
-    }
-
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
-        return stat[stat.index(close, offsetBy: 2)...].first != "Z"
-    }
+    static func isAlive(_ pid: Int32) -> Bool { ProcessStats.identity(pid: pid)?.isRunning ?? false }
 }

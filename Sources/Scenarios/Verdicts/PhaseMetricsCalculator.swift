@@ -51,13 +51,15 @@ public enum PhaseMetricsCalculator {
             if let p99 = PrometheusText.quantile(0.99, buckets: waits) { m["lock_wait_p99_ms"] = p99 * 1000 }
             let maxes = last.servers.compactMap { $0.metrics["stampede_lock_acquire_wait_seconds_max"] }
             if let mx = maxes.max() { m["lock_wait_max_ms"] = mx * 1000 }
-            let cpu = (last.generatorCPUSeconds - first.generatorCPUSeconds) / span / Double(max(limits.cores, 1)) * 100
+            /// CPU seconds over the window as a percentage of all cores.
+            func percentOfCores(_ seconds: Double) -> Double { seconds / span / Double(max(limits.cores, 1)) * 100 }
+            let cpu = percentOfCores(last.generatorCPUSeconds - first.generatorCPUSeconds)
             m["generator_cpu_percent"] = cpu
             if cpu >= limits.generatorCPULimit {
                 validity.append(String(format: "load generator saturated: %.0f %% of all cores (limit %.0f %%)", cpu, limits.generatorCPULimit))
             }
             if let busyFirst = first.machineBusySeconds, let busyLast = last.machineBusySeconds {
-                let machine = (busyLast - busyFirst) / span / Double(max(limits.cores, 1)) * 100
+                let machine = percentOfCores(busyLast - busyFirst)
                 m["machine_cpu_percent"] = machine
                 if machine >= limits.machineCPULimit {
                     validity.append(

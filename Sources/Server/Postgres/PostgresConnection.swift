@@ -16,12 +16,9 @@ public final class PostgresConnection: @unchecked Sendable {
         return PQtransactionStatus(conn) != PQTRANS_IDLE
     }
 
-    /// New connections leave this many descriptors free (see `FileDescriptorHeadroom`).
-    static let descriptorReserve = 8
-
     public init(url: String) throws {
-        guard FileDescriptorHeadroom.hasRoom(reserve: Self.descriptorReserve) else {
-            throw PostgresError.connection("cannot connect to PostgreSQL: out of file descriptors (\(Self.descriptorReserve) kept for the runtime)")
+        guard FileDescriptorHeadroom.hasRoomForConnection() else {
+            throw PostgresError.connection("cannot connect to PostgreSQL: out of file descriptors (\(FileDescriptorHeadroom.connectionReserve) kept for the runtime)")
         }
         let c = PQconnectdb(url)
         guard let c, PQstatus(c) == CONNECTION_OK else {

@@ -9,12 +9,9 @@ public final class RedisConnection: @unchecked Sendable {
     /// Set when an I/O or protocol error left the connection unusable; the pool then drops it.
     public private(set) var isBroken = false
 
-    /// New connections leave this many descriptors free (see `FileDescriptorHeadroom`).
-    static let descriptorReserve = 8
-
     public init(endpoint: RedisEndpoint, timeoutMilliseconds: Int) throws {
-        guard FileDescriptorHeadroom.hasRoom(reserve: Self.descriptorReserve) else {
-            throw RedisError.connection("cannot connect to Redis: out of file descriptors (\(Self.descriptorReserve) kept for the runtime)")
+        guard FileDescriptorHeadroom.hasRoomForConnection() else {
+            throw RedisError.connection("cannot connect to Redis: out of file descriptors (\(FileDescriptorHeadroom.connectionReserve) kept for the runtime)")
         }
         self.endpoint = endpoint
         guard let ctx = chiredis_connect(endpoint.host, Int32(endpoint.port), timeoutMilliseconds) else {

@@ -71,6 +71,10 @@ import Testing
         let b = try ReportWriter.makeRunDirectory(root: root, scenario: "ci-smoke", date: date)
         #expect(a.hasSuffix("/ci-smoke-20270115-080000"))
         #expect(b.hasSuffix("-2"))
+        // The scenario can be read back from the names, `-N` or not.
+        for dir in [a, b] { #expect(ReportWriter.scenario(ofRunDirectory: URL(fileURLWithPath: dir).lastPathComponent) == "ci-smoke") }
+        #expect(ReportWriter.scenario(ofRunDirectory: "latest") == nil)
+        #expect(ReportWriter.scenario(ofRunDirectory: "my-copy") == nil)
         ReportWriter.linkLatest(root: root, to: b)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/latest") == "ci-smoke-20270115-080000-2")
     }

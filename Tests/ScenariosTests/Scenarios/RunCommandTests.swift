@@ -12,19 +12,37 @@ struct RunCommandTests {
         claims: [{id: c, issue: SCALE-001, statement: q, metric: p.samples, relation: ">", target: 0}]
         """
 
-    @Test func sigintStopsTheRunCleansUpAndWritesAnIncompleteReport() throws {
+    /// A fresh directory holding `s.yaml`; the caller removes it.
+    static func scratchDirectory() throws -> String {
         let root = NSTemporaryDirectory() + "/stampede-run-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try Self.yaml.write(toFile: root + "/s.yaml", atomically: true, encoding: .utf8)
+        try yaml.write(toFile: root + "/s.yaml", atomically: true, encoding: .utf8)
+        return root
+    }
+
+    /// `stampede run s.yaml` in `root`, quiet, reports under `root/reports`.
+    static func launchRun(in root: String) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: LifecycleSupport.stampedeBinary)
         p.arguments = ["run", root + "/s.yaml", "--output", root + "/reports", "--quiet"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
+        return p
+    }
+
+    /// The run's `stampede serve` children: its `stampede` children but the orphan guard, whose
+    /// output goes to /dev/null.
+    static func servers(of p: Process) -> [(pid: Int32, name: String)] {
+        LifecycleSupport.children(of: p.processIdentifier).filter { $0.name == "stampede" && LifecycleSupport.stdoutDirectory($0.pid) != "/dev" }
+    }
+
+    @Test func sigintStopsTheRunCleansUpAndWritesAnIncompleteReport() throws {
+        let root = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let p = try Self.launchRun(in: root)
         // Wait for both servers, then interrupt as Ctrl-C would.
-        #expect(LifecycleSupport.eventually(timeout: 60) { LifecycleSupport.children(of: p.processIdentifier).filter { $0.name == "stampede" }.count == 2 })
+        #expect(LifecycleSupport.eventually(timeout: 60) { Self.servers(of: p).count == 2 })
         let children = LifecycleSupport.children(of: p.processIdentifier)
         let pids = children.map(\.pid)
         #expect(Set(children.map(\.name)).isSuperset(of: ["stampede", "redis-server", "postgres"]))
@@ -104,17 +122,10 @@ struct RunCommandTests {
     }
 
     @Test func sigkillOfTheRunLeavesNoProcessOrDirectoryBehind() throws {
-        let root = NSTemporaryDirectory() + "/stampede-run-test-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let root = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try Self.yaml.write(toFile: root + "/s.yaml", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: LifecycleSupport.stampedeBinary)
-        p.arguments = ["run", root + "/s.yaml", "--output", root + "/reports", "--quiet"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        #expect(LifecycleSupport.eventually(timeout: 60) { LifecycleSupport.children(of: p.processIdentifier).filter { $0.name == "stampede" }.count >= 3 })
+        let p = try Self.launchRun(in: root)
+        #expect(LifecycleSupport.eventually(timeout: 60) { Self.servers(of: p).count == 2 })
         let children = LifecycleSupport.children(of: p.processIdentifier)
         let directories = Set(children.compactMap { LifecycleSupport.stdoutDirectory($0.pid) }).subtracting(["/dev"])
         #expect(Set(children.map(\.name)).isSuperset(of: ["stampede", "redis-server", "postgres"]))

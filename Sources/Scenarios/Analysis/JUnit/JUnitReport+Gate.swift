@@ -1,15 +1,29 @@
 extension JUnitReport.Suite {
     /// One testcase per threshold (k6's convention: the expression is the name): a failed
-    /// threshold is a `<failure>`, one that could not be evaluated an `<error>`.
+    /// threshold is a `<failure>`, one that could not be evaluated an `<error>` (its details
+    /// point at the column).
     public static func thresholds(_ results: [ThresholdResult], name: String = "thresholds") -> Self {
+        thresholds(
+            results.map { ($0.expression, $0.status, $0.error?.summary ?? $0.message, $0.error?.description ?? $0.message) },
+            name: name)
+    }
+
+    /// The same for the thresholds a report keeps.
+    public static func thresholds(_ records: [ThresholdRecord], name: String = "thresholds") -> Self {
+        thresholds(records.map { ($0.expression, $0.status, $0.message, $0.message) }, name: name)
+    }
+
+    private static func thresholds(
+        _ rows: [(expression: String, status: ThresholdResult.Status, message: String, details: String)], name: String
+    ) -> Self {
         Self(
             name: name,
-            cases: results.map { r in
+            cases: rows.map { r in
                 let outcome: JUnitReport.TestCase.Outcome =
                     switch r.status {
                     case .passed: .passed
-                    case .failed: .failed(message: r.message, details: r.message)
-                    case .error: .error(message: r.error?.summary ?? r.message, details: r.error?.description ?? r.message)
+                    case .failed: .failed(message: r.message, details: r.details)
+                    case .error: .error(message: r.message, details: r.details)
                     }
                 return JUnitReport.TestCase(
                     classname: "stampede.\(name)", name: r.expression, outcome: outcome,

@@ -32,9 +32,10 @@ public struct ReportMetricSource: MetricSource, Sendable {
                 for label in aliases { add(group, labels: ["phase": label, "clients": client.name]) }
             }
             all.add(phaseTotals, concurrently: false)
+            let slow = Self.slowClients(in: phase, report: report)
             for label in aliases {
                 add(phaseTotals, labels: ["phase": label])
-                addPhaseGauges(phase, label: label, report: report)
+                addPhaseGauges(phase, label: label, slowClients: slow)
             }
             if let sweep = phase.sweep {
                 let labels = ["N": String(phase.instances), "sweep": sweep]
@@ -83,7 +84,7 @@ public struct ReportMetricSource: MetricSource, Sendable {
             Double(c.gaps + c.duplicates + c.reorders), .none, durationSeconds: seconds)
     }
 
-    private mutating func addPhaseGauges(_ phase: PhaseResult, label: String, report: RunReport) {
+    private mutating func addPhaseGauges(_ phase: PhaseResult, label: String, slowClients slow: Int) {
         for (key, raw) in phase.metrics where raw.isFinite {
             var labels = ["phase": label]
             var name = key
@@ -94,7 +95,6 @@ public struct ReportMetricSource: MetricSource, Sendable {
             let unit = PhaseMetricUnit(name)
             metrics[MetricName("phase.\(name)", labels: labels)] = .gauge(raw * unit.scale, unit.dimension)
         }
-        let slow = Self.slowClients(in: phase, report: report)
         if slow > 0, let slope = phase.metrics["rss_slope_mb_per_s"], slope.isFinite {
             metrics[MetricName("server.rss_slope_per_slow_client", labels: ["phase": label])] = .gauge(
                 slope * 1_048_576 / Double(slow), .bytesPerSecond)
