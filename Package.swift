@@ -13,7 +13,8 @@ let package = Package(
         .executable(name: "stampede", targets: ["stampede"]),
         .library(name: "Server", targets: ["Server"]),
         .library(name: "LoadGen", targets: ["LoadGen"]),
-        .library(name: "Scenarios", targets: ["Scenarios"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Orchestration", targets: ["Orchestration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -28,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
+    // Dependencies point one way (docs/architecture.md):
+    // stampede → Orchestration → Reports → Analysis → ServerConfig → Backends → C modules, SystemSupport;
+    // Server → ServerConfig, Backends; LoadGen → CCurl. Analysis and Reports do no I/O of their own.
     targets: [
         // C libraries (system packages: libcurl4-openssl-dev, libhiredis-dev, libpq-dev).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -37,10 +41,16 @@ let package = Package(
         // Process-level facts shared by the server and the load generator: rlimits, /proc readings.
         .target(name: "SystemSupport", swiftSettings: swiftSettings),
 
+        // Redis (hiredis) and PostgreSQL (libpq) connections, URL parsing, the sessions schema.
+        .target(name: "Backends", dependencies: ["CHiredis", "CLibPQ", "SystemSupport"], swiftSettings: swiftSettings),
+
+        // Every `stampede serve` knob, declared once (ServerKnobs), and the configuration it resolves to.
+        .target(name: "ServerConfig", dependencies: ["Backends"], swiftSettings: swiftSettings),
+
         .target(
             name: "Server",
             dependencies: [
-                "CHiredis", "CLibPQ", "SystemSupport",
+                "Backends", "ServerConfig", "SystemSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -56,29 +66,37 @@ let package = Package(
         ),
         .target(
             name: "LoadGen",
+            dependencies: ["CCurl", "SystemSupport", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Pure: scenario model and loader, built-in scenarios, the metric catalog, results, claims and
+        // thresholds (one engine), baselines, USL, capacity plans.
+        .target(
+            name: "Analysis",
             dependencies: [
-                "CCurl", "SystemSupport",
+                "ServerConfig", "LoadGen",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "Atomics", package: "swift-atomics"),
-                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Pure: report.json/md/html/junit/csv/hgrm writers.
+        .target(name: "Reports", dependencies: ["Analysis", "SystemSupport"], swiftSettings: swiftSettings),
+        // Embedded services, fleets, samplers, phases and the run.
         .target(
-            name: "Scenarios",
+            name: "Orchestration",
             dependencies: [
-                "Server", "LoadGen", "SystemSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "Analysis", "Reports", "Backends", "ServerConfig", "LoadGen", "SystemSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "stampede",
             dependencies: [
-                "Scenarios", "Server", "LoadGen", "SystemSupport",
+                "Orchestration", "Reports", "Analysis", "Server", "ServerConfig", "LoadGen", "SystemSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,27 +106,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Launchers and helpers shared by the test targets: the embedded Redis and PostgreSQL, the
+        // built binary, the process table.
+        .target(
+            name: "StampedeTestSupport", dependencies: ["Orchestration", "SystemSupport"], path: "Tests/StampedeTestSupport",
+            swiftSettings: swiftSettings),
+        // Pure tests, and the built binary's commands that need no services (CLI/): no Redis,
+        // PostgreSQL or server needed, so `swift test --filter AnalysisTests` runs anywhere.
+        .testTarget(
+            name: "AnalysisTests",
+            dependencies: ["Analysis", "Reports", "ServerConfig", "LoadGen", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LoadGenTests", dependencies: ["LoadGen", "SystemSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Scenarios", "SystemSupport", "LoadGen",
+                "Server", "ServerConfig", "Backends", "StampedeTestSupport", "SystemSupport", "LoadGen",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "LoadGenTests",
-            dependencies: [
-                "LoadGen", "SystemSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "ScenariosTests",
-            dependencies: ["Scenarios", "SystemSupport"],
+            name: "OrchestrationTests",
+            dependencies: ["Orchestration", "Analysis", "Reports", "Backends", "StampedeTestSupport", "SystemSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -3,6 +3,8 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import SystemSupport
+import ServerConfig
+import Backends
 
 /// The reference server: builds the Hummingbird application for a configuration.
 public enum ReferenceServer {

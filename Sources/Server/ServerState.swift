@@ -1,6 +1,8 @@
 import Atomics
 import Logging
 import SystemSupport
+import ServerConfig
+import Backends
 
 /// What one server instance shares across requests: configuration, pools, services, streams.
 public final class ServerState: Sendable {
@@ -50,7 +52,7 @@ public final class ServerState: Sendable {
 
     /// Creates the `sessions` table and indexes if missing.
     public func migrate() async throws {
-        try await databasePool.withConnection { try SessionRepository.migrate($0) }
+        try await databasePool.withConnection { try SessionsSchema.migrate($0) }
     }
 
     private let shutDownFlag = ManagedAtomic<Bool>(false)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import Analysis
+import Reports
 
 /// `stampede baseline update`: keeps a run's key figures as the project's baseline.
 struct Baseline: AsyncParsableCommand {
@@ -35,7 +36,7 @@ struct Baseline: AsyncParsableCommand {
         func run() async throws {
             let file = ReportLocation.reportFile(report)
             let loaded: RunReport
-            do { loaded = try ReportWriter.read(file) } catch { throw ValidationError("\(error)") }
+            do { loaded = try RunReport.read(file) } catch { throw ValidationError("\(error)") }
             guard loaded.complete else {
                 throw ValidationError(
                     "\(file) is an incomplete run (\(loaded.incompleteReason ?? "unknown reason")); run the scenario again to make a baseline")

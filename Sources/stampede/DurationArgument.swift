@@ -1,6 +1,7 @@
 import ArgumentParser
-import Scenarios
+import Analysis
 import Server
+import ServerConfig
 
 /// A duration flag: `250ms`, `5s`, `2m`, `1h`, or a bare number of seconds.
 struct DurationArgument: ExpressibleByArgument, Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import Analysis
+import Reports
 
 /// `stampede gate REPORT`: thresholds and baseline comparison for CI.
 struct GateCommand: AsyncParsableCommand {
@@ -32,9 +33,9 @@ struct GateCommand: AsyncParsableCommand {
     func run() async throws {
         let file = ReportLocation.reportFile(report)
         let loaded: RunReport
-        let gate: Scenarios.Gate
+        let gate: Analysis.Gate
         do {
-            loaded = try ReportWriter.read(file)
+            loaded = try RunReport.read(file)
             gate = try options.makeGate(extraThresholds: options.thresholds)
         } catch {
             FileHandle.standardError.write(Data("stampede gate: \(error)\n".utf8))

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import Analysis
 
 /// The options `stampede gate` and `stampede run --gate` share.
 struct GateOptions: ParsableArguments {
@@ -33,14 +33,14 @@ struct GateOptions: ParsableArguments {
     /// The gate these options describe, checking `extraThresholds` besides the report's own
     /// (`stampede run` has put its `--threshold`s into the report already); a baseline that
     /// cannot be read is an error of the gate (exit 104), reported by the caller.
-    func makeGate(extraThresholds: [String]) throws -> Scenarios.Gate {
+    func makeGate(extraThresholds: [String]) throws -> Analysis.Gate {
         let tolerance = try self.tolerance.map { try Tolerance(parsing: $0) }
         let baseline = try self.baseline.map { try BaselineFile.read($0) }
-        return Scenarios.Gate(extraThresholds: extraThresholds, baseline: baseline, tolerance: tolerance)
+        return Analysis.Gate(extraThresholds: extraThresholds, baseline: baseline, tolerance: tolerance)
     }
 
     /// Evaluates, prints the outcome, writes JUnit and returns the exit code.
-    static func run(_ gate: Scenarios.Gate, on report: RunReport, junitPath: String, listingThresholds: Bool = true) -> GateExitCode {
+    static func run(_ gate: Analysis.Gate, on report: RunReport, junitPath: String, listingThresholds: Bool = true) -> GateExitCode {
         let outcome = gate.evaluate(report)
         print(outcome.text(listingThresholds: listingThresholds), terminator: "")
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Scenarios
+import Analysis
+import Orchestration
 
 /// `stampede guard`: the watcher ``OrphanGuard`` starts; not for people.
 struct Guard: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LoadGen
+import Server
 
 /// Flags shared by `stampede load sse` and `stampede load http`. URL, durations, rates and mixes
 /// are taken as text and parsed here, so bad input gets one line naming the flag and exit code 2.

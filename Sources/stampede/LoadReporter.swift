@@ -1,17 +1,17 @@
 import ArgumentParser
 import Foundation
 import LoadGen
-import UnixSignals
+import Orchestration
 
 /// Runs a load configuration for the CLI: live progress on a terminal, Ctrl-C handling, the
 /// summary table, result.json and .hgrm files, and the exit code.
 enum LoadReporter {
-    /// Bad input: one line on stderr, exit code 2.
+    /// Bad input: one line on stderr, exit code 64 (as every command's usage errors).
     static func fail(_ error: any Error) -> Never { fail("\(error)") }
 
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
-        Foundation.exit(2)
+        Foundation.exit(ExitCode.validationFailure.rawValue)
     }
 
     static func execute(_ configuration: LoadConfiguration, out: String?, quiet: Bool) async throws {
@@ -19,23 +19,22 @@ enum LoadReporter {
             fail("error: " + error.problems.map { $0.hasPrefix("url ") ? "--" + $0 : $0 }.joined(separator: "; "))
         }
         let run = LoadRun(configuration: configuration)
-        let signals = Task {
-            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
-                FileHandle.standardError.write(Data("\nstopping: writing the results so far\n".utf8))
-                run.stop()
-            }
-        }
-        defer { signals.cancel() }
         let live = !quiet && isatty(STDERR_FILENO) == 1
         let lastEvents = LockedCounter()
-        let result = try await run.run { p in
-            guard live else { return }
-            let rate = p.events - lastEvents.swap(p.events)
-            let line = String(
-                format: "\r%6.1fs  open %d  started %d  events %d (%d/s)  %@  errors %d%@\u{1B}[K",
-                p.elapsedSeconds, p.open, p.started, p.events, rate, LoadSummary.bytes(Double(p.bytes)), p.errors,
-                p.dropped > 0 ? "  dropped \(p.dropped)" : "")
-            FileHandle.standardError.write(Data(line.utf8))
+        let onSignal: @Sendable (String) -> Void = { _ in
+            FileHandle.standardError.write(Data("\nstopping: writing the results so far\n".utf8))
+            run.stop()
+        }
+        let result = try await CommandLifecycle.run(onSignal: onSignal) {
+            try await run.run { p in
+                guard live else { return }
+                let rate = p.events - lastEvents.swap(p.events)
+                let line = String(
+                    format: "\r%6.1fs  open %d  started %d  events %d (%d/s)  %@  errors %d%@\u{1B}[K",
+                    p.elapsedSeconds, p.open, p.started, p.events, rate, LoadSummary.bytes(Double(p.bytes)), p.errors,
+                    p.dropped > 0 ? "  dropped \(p.dropped)" : "")
+                FileHandle.standardError.write(Data(line.utf8))
+            }
         }
         if live { FileHandle.standardError.write(Data("\n".utf8)) }
         print(LoadSummary.text(result))

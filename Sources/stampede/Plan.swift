@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import Analysis
+import ServerConfig
+import Server
+import Reports
 
 /// `stampede plan`: fleet size, fd limits, pools and memory from measured reports.
 struct Plan: AsyncParsableCommand {
@@ -59,7 +62,7 @@ struct Plan: AsyncParsableCommand {
             guard !paths.isEmpty else {
                 throw ReportReadError(description: "no reports in \(reports)/; run scenarios first (stampede run scale-001, sse-capacity) or pass --from")
             }
-            for path in paths { inputs.append(.init(path: path, report: try ReportWriter.read(path))) }
+            for path in paths { inputs.append(.init(path: path, report: try RunReport.read(path))) }
         } catch {
             FileHandle.standardError.write(Data("stampede plan: \(error)\n".utf8))
             throw ExitCode(GateExitCode.error.rawValue)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import Analysis
+import Reports
 
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,7 @@ struct Report: AsyncParsableCommand {
     func run() async throws {
         let report: RunReport
         do {
-            report = try ReportWriter.read("\(directory)/report.json")
+            report = try RunReport.read("\(directory)/report.json")
         } catch {
             throw ValidationError("\(error)")
         }

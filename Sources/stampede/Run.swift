@@ -1,7 +1,8 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-import Scenarios
+import Analysis
+import Reports
+import Orchestration
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,9 +16,15 @@ struct Run: AsyncParsableCommand {
             Ctrl-C stops the run, cleans up and still writes what was measured, marked incomplete; \
             if the run is killed outright (SIGKILL), a watcher process stops the fleet and the \
             services and removes their directories within seconds. \
-            Exit status: 0 complete, 1 incomplete, 2 bad scenario or arguments.
+            A scenario is checked whole before anything starts: every problem is listed with its \
+            field, line and what is expected (server knobs against `stampede serve --help`). \
+            Exit status: 0 complete, 1 incomplete, 64 bad scenario or arguments (nothing started).
 
-            With --gate (implied by --threshold and --baseline) the run ends as `stampede gate`             does: the scenario's thresholds and every --threshold are checked, the key figures             compared with --baseline, gate-junit.xml written next to the report, and the exit             status is the gate's: 0 passed, 99 failed or regressed, 104 could not be evaluated             (an incomplete run included). See docs/gates.md and docs/ci.md.
+            With --gate (implied by --threshold and --baseline) the run ends as `stampede gate` \
+            does: the scenario's thresholds and every --threshold are checked, the key figures \
+            compared with --baseline, gate-junit.xml written next to the report, and the exit \
+            status is the gate's: 0 passed, 99 failed or regressed, 104 could not be evaluated \
+            (an incomplete run included). See docs/gates.md and docs/ci.md.
 
             Example: stampede run ci-smoke --set lock_clients=20 --output /tmp/reports
             """)
@@ -90,7 +97,7 @@ struct Run: AsyncParsableCommand {
             if !gateOptions.thresholds.isEmpty { scenario.thresholds = (scenario.thresholds ?? []) + gateOptions.thresholds }
         } catch let error as ScenarioError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(2)
+            throw ExitCode(ExitCode.validationFailure.rawValue)
         }
         let quiet = self.quiet
         let started = Date()
@@ -108,16 +115,10 @@ struct Run: AsyncParsableCommand {
                 },
                 observe: { orphanGuard?.record($0) }))
         defer { withExtendedLifetime(orphanGuard) {} }
-        let traps = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { runner.cancellation.cancel("interrupted by \(sig == SIGINT ? "SIGINT" : "SIGTERM")") }
-            source.resume()
-            return source
-        }
-        defer { traps.forEach { $0.cancel() } }
         let dir = try ReportWriter.makeRunDirectory(root: output, scenario: scenario.name)
-        let report = await runner.run(logsTo: dir + "/logs")
+        let report = try await CommandLifecycle.run(onSignal: { runner.cancellation.cancel("interrupted by \($0)") }) {
+            await runner.run(logsTo: dir + "/logs")
+        }
         try ReportWriter.write(report, to: dir)
         ReportWriter.linkLatest(root: output, to: dir)
         print(ReportSummary.lines(report).joined(separator: "\n"))

@@ -1,5 +1,5 @@
 import Foundation
-import Scenarios
+import Analysis
 
 /// The parameters of one scenario, for `stampede show NAME` and `stampede run NAME --help`.
 enum ScenarioHelp {

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Logging
 import Foundation
-import Scenarios
+import Analysis
 import ServiceLifecycle
+import Orchestration
 
 struct Services: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,29 +31,10 @@ struct Services: AsyncParsableCommand {
             print("REDIS_URL=\(services.redisURL ?? "")")
             print("DATABASE_URL=\(services.databaseURL ?? "")")
             flushStandardOutput()
-            await waitForTerminationSignal()
+            try await CommandLifecycle.run(services: [], logger: Logger(label: "stampede.services"))
             services.stop()
         }
     }
-}
-
-/// Waits for SIGINT or SIGTERM.
-func waitForTerminationSignal() async {
-    let stream = AsyncStream<Void> { continuation in
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { continuation.yield() }
-            source.resume()
-            SignalSources.keep(source)
-        }
-    }
-    for await _ in stream { return }
-}
-
-enum SignalSources {
-    nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
-    static func keep(_ s: any DispatchSourceSignal) { sources.append(s) }
 }
 
 /// Flushes stdout so a parent process reading our output sees each line at once.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Scenarios
+import Analysis
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

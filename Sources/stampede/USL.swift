@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import Analysis
+import Server
 
 /// `stampede usl FILE.csv`: fits the Universal Scalability Law and prints the fit as JSON.
 struct USL: AsyncParsableCommand {

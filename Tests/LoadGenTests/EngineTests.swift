@@ -32,6 +32,23 @@ struct EngineTests {
         #expect((r.latency["inter_event_gap"]?.count ?? 0) == UInt64(20 * 50))
     }
 
+    @Test func clientsAreSpreadOverEveryTargetInTurn() async throws {
+        let a = try TestStreamServer()
+        let b = try TestStreamServer()
+        defer {
+            a.stop()
+            b.stop()
+        }
+        var c = try sseConfig("\(a.base)/sse?events=5&interval_ms=2", clients: 9, duration: .seconds(2))
+        c.targets = ["\(a.base)/sse?events=5&interval_ms=2", "\(b.base)/sse?events=5&interval_ms=2"]
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.counters.streamsCompleted == 9)
+        // Client k goes to target k mod 2, whichever engine thread owns it: 0, 2, 4, 6, 8 and 1, 3, 5, 7.
+        #expect(a.connections.load(ordering: .relaxed) == 5)
+        #expect(b.connections.load(ordering: .relaxed) == 4)
+        #expect(r.target.url.contains(a.base) && r.target.url.contains(b.base))
+    }
+
     @Test func injectedGapIsCounted() async throws {
         let server = try TestStreamServer()
         defer { server.stop() }

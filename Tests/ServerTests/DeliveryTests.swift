@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Server
+import LoadGen
+import ServerConfig
 
 /// PERF-004: what a client that stops reading does to each delivery policy.
 @Suite(.serialized) struct DeliveryTests {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import Server
 import SystemSupport
+import LoadGen
+import ServerConfig
 
 /// The HTTP surface against a real server on real Redis and PostgreSQL.
 @Suite(.serialized) struct HTTPBehaviourTests {

@@ -2,6 +2,7 @@ import Foundation
 import LoadGen
 import Testing
 @testable import Server
+import ServerConfig
 
 /// The load generator against the reference server: what each side sees of the other.
 @Suite(.serialized) struct LoadGenAgainstServerTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Server
+import ServerConfig
+import Backends
 
 /// SCALE-001's read-modify-write under every strategy: two instances, many concurrent stream
 /// completions on one session, and not one update lost.

@@ -1,7 +1,12 @@
 import Foundation
-import Scenarios
+import Analysis
 import Testing
 @testable import Server
+import LoadGen
+import StampedeTestSupport
+import Backends
+import ServerConfig
+import Orchestration
 
 /// PERF-005 and the db-pool-hold quirk, on real Redis and PostgreSQL connections.
 @Suite(.serialized) struct PoolTests {

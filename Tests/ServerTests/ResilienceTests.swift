@@ -1,8 +1,11 @@
 import Foundation
-import Scenarios
+import Orchestration
+import Analysis
 import SystemSupport
 import Testing
 @testable import Server
+import StampedeTestSupport
+import ServerConfig
 
 /// Dependencies failing under the server, and the server at its file-descriptor limit.
 @Suite(.serialized) struct ResilienceTests {

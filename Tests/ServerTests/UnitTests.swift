@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import Server
 import SystemSupport
+import Backends
+import ServerConfig
 
 @Suite struct BackoffTests {
     @Test func exponentialDoublesWithoutJitterUpToTheCap() {

@@ -7,9 +7,9 @@ public struct LoadConfigurationError: Error, CustomStringConvertible, Sendable {
 extension LoadConfiguration {
     public func validate() throws(LoadConfigurationError) {
         var problems: [String] = []
-        if !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.count <= "http://".count
-            || url.contains(" ")
-        {
+        if targets.isEmpty { problems.append("url: none given; expected an http:// or https:// URL") }
+        for url in targets
+        where !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.count <= "http://".count || url.contains(" ") {
             problems.append("url '\(url)': expected an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080/events")
         }
         if duration <= .zero { problems.append("duration: must be above zero, e.g. 60s") }

@@ -71,8 +71,14 @@ public struct LoadConfiguration: Sendable {
     }
 
     public var mode: Mode
-    /// The target, `http://` or `https://`.
-    public var url: String
+    /// The targets, `http://` or `https://`: client `k` (and open-model arrival `k`) goes to
+    /// `targets[k % targets.count]`, so one run spreads its clients over a fleet evenly.
+    public var targets: [String]
+    /// The first target; setting it replaces all targets with this one.
+    public var url: String {
+        get { targets.first ?? "" }
+        set { targets = [newValue] }
+    }
     /// Default GET; POST when a body is given.
     public var method: String?
     /// A request body (sent as is; set `Content-Type` with a header).
@@ -114,7 +120,12 @@ public struct LoadConfiguration: Sendable {
 
     public init(mode: Mode, url: String) {
         self.mode = mode
-        self.url = url
+        self.targets = [url]
+    }
+
+    public init(mode: Mode, targets: [String]) {
+        self.mode = mode
+        self.targets = targets
     }
 
     public static var defaultThreads: Int {

@@ -96,7 +96,7 @@ extension Engine {
             }
         }
         if !template.isTemplated {
-            ccurl_easy_setopt_str(easy, CURLOPT_URL, template.url)
+            ccurl_easy_setopt_str(easy, CURLOPT_URL, template.urls[0])
             if let body = template.body { ccurl_easy_setopt_str(easy, CURLOPT_COPYPOSTFIELDS, body) }
             t.setHeaders(template.headerLines)
         }

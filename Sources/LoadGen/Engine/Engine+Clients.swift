@@ -19,6 +19,7 @@ extension Engine {
                 metrics.countError("out_of_memory", second: currentSecond)
                 continue
             }
+            t.target = (index + local * engineCount) % template.urls.count
             startRequest(t, intendedStart: due, now: now)
         }
     }
@@ -31,6 +32,7 @@ extension Engine {
     /// Open model: every due arrival takes a free slot, or is dropped and counted.
     func dispatchDueArrivals(_ now: UInt64) {
         while let due = nextArrivalTime(), due <= now {
+            let arrival = nextArrival
             nextArrival += engineCount
             var transfer: Transfer?
             if let slot = idleSlots.popLast() {
@@ -44,6 +46,7 @@ extension Engine {
                 metrics.series[currentSecond].dropped += 1
                 continue
             }
+            transfer.target = arrival % template.urls.count
             startRequest(transfer, intendedStart: due, now: now)
         }
     }
@@ -60,8 +63,11 @@ extension Engine {
 
     /// (Re)connects. A `reconnecting` client resuming its stream sends `Last-Event-ID`.
     func startRequest(_ t: Transfer, intendedStart: UInt64, now: UInt64, resume: Bool = false) {
+        if template.urls.count > 1 && !template.isTemplated {
+            ccurl_easy_setopt_str(t.easy, CURLOPT_URL, template.urls[t.target])
+        }
         if template.isTemplated || resume || t.streamEstablished {
-            var request = template.instance(using: &rng)
+            var request = template.instance(target: t.target, using: &rng)
             if template.isTemplated {
                 ccurl_easy_setopt_str(t.easy, CURLOPT_URL, request.url)
                 if let body = request.body { ccurl_easy_setopt_str(t.easy, CURLOPT_COPYPOSTFIELDS, body) }
@@ -81,7 +87,7 @@ extension Engine {
         let rc = curl_multi_add_handle(multi, t.easy)
         if rc != CURLM_OK {
             t.abortKind = "curl_multi_\(rc.rawValue)"
-            finish(t, errorKind: t.abortKind, now: now, added: false)
+            finish(t, errorKind: t.abortKind, now: now)
             return
         }
         schedule(.headerTimeout, for: t, at: now + configuration.headerTimeout.nanoseconds)

@@ -104,7 +104,7 @@ extension Engine {
 
     /// A request is over (libcurl finished it, or the engine removed it). Records it and decides
     /// the client's next step.
-    func finish(_ t: Transfer, errorKind: String?, now: UInt64, added: Bool = true, deliberate: Bool = false) {
+    func finish(_ t: Transfer, errorKind: String?, now: UInt64, deliberate: Bool = false) {
         t.state = .idle
         t.paused = false
         openCount -= 1

@@ -1,7 +1,8 @@
 /// The request every client sends, prepared once; with a session pool, the `{session}` placeholder
 /// is replaced per request by an id drawn from the hot set.
 struct RequestTemplate: Sendable {
-    var url: String
+    /// One per target (``LoadConfiguration/targets``).
+    var urls: [String]
     var method: String
     var body: String?
     var headerLines: [String]
@@ -10,7 +11,7 @@ struct RequestTemplate: Sendable {
     var isTemplated: Bool
 
     init(_ c: LoadConfiguration) {
-        url = c.url
+        urls = c.targets
         method = c.effectiveMethod
         body = c.body
         var lines = c.headers.map { "\($0.name): \($0.value)" }
@@ -23,7 +24,7 @@ struct RequestTemplate: Sendable {
         pool = c.sessionPool
         if let p = c.sessionPool {
             isTemplated =
-                c.url.contains(p.placeholder) || (c.body?.contains(p.placeholder) ?? false)
+                c.targets.contains { $0.contains(p.placeholder) } || (c.body?.contains(p.placeholder) ?? false)
                 || lines.contains { $0.contains(p.placeholder) }
         } else {
             isTemplated = false
@@ -36,7 +37,8 @@ struct RequestTemplate: Sendable {
         var headerLines: [String]
     }
 
-    func instance(using rng: inout some RandomNumberGenerator) -> Instance {
+    func instance(target: Int, using rng: inout some RandomNumberGenerator) -> Instance {
+        let url = urls[target]
         guard isTemplated, let pool else { return Instance(url: url, body: body, headerLines: headerLines) }
         let id = pool.id(Int.random(in: 0..<pool.hotSet, using: &rng))
         return Instance(

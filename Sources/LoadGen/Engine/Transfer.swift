@@ -13,6 +13,8 @@ final class Transfer {
     private var headerList: UnsafeMutablePointer<curl_slist>?
 
     var state = State.idle
+    /// Index of the target this client's requests go to (open model: this arrival's).
+    var target = 0
     /// Incremented per request; timer entries of older requests are stale.
     var generation: UInt32 = 0
     /// Nanoseconds (monotonic): intended start (open model), actual start, headers, events.

@@ -8,7 +8,7 @@ extension LoadResult {
         samples: [(open: Int, cpu: Double, rss: Int)], limits: FileDescriptorLimit.Limits
     ) {
         mode = c.mode
-        target = Target(url: c.url, method: c.effectiveMethod)
+        target = Target(url: c.targets.joined(separator: ","), method: c.effectiveMethod)
         var s = Settings(
             durationSeconds: c.duration.secondsDouble, threads: threads, receiveBufferSize: c.receiveBufferSize,
             sessionHotSet: c.sessionPool?.hotSet)

@@ -1,5 +1,7 @@
 import Atomics
 import Foundation
+import Backends
+import ServerConfig
 
 /// One run of the simulated agent behind `POST /api/v1/query`, with upstream's side effects in
 /// upstream's order: session created on `init` (DB + cache), `active_session` marker, an

@@ -1,4 +1,5 @@
 import Foundation
+import ServerConfig
 
 /// Stands in for the Claude SDK: the payloads of one run's events, in upstream's shapes.
 /// Deterministic for a given seed and run number. Its work is waiting, not CPU.

@@ -1,4 +1,5 @@
 import Synchronization
+import ServerConfig
 
 /// A bounded pool of blocking connections (hiredis or libpq). Checkouts are async and never block
 /// a thread; the connections' calls run on a `BlockingExecutor`.

@@ -1,4 +1,5 @@
 import DequeModule
+import ServerConfig
 
 /// The bookkeeping of a connection pool with QueuePool semantics (`size` kept, `overflow` extra,
 /// fail fast or wait), as a pure state machine: each event returns the action the I/O shell

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Backends
+import ServerConfig
 
 /// `GET /health` and `/api/v1/health`: a real `SELECT 1` and `PING`, always HTTP 200, and
 /// `ok` / `degraded` (one dependency down) / `unhealthy` (both down). Also `GET /`.

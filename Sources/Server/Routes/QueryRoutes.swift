@@ -2,6 +2,7 @@ import HTTPTypes
 import Foundation
 import Hummingbird
 import NIOCore
+import ServerConfig
 
 /// `POST /api/v1/query` (SSE) and `POST /api/v1/query/single` (JSON).
 struct QueryRoutes {

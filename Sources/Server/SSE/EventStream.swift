@@ -1,5 +1,6 @@
 import NIOCore
 import Synchronization
+import ServerConfig
 
 /// One SSE stream's shell around `StreamBuffer`. The producer (the agent run) pushes and may park
 /// on a full queue; the consumer (a `StreamPump` on the connection's event loop) takes batches

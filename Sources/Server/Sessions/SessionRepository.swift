@@ -1,50 +1,13 @@
+import Backends
 import Foundation
 
-/// The PostgreSQL side of sessions: the `sessions` table (upstream's columns and indexes, plus a
-/// `version` counter for the optimistic strategy) and its statements. Every function runs on a
+/// The server's statements on the `sessions` table (the table itself: ``SessionsSchema``). Every function runs on a
 /// connection the caller holds, so a stream can keep one for its whole life (upstream quirk).
 enum SessionRepository {
-    static let schema = [
-        "SELECT pg_advisory_xact_lock(7271001)",
-        """
-        CREATE TABLE IF NOT EXISTS sessions (
-            id uuid PRIMARY KEY,
-            created_at timestamptz NOT NULL DEFAULT now(),
-            updated_at timestamptz NOT NULL DEFAULT now(),
-            status varchar(20) NOT NULL DEFAULT 'active',
-            model varchar(50),
-            working_directory varchar(500),
-            total_turns integer NOT NULL DEFAULT 0,
-            total_cost_usd numeric(10,6),
-            owner_api_key_hash varchar(64),
-            parent_session_id uuid REFERENCES sessions(id),
-            session_metadata jsonb,
-            version integer NOT NULL DEFAULT 0
-        )
-        """,
-        "CREATE INDEX IF NOT EXISTS idx_sessions_status ON sessions (status)",
-        "CREATE INDEX IF NOT EXISTS idx_sessions_created_at ON sessions (created_at DESC)",
-        "CREATE INDEX IF NOT EXISTS idx_sessions_parent ON sessions (parent_session_id) WHERE parent_session_id IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS idx_sessions_status_created ON sessions (status, created_at DESC)",
-        "CREATE INDEX IF NOT EXISTS idx_sessions_owner_api_key_hash ON sessions (owner_api_key_hash)",
-    ]
-
     static let columns = """
         id::text, model, status, to_json(created_at)#>>'{}', to_json(updated_at)#>>'{}', total_turns,
         total_cost_usd::float8, parent_session_id::text, owner_api_key_hash, session_metadata::text, version
         """
-
-    /// Creates the table and indexes if missing (serialised across instances by an advisory lock).
-    static func migrate(_ c: PostgresConnection) throws {
-        try c.query("BEGIN")
-        do {
-            for s in schema { try c.query(s) }
-            try c.query("COMMIT")
-        } catch {
-            _ = try? c.query("ROLLBACK")
-            throw error
-        }
-    }
 
     static func insert(_ c: PostgresConnection, id: String, model: String, ownerHash: String?, parent: String?) throws
         -> SessionRecord

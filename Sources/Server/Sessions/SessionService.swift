@@ -1,5 +1,7 @@
 import Atomics
 import Foundation
+import ServerConfig
+import Backends
 
 /// Sessions as upstream's SessionService: created on `init`, read cache-first, and updated at the
 /// end of every stream under the configured lock strategy (the read-modify-write SCALE-001 is about).

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LoadGen
 
 /// A small blocking HTTP/1.1 client on raw sockets, run on its own threads (never on the Swift
 /// concurrency pool, which the in-process server needs). It can read a stream slowly or not at all,

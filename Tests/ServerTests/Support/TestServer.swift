@@ -1,9 +1,12 @@
 import Foundation
 import Hummingbird
 import Logging
-import Scenarios
+import Analysis
 import Server
 import ServiceLifecycle
+import StampedeTestSupport
+import ServerConfig
+import Orchestration
 
 /// A reference server running in this process on a free port, against the shared embedded services.
 final class TestServer: @unchecked Sendable {

@@ -1,0 +1,179 @@
+import Histogram
+import LoadGen
+import ServerConfig
+
+/// The metrics of a run report that thresholds and baselines refer to (the names are in
+/// docs/gates.md, "Metrics of a report"):
+///
+/// - load-generator distributions, merged bucket by bucket (never percentiles averaged):
+///   `stream.connect`, `stream.headers`, `stream.first_event`, `stream.gap`, `stream.duration`,
+///   `request.latency`;
+/// - load-generator totals: `errors` (a ratio: failed of started requests), `requests`,
+///   `events`, `bytes`, `streams.completed`, `integrity.lost_events` (counters);
+/// - every phase metric of ``MetricCatalog`` as a gauge, `phase.NAME[phase=P]` (a client
+///   group's as `phase.NAME[clients=C,phase=P]`), in canonical units read from the name's
+///   suffix (`_ms` seconds, `_mb` bytes, `_per_second` per second, `_percent` a fraction);
+/// - sweeps: `scale.efficiency[N=n,sweep=S]` and `scale.throughput[N=n,sweep=S]`;
+/// - `server.rss_slope_per_slow_client[phase=P]` for phases with slow or stalled clients.
+///
+/// The load-generator metrics exist for the whole run (no labels), per phase (`[phase=P]`) and
+/// per client group (`[clients=C,phase=P]`). A sweep's largest and smallest fleets can also be
+/// named `phase=SWEEP@max` and `phase=SWEEP@min`, as in claims.
+public struct ReportMetricSource: MetricSource, Sendable {
+    public private(set) var metrics: [MetricName: MetricValue] = [:]
+
+    public init(_ report: RunReport) {
+        self.init(phases: report.phases, specs: report.config.phases)
+    }
+
+    /// The metrics of these phases; `specs` (the scenario's phases) give the slow-client counts.
+    public init(phases: [PhaseResult], specs: [PhaseSpec]) {
+        var all = LoadTotals()
+        for phase in phases {
+            var phaseTotals = LoadTotals()
+            let aliases = Self.phaseLabels(phase, in: phases)
+            for client in phase.clients {
+                let group = LoadTotals(client)
+                phaseTotals.add(group, concurrently: true)
+                for label in aliases { add(group, labels: ["phase": label, "clients": client.name]) }
+            }
+            all.add(phaseTotals, concurrently: false)
+            let slow = Self.slowClients(in: phase, specs: specs)
+            for label in aliases {
+                add(phaseTotals, labels: ["phase": label])
+                addPhaseGauges(phase, label: label, slowClients: slow)
+            }
+            if let sweep = phase.sweep {
+                let labels = ["N": String(phase.instances), "sweep": sweep]
+                if let e = phase.metrics[.scalingEfficiency], e.isFinite {
+                    metrics[MetricName("scale.efficiency", labels: labels)] = .gauge(e, .none)
+                }
+                if let x = phase.metrics[.updatesPerSecond], x.isFinite {
+                    metrics[MetricName("scale.throughput", labels: labels)] = .gauge(x, .perSecond)
+                }
+            }
+        }
+        add(all, labels: [:])
+    }
+
+    public func metric(named name: MetricName) -> MetricValue? { metrics[name] }
+
+    public var metricNames: [MetricName] { metrics.keys.sorted() }
+
+    /// The label values a phase answers to: its name, and `SWEEP@max` / `SWEEP@min` when it is
+    /// its sweep's largest or smallest fleet.
+    static func phaseLabels(_ phase: PhaseResult, in phases: [PhaseResult]) -> [String] {
+        var labels = [phase.name]
+        if let sweep = phase.sweep {
+            for suffix in ["@max", "@min"] where SweepLookup.find(sweep + suffix, in: phases)?.name == phase.name {
+                labels.append(sweep + suffix)
+            }
+        }
+        return labels
+    }
+
+    private mutating func add(_ totals: LoadTotals, labels: [String: String]) {
+        guard totals.groups > 0 else { return }
+        for (metric, histogram) in totals.histograms {
+            guard let name = Self.distributionNames[metric] else { continue }
+            metrics[MetricName(name, labels: labels)] = .distribution(HistogramDistribution(histogram, scale: 1e-6), .seconds)
+        }
+        let c = totals.counters
+        let seconds: Double? = totals.elapsedSeconds > 0 ? totals.elapsedSeconds : nil
+        metrics[MetricName("errors", labels: labels)] = .ratio(hits: Double(c.failed), total: Double(max(c.started, c.failed)))
+        metrics[MetricName("requests", labels: labels)] = .counter(Double(c.started), .none, durationSeconds: seconds)
+        metrics[MetricName("events", labels: labels)] = .counter(Double(c.events), .none, durationSeconds: seconds)
+        metrics[MetricName("bytes", labels: labels)] = .counter(Double(c.bytes), .bytes, durationSeconds: seconds)
+        metrics[MetricName("streams.completed", labels: labels)] = .counter(
+            Double(c.streamsCompleted), .none, durationSeconds: seconds)
+        metrics[MetricName("integrity.lost_events", labels: labels)] = .counter(
+            Double(c.gaps + c.duplicates + c.reorders), .none, durationSeconds: seconds)
+    }
+
+    private mutating func addPhaseGauges(_ phase: PhaseResult, label: String, slowClients slow: Int) {
+        for (key, raw) in phase.metrics where raw.isFinite {
+            var labels = ["phase": label]
+            var name = key
+            if let dot = key.firstIndex(of: ".") {
+                labels["clients"] = String(key[..<dot])
+                name = String(key[key.index(after: dot)...])
+            }
+            let unit = MetricCatalog.definition(ofKey: key)?.unit ?? .count
+            metrics[MetricName("phase.\(name)", labels: labels)] = .gauge(raw * unit.scale, unit.dimension)
+        }
+        if slow > 0, let slope = phase.metrics[.rssSlopeMbPerS], slope.isFinite {
+            metrics[MetricName("server.rss_slope_per_slow_client", labels: ["phase": label])] = .gauge(
+                slope * 1_048_576 / Double(slow), .bytesPerSecond)
+        }
+    }
+
+    /// Slow and stalled clients of a phase as configured (the mix applied to each group's count).
+    static func slowClients(in phase: PhaseResult, specs: [PhaseSpec]) -> Int {
+        guard let spec = specs.first(where: { $0.name == phase.name }) else { return 0 }
+        return spec.clients.reduce(0) { sum, client in
+            guard let mix = try? ProfileMix(parsing: client.mix) else { return sum }
+            let slow = mix.assignments(count: client.total(instances: phase.instances)).filter { $0 == .slow || $0 == .stalled }
+            return sum + slow.count
+        }
+    }
+
+    /// Load-generator latency metrics by the names thresholds use.
+    static let distributionNames: [String: String] = [
+        LatencyMetric.connect.rawValue: "stream.connect",
+        LatencyMetric.timeToHeaders.rawValue: "stream.headers",
+        LatencyMetric.timeToFirstEvent.rawValue: "stream.first_event",
+        LatencyMetric.interEventGap.rawValue: "stream.gap",
+        LatencyMetric.streamDuration.rawValue: "stream.duration",
+        LatencyMetric.requestLatency.rawValue: "request.latency",
+    ]
+
+    /// Why no report can have a metric with this base (`stream.first_evnt`), with the closest
+    /// known names; nil when some report can. Scenario files are checked with it at load time,
+    /// before anything runs.
+    public static func problem(withBase base: String) -> String? {
+        let known = fixedBases.union((MetricCatalog.phase + MetricCatalog.client).map { "phase." + $0.name })
+        guard !known.contains(base) else { return nil }
+        let closest = EditDistance.closest(to: base, in: known.sorted())
+        return "unknown metric \"\(base)\"" + (closest.isEmpty ? "" : "; closest known names: " + closest.joined(separator: ", "))
+            + " (the names are in docs/gates.md)"
+    }
+
+    /// The metric bases a report can have besides `phase.*` (for early checks of scenario files).
+    public static let fixedBases: Set<String> = Set(distributionNames.values).union([
+        "errors", "requests", "events", "bytes", "streams.completed", "integrity.lost_events", "scale.efficiency",
+        "scale.throughput", "server.rss_slope_per_slow_client",
+    ])
+}
+
+/// Load-generator counters and histograms summed over client groups.
+struct LoadTotals {
+    var counters = LoadCounters()
+    var histograms: [String: Histogram<UInt64>] = [:]
+    var elapsedSeconds = 0.0
+    var groups = 0
+
+    init() {}
+
+    init(_ client: ClientGroupResult) {
+        counters = client.counters
+        histograms = client.latency.mapValues { $0.histogram() }
+        elapsedSeconds = client.elapsedSeconds
+        groups = 1
+    }
+
+    /// Adds another's totals. Client groups of one phase run `concurrently` (the elapsed time
+    /// is the longest of them); phases run one after the other (their times add up).
+    mutating func add(_ other: LoadTotals, concurrently: Bool) {
+        counters.add(other.counters)
+        for (metric, h) in other.histograms {
+            if var existing = histograms[metric] {
+                existing.add(h)
+                histograms[metric] = existing
+            } else {
+                histograms[metric] = h
+            }
+        }
+        elapsedSeconds = concurrently ? max(elapsedSeconds, other.elapsedSeconds) : elapsedSeconds + other.elapsedSeconds
+        groups += other.groups
+    }
+}

@@ -1,0 +1,59 @@
+import ServerConfig
+
+/// One phase as it ran: configuration, whether it completed, the measured metrics, what makes
+/// them weak (`validity`), the client groups' results and the sampled time series.
+public struct PhaseResult: Sendable, Codable, Equatable {
+    public var name: String
+    public var group: String
+    public var instances: Int
+    public var profile: String
+    /// The `stampede serve` arguments of every instance (besides port and URLs).
+    public var serveArguments: [String]
+    /// Every knob as the instances ran with it, and where its value came from (nil in reports
+    /// written before it existed, and when the configuration could not be resolved).
+    public var configuration: [ResolvedSetting]?
+    /// Metrics the phase could not measure, with the reason (`lost_updates`: agent-events varies).
+    public var notMeasured: [String: String]?
+    public var durationSeconds: Double
+    public var warmupSeconds: Double
+    public var startedAtUnixSeconds: Double
+    public var wallSeconds: Double
+    public var complete: Bool
+    /// Why the phase did not complete.
+    public var error: String?
+    /// ``MetricCatalog`` names; client groups' metrics as `CLIENTS.NAME`.
+    public var metrics: [String: Double]
+    /// Reasons the numbers cannot support a verdict (saturated generator, too few samples, ...).
+    public var validity: [String]
+    public var clients: [ClientGroupResult]
+    public var samples: [Sample]
+    /// The sweep this phase belongs to (`NAME` of `NAME@N`), if any.
+    public var sweep: String?
+
+    public init(
+        name: String, group: String, instances: Int, profile: String, serveArguments: [String], durationSeconds: Double,
+        warmupSeconds: Double, startedAtUnixSeconds: Double = 0, wallSeconds: Double = 0, complete: Bool = false,
+        error: String? = nil, metrics: [String: Double] = [:], validity: [String] = [], clients: [ClientGroupResult] = [],
+        samples: [Sample] = []
+    ) {
+        self.name = name
+        self.group = group
+        self.instances = instances
+        self.profile = profile
+        self.serveArguments = serveArguments
+        self.durationSeconds = durationSeconds
+        self.warmupSeconds = warmupSeconds
+        self.startedAtUnixSeconds = startedAtUnixSeconds
+        self.wallSeconds = wallSeconds
+        self.complete = complete
+        self.error = error
+        self.metrics = metrics
+        self.validity = validity
+        self.clients = clients
+        self.samples = samples
+    }
+}
+
+extension PhaseResult: SweepMember {
+    public var sweepInstances: Int? { sweep == nil ? nil : instances }
+}

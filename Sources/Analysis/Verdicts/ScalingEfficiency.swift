@@ -1,0 +1,23 @@
+/// Scaling efficiency of instance sweeps: X(N) / (N × X(1)) with X = `updates_per_second`, added
+/// to each sweep point's metrics as `scaling_efficiency`. When the sweep has no 1-instance point,
+/// its smallest point N₀ is the base: X(N)·N₀ / (N·X(N₀)). A sweep with one fleet size has no
+/// efficiency (it would be 1 by definition, and claims on it would pass or fail on nothing).
+public enum ScalingEfficiency {
+    public static let throughputMetric = PhaseMetric.updatesPerSecond
+
+    public static func apply(to phases: inout [PhaseResult]) {
+        let sweeps = Set(phases.compactMap(\.sweep))
+        for sweep in sweeps {
+            let members = phases.indices.filter { phases[$0].sweep == sweep && phases[$0].complete }
+            guard Set(members.map { phases[$0].instances }).count >= 2 else { continue }
+            guard let base = members.min(by: { phases[$0].instances < phases[$1].instances }),
+                let x0 = phases[base].metrics[throughputMetric], x0 > 0
+            else { continue }
+            let n0 = Double(phases[base].instances)
+            for i in members {
+                guard let x = phases[i].metrics[throughputMetric] else { continue }
+                phases[i].metrics[.scalingEfficiency] = x * n0 / (Double(phases[i].instances) * x0)
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import Analysis
+import Backends
+import Foundation
+import LoadGen
+import ServerConfig
+import SystemSupport
+
+/// Runs one phase: resolves its group's server configuration, starts the fleet, creates the hot
+/// sessions, drives each client group over every instance through one in-process ``LoadRun``
+/// while the ``Sampler`` runs, checks for lost updates, then stops the fleet (on every path) and
+/// computes the phase's metrics.
+struct PhaseRunner {
+    var scenario: Scenario
+    var phase: PhaseSpec
+    var index: Int
+    var executable: String
+    var redisURL: String
+    var databaseURL: String
+    var logDirectory: String
+    var cancellation: RunCancellation
+    var log: @Sendable (String) -> Void
+    var observe: @Sendable (ScenarioRunner.Resource) -> Void = { _ in }
+
+    /// Series kept in the report's time series besides the scenario's own `sampling.metrics`.
+    static let keptSeries = [
+        ServerSeries.sseBufferedBytes.rawValue, ServerSeries.sseActiveStreams.rawValue, ServerSeries.sessionUpdatesTotal.rawValue,
+        ServerSeries.lockTimeoutsTotal.rawValue, ServerSeries.lockAcquireWaitSecondsMax.rawValue, ServerSeries.sseSlowConsumersCutTotal.rawValue,
+    ]
+
+    func run() async -> PhaseResult {
+        var group = scenario.group(named: phase.group) ?? FleetGroup(name: phase.group)
+        if let n = phase.instances { group.instances = n }
+        var result = PhaseResult(
+            name: phase.name, group: group.name, instances: group.instances, profile: group.profile,
+            serveArguments: group.serveArguments, durationSeconds: phase.duration, warmupSeconds: phase.warmup,
+            startedAtUnixSeconds: Date().timeIntervalSince1970)
+        result.sweep = phase.sweep
+        let started = ContinuousClock.now
+        let resolved: ResolvedServerConfiguration
+        do {
+            resolved = try group.resolvedConfiguration(redisURL: redisURL, databaseURL: databaseURL)
+        } catch {
+            result.error = "the servers' configuration: \(error)"
+            return result
+        }
+        result.configuration = resolved.settings
+        let server = resolved.configuration
+        log("phase \(phase.name): starting \(group.instances) × \(group.profile) (\(group.name))")
+        let fleet: Fleet
+        do {
+            fleet = try await Fleet.start(
+                group: group, executable: executable, redisURL: redisURL, databaseURL: databaseURL, logDirectory: logDirectory,
+                onStart: { pid, name in observe(.process(pid: pid, name: name)) })
+        } catch {
+            result.error = "\(error)"
+            result.wallSeconds = started.duration(to: .now).scenarioSeconds
+            return result
+        }
+        defer { fleet.stop() }
+        var sessionPrefix: String?
+        if let hot = phase.hotSet {
+            do {
+                sessionPrefix = try createHotSessions(count: hot, apiKey: server.apiKey)
+            } catch {
+                result.error = "cannot create the hot sessions: \(error)"
+                return result
+            }
+        }
+        let sampler = Sampler(
+            targets: fleet.instances.map { .init(instance: $0.index, pid: $0.pid, port: $0.port) }, hz: scenario.sampling.hz,
+            redisURL: redisURL, databaseURL: databaseURL)
+        sampler.begin()
+        var clients: [ClientGroupResult] = []
+        var failure: String?
+        do {
+            clients = try await runLoad(fleet: fleet, sessionPrefix: sessionPrefix, apiKey: server.apiKey)
+        } catch {
+            failure = "\(error)"
+        }
+        let samples = sampler.end()
+        var lostUpdates: Int?
+        var notMeasured: [String: String] = [:]
+        if failure == nil, !cancellation.isCancelled, let prefix = sessionPrefix, let hot = phase.hotSet {
+            if case .fixed(let perRun) = server.agent.eventsPerRun, perRun > 0 {
+                log("phase \(phase.name): checking for lost updates")
+                let verifier = UpdateVerifier(
+                    fleet: fleet, databaseURL: databaseURL, apiKey: server.apiKey, sessionPrefix: prefix, hotSet: hot,
+                    turnsPerRun: perRun, agentInterval: server.agent.eventInterval.seconds,
+                    lockTimeout: server.lockTimeout.seconds, cancellation: cancellation)
+                do {
+                    switch try await verifier.run() {
+                    case .measured(let lost): lostUpdates = lost
+                    case .notMeasured(let reason): notMeasured["lost_updates"] = reason
+                    }
+                } catch { failure = "lost-update check: \(error)" }
+            } else {
+                notMeasured["lost_updates"] =
+                    "agent-events is \(server.agent.eventsPerRun); the lost-update check needs a fixed count of 1 or more"
+            }
+        }
+        fleet.stop()
+        let computed = PhaseMetricsCalculator.compute(
+            samples: samples, warmup: phase.warmup, clients: clients,
+            limits: .init(
+                minSamples: scenario.sampling.minSamples, generatorCPULimit: scenario.sampling.generatorCPULimit,
+                machineCPULimit: scenario.sampling.machineCPULimit ?? SamplingSpec.defaultMachineCPULimit,
+                cores: LoadConfiguration.defaultThreads))
+        result.metrics = computed.metrics
+        if let lostUpdates { result.metrics[.lostUpdates] = Double(lostUpdates) }
+        result.notMeasured = notMeasured.isEmpty ? nil : notMeasured
+        result.validity = computed.validity
+        result.clients = clients
+        result.samples = Self.trim(samples, keep: Set(Self.keptSeries + scenario.sampling.metrics))
+        if let reason = cancellation.cancelReason {
+            result.error = reason
+        } else if let failure {
+            result.error = failure
+        } else {
+            result.complete = true
+        }
+        result.wallSeconds = started.duration(to: .now).scenarioSeconds
+        log("phase \(phase.name): \(result.complete ? "done" : "incomplete (\(result.error ?? ""))") in \(Int(result.wallSeconds)) s")
+        return result
+    }
+
+    /// One load run per client group, its clients spread over every instance (client `k` on
+    /// instance `k mod n`), each run with one engine thread per core; all groups at once.
+    func runLoad(fleet: Fleet, sessionPrefix: String?, apiKey: String) async throws -> [ClientGroupResult] {
+        let n = fleet.instances.count
+        var plans: [(client: String, config: LoadConfiguration)] = []
+        for spec in phase.clients {
+            let targets = fleet.instances.map { "http://127.0.0.1:\($0.port)\(spec.path)" }
+            let clients = spec.total(instances: n)
+            if spec.effectiveMode == .http {
+                plans.append((spec.name, requestPlan(spec, targets: targets, clients: clients, apiKey: apiKey)))
+                continue
+            }
+            var c = LoadConfiguration(mode: .sse, targets: targets)
+            c.method = "POST"
+            c.headers = [.init(name: "X-API-Key", value: apiKey), .init(name: "Content-Type", value: "application/json")]
+            if let prefix = sessionPrefix, let hot = phase.hotSet {
+                c.body = "{\"prompt\": \"stampede\", \"session_id\": \"{session}\"}"
+                c.sessionPool = Self.hotSessionPool(hotSet: hot, prefix: prefix)
+            } else {
+                c.body = "{\"prompt\": \"stampede\"}"
+            }
+            c.clients = clients
+            c.mix = try ProfileMix(parsing: spec.mix)
+            c.slow.bytesPerSecond = spec.slowRate
+            c.ramp = spec.ramp
+            c.restartDelay = .milliseconds(Int64(spec.restartDelay * 1000))
+            c.duration = .milliseconds(Int64(phase.duration * 1000))
+            plans.append((spec.name, c))
+        }
+        let cancellation = self.cancellation
+        let results = try await withThrowingTaskGroup(of: (String, LoadResult).self) { group in
+            for plan in plans {
+                group.addTask {
+                    let run = LoadRun(configuration: plan.config)
+                    cancellation.register(run)
+                    defer { cancellation.unregister(run) }
+                    return (plan.client, try await run.run())
+                }
+            }
+            var out: [(String, LoadResult)] = []
+            for try await r in group { out.append(r) }
+            return out
+        }
+        return phase.clients.map { spec in ClientGroupResult(name: spec.name, results: results.filter { $0.0 == spec.name }.map(\.1)) }
+    }
+
+    /// A closed-loop request load: `clients` virtual users each `GET path` with the API key, then
+    /// pause `restart-delay` (``ClientMode/http``).
+    func requestPlan(_ spec: ClientSpec, targets: [String], clients: Int, apiKey: String) -> LoadConfiguration {
+        var c = LoadConfiguration(mode: .http, targets: targets)
+        c.method = "GET"
+        c.headers = [.init(name: "X-API-Key", value: apiKey)]
+        c.driver = .closed(vus: clients, think: .milliseconds(Int64(spec.restartDelay * 1000)))
+        c.clients = clients
+        c.duration = .milliseconds(Int64(phase.duration * 1000))
+        return c
+    }
+
+    /// Digits of a hot session's index at the end of its UUID (`...-8000-0000000000NN`).
+    static let hotSessionIndexDigits = 4
+
+    /// The pool of hot session ids with this prefix: UUIDs ending in a zero-padded index.
+    static func hotSessionPool(hotSet: Int, prefix: String) -> LoadConfiguration.SessionPool {
+        .init(hotSet: hotSet, prefix: prefix, indexDigits: hotSessionIndexDigits)
+    }
+
+    /// Inserts `count` sessions owned by the API key, ids `<prefix>0000 ... <prefix>(count-1)`.
+    func createHotSessions(count: Int, apiKey: String) throws -> String {
+        let run = UUID().uuidString.lowercased().prefix(8)
+        let prefix = "\(run)-\(String(format: "%04x", index))-4000-8000-" + String(repeating: "0", count: 12 - Self.hotSessionIndexDigits)
+        let pool = Self.hotSessionPool(hotSet: count, prefix: prefix)
+        let db = try PostgresConnection(url: databaseURL)
+        let owner = SHA256.hexDigest(apiKey)
+        for i in 0..<count { try SessionsSchema.insertActive(db, id: pool.id(i), ownerKeyHash: owner) }
+        return prefix
+    }
+
+    /// Samples with only the named `/metrics` series, so the report stays small.
+    static func trim(_ samples: [Sample], keep: Set<String>) -> [Sample] {
+        samples.map { s in
+            var copy = s
+            copy.servers = s.servers.map { server in
+                var x = server
+                x.metrics = server.metrics.filter { keep.contains($0.key) }
+                return x
+            }
+            return copy
+        }
+    }
+}
+
+extension Duration {
+    var scenarioSeconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import SystemSupport
+import Analysis
+
+/// Samples every server of a fleet (`/proc/PID` and `/metrics`) and this process at a fixed rate,
+/// on its own thread so blocking reads never hold a Swift concurrency thread.
+public final class Sampler: @unchecked Sendable {
+    public struct Target: Sendable {
+        public var instance: Int
+        public var pid: Int32
+        public var port: Int
+    }
+
+    private let targets: [Target]
+    private let interval: Double
+    private let lock = NSLock()
+    private var samples: [Sample] = []
+    private var running = true
+    private let done = DispatchSemaphore(value: 0)
+    private var start = Date()
+    private let backends: BackendProbe?
+
+    /// With `redisURL` and `databaseURL`, each sample also reads Redis INFO and pg_stat_activity.
+    public init(targets: [Target], hz: Double, redisURL: String? = nil, databaseURL: String? = nil) {
+        self.targets = targets
+        if let redisURL, let databaseURL { backends = BackendProbe(redisURL: redisURL, databaseURL: databaseURL) } else { backends = nil }
+        self.interval = 1 / max(hz, 0.1)
+    }
+
+    public func begin() {
+        start = Date()
+        let thread = Thread { [self] in
+            var next = Date()
+            while lock.withLock({ running }) {
+                let sample = takeSample()
+                lock.withLock { samples.append(sample) }
+                next = next.addingTimeInterval(interval)
+                let wait = next.timeIntervalSinceNow
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) } else { next = Date() }
+            }
+            done.signal()
+        }
+        thread.name = "stampede-sampler"
+        thread.start()
+    }
+
+    /// Stops the thread and returns every sample taken. When the last sample missed a server's
+    /// `/metrics` (a server out of file descriptors or at its connection cap cannot answer while
+    /// the load holds it), one closing sample is taken once the load has let go, retried for up to
+    /// `settle` seconds, so the counters' final values are still read.
+    public func end(settle: Double = 10) -> [Sample] {
+        lock.withLock { running = false }
+        done.wait()
+        var taken = lock.withLock { samples }
+        guard let last = taken.last, last.servers.contains(where: { $0.metrics.isEmpty }) else { return taken }
+        let deadline = Date().addingTimeInterval(settle)
+        repeat {
+            let closing = takeSample(timeout: 2)
+            if closing.servers.allSatisfy({ !$0.metrics.isEmpty }) {
+                taken.append(closing)
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        } while Date() < deadline
+        return taken
+    }
+
+    func takeSample(timeout: Double = 1) -> Sample {
+        let t = Date().timeIntervalSince(start)
+        let servers = targets.map { target -> Sample.Server in
+            let stats = ProcessStats.read(pid: target.pid)
+            let text = HTTPProbe.request(port: target.port, path: "/metrics", timeout: timeout)?.body ?? ""
+            return Sample.Server(
+                instance: target.instance, rssBytes: stats?.rssBytes ?? 0, openFDs: stats?.openFDs ?? 0, threads: stats?.threads ?? 0,
+                cpuSeconds: stats?.cpuSeconds ?? 0, metrics: PrometheusText.parse(text))
+        }
+        let me = ProcessStats.read()
+        var sample = Sample(
+            t: t, servers: servers, generatorRSSBytes: me?.rssBytes ?? 0, generatorCPUSeconds: me?.cpuSeconds ?? 0,
+            machineBusySeconds: Self.machineBusySeconds())
+        sample.backends = backends?.read()
+        return sample
+    }
+
+    /// Busy CPU seconds of the whole machine (user+nice+system+irq+softirq+steal) from /proc/stat.
+    static func machineBusySeconds() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = text.split(separator: "\n").first
+        else { return nil }
+        let f = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard f.count >= 8 else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / ticks
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Analysis
+
+/// Runs a whole scenario: services (embedded or given URLs), each phase in turn (fleet started and
+/// stopped per phase), claims evaluated, report written. Cleans up on every path: no server
+/// process and no temporary directory outlives `run()`, whether it succeeds, fails or is cancelled
+/// through ``cancellation`` (the CLI flips it on SIGINT/SIGTERM). A run that stops early still
+/// returns a report with what was measured, marked incomplete.
+public final class ScenarioRunner: Sendable {
+    public struct Options: Sendable {
+        /// The `stampede` executable that serves the fleet.
+        public var executable: String
+        /// Use these instead of embedded services (overrides the scenario's `services:`).
+        public var redisURL: String?
+        public var databaseURL: String?
+        public var log: @Sendable (String) -> Void
+        /// Told of every child process and temporary directory the run creates (for leak checks).
+        public var observe: @Sendable (Resource) -> Void
+
+        public init(
+            executable: String, redisURL: String? = nil, databaseURL: String? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
+            observe: @escaping @Sendable (Resource) -> Void = { _ in }
+        ) {
+            self.executable = executable
+            self.redisURL = redisURL
+            self.databaseURL = databaseURL
+            self.log = log
+            self.observe = observe
+        }
+    }
+
+    /// Something a run creates and must remove.
+    public enum Resource: Sendable, Equatable {
+        case process(pid: Int32, name: String)
+        case directory(String)
+    }
+
+    public let scenario: Scenario
+    public let options: Options
+    public let cancellation = RunCancellation()
+
+    public init(scenario: Scenario, options: Options) {
+        self.scenario = scenario
+        self.options = options
+    }
+
+    /// Runs every phase; `logsTo` (if given) receives the servers' and services' logs.
+    public func run(logsTo keepLogs: String? = nil) async -> RunReport {
+        let wallStart = Date()
+        let clock = ContinuousClock.now
+        var phases: [PhaseResult] = []
+        var failure: String?
+        let redisURL = options.redisURL ?? scenario.services.redisURL
+        let databaseURL = options.databaseURL ?? scenario.services.databaseURL
+        let external = redisURL != nil && databaseURL != nil
+        let environment = RunEnvironment.capture(executable: options.executable, services: external ? "external" : "embedded")
+        var workDirectory: String?
+        var services: EmbeddedServices?
+        do {
+            let dir = try Self.makeTemporaryDirectory()
+            workDirectory = dir
+            options.observe(.directory(dir))
+            var redis = redisURL
+            var database = databaseURL
+            if redis == nil || database == nil {
+                options.log("starting embedded Redis and PostgreSQL")
+                var config = EmbeddedServices.Configuration()
+                config.redis = redis == nil
+                config.postgres = database == nil
+                let started = try await EmbeddedServices.start(config)
+                services = started
+                options.observe(.directory(started.directory))
+                if let pid = started.redisPID { options.observe(.process(pid: pid, name: "redis-server")) }
+                if let pid = started.postgresPID { options.observe(.process(pid: pid, name: "postgres")) }
+                redis = redis ?? started.redisURL
+                database = database ?? started.databaseURL
+            }
+            for (i, phase) in scenario.phases.enumerated() {
+                if let reason = cancellation.cancelReason {
+                    failure = reason
+                    break
+                }
+                let runner = PhaseRunner(
+                    scenario: scenario, phase: phase, index: i, executable: options.executable, redisURL: redis!,
+                    databaseURL: database!, logDirectory: dir, cancellation: cancellation, log: options.log, observe: options.observe)
+                let result = await runner.run()
+                phases.append(result)
+                if !result.complete {
+                    failure = "phase \(phase.name): \(result.error ?? "incomplete")"
+                    break
+                }
+            }
+        } catch {
+            failure = "\(error)"
+        }
+        if let keepLogs, let dir = workDirectory { Self.copyLogs(from: dir, to: keepLogs) }
+        services?.stop()
+        if let dir = workDirectory { try? FileManager.default.removeItem(atPath: dir) }
+        ScalingEfficiency.apply(to: &phases)
+        if failure == nil, phases.count < scenario.phases.count { failure = cancellation.cancelReason ?? "not every phase ran" }
+        return RunReport(
+            scenario: scenario, startedAt: ISO8601DateFormatter().string(from: wallStart),
+            wallSeconds: clock.duration(to: .now).scenarioSeconds, complete: failure == nil, incompleteReason: failure,
+            environment: environment, phases: phases, claims: ClaimEvaluator.evaluate(scenario.claims, phases: phases))
+    }
+
+    static func copyLogs(from dir: String, to target: String) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: dir) else { return }
+        try? fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+        for name in names where name.hasSuffix(".log") {
+            try? fm.copyItem(atPath: "\(dir)/\(name)", toPath: "\(target)/\(name)")
+        }
+    }
+
+    static func makeTemporaryDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/stampede-run-XXXXXX").utf8CString)
+        guard let p = mkdtemp(&template) else { throw ServiceError("cannot create a temporary directory: \(String(cString: strerror(errno)))") }
+        return String(cString: p)
+    }
+}

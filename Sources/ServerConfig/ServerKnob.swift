@@ -1,0 +1,179 @@
+import Foundation
+
+/// One `stampede serve` knob: its flag name, what it accepts, its help, and how a value of it is
+/// read from text into a ``ServerConfiguration`` and written back. Declared once, in
+/// ``ServerKnobs/all``; the CLI, scenario validation, fleet arguments, report.json and the docs
+/// table all come from that list.
+public struct ServerKnob: Sendable {
+    /// The flag without dashes (`lock-timeout`), also the key of a scenario group's `flags:`.
+    public let name: String
+    public let help: String
+    /// What a value must look like, for messages and the docs (`a duration > 0 like 250ms, 5s or 2m`).
+    public let accepts: String
+    /// The upstream environment variable that sets it when the flag is absent (`DB_POOL_SIZE`).
+    public let environment: String?
+    /// Set by the orchestrator for each instance (port, host, service URLs): a scenario may not set it.
+    public let fleetOwned: Bool
+    /// The allowed values of a choice, for "closest valid value" suggestions.
+    public let choices: [String]
+    /// Parses `text` into the configuration, or returns why it cannot (a sentence fragment).
+    let assign: @Sendable (inout ServerConfiguration, String) -> String?
+    /// The configuration's value in the same text form.
+    let render: @Sendable (ServerConfiguration) -> String
+
+    /// Sets this knob from text; throws a ``ServerKnobProblem`` naming the knob and what it accepts.
+    public func set(_ text: String, in configuration: inout ServerConfiguration) throws(ServerKnobProblem) {
+        if let reason = assign(&configuration, text.trimmingCharacters(in: .whitespaces)) {
+            throw ServerKnobProblem(knob: name, message: reason)
+        }
+    }
+
+    /// The value of this knob in `configuration`, as text this knob accepts.
+    public func value(in configuration: ServerConfiguration) -> String { render(configuration) }
+
+    /// `got 'optimistc'; closest valid value: optimistic`.
+    static func rejection(_ text: String, accepts: String, choices: [String] = []) -> String {
+        var message = "expected \(accepts), got '\(text)'"
+        if let closest = EditDistance.closest(to: text, in: choices, limit: 1).first { message += "; closest valid value: \(closest)" }
+        return message
+    }
+}
+
+/// A knob value that cannot be used: which knob, and what is wrong with the value.
+public struct ServerKnobProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public var knob: String
+    public var message: String
+
+    public init(knob: String, message: String) {
+        self.knob = knob
+        self.message = message
+    }
+
+    public var description: String { "\(knob): \(message)" }
+}
+
+// MARK: - Typed constructors
+
+extension ServerKnob {
+    typealias Path<V> = any WritableKeyPath<ServerConfiguration, V> & Sendable
+
+    static func integer(
+        _ name: String, _ path: Path<Int>, _ range: ClosedRange<Int>, env: String? = nil, _ help: String
+    ) -> ServerKnob {
+        let accepts = "a whole number in \(range.lowerBound)...\(range.upperBound)"
+        return ServerKnob(
+            name: name, help: help, accepts: accepts, environment: env, fleetOwned: false, choices: [],
+            assign: { c, t in
+                guard let v = Int(t), range.contains(v) else { return rejection(t, accepts: accepts) }
+                c[keyPath: path] = v
+                return nil
+            }, render: { String($0[keyPath: path]) })
+    }
+
+    /// A number, or `off` for none.
+    static func optionalInteger(
+        _ name: String, _ path: Path<Int?>, _ range: ClosedRange<Int>, _ help: String
+    ) -> ServerKnob {
+        let accepts = "a whole number in \(range.lowerBound)...\(range.upperBound) or 'off'"
+        return ServerKnob(
+            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
+            assign: { c, t in
+                if t == "off" || t == "none" {
+                    c[keyPath: path] = nil
+                    return nil
+                }
+                guard let v = Int(t), range.contains(v) else { return rejection(t, accepts: accepts) }
+                c[keyPath: path] = v
+                return nil
+            }, render: { $0[keyPath: path].map(String.init) ?? "off" })
+    }
+
+    /// A duration; `positive` excludes zero.
+    static func duration(_ name: String, _ path: Path<Duration>, positive: Bool = true, _ help: String) -> ServerKnob {
+        let accepts = "a duration\(positive ? " > 0" : "") like 250ms, 5s or 2m"
+        return ServerKnob(
+            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
+            assign: { c, t in
+                guard let s = DurationText.seconds(t), !positive || s > 0 else { return rejection(t, accepts: accepts) }
+                c[keyPath: path] = .secondsDouble(s)
+                return nil
+            }, render: { DurationText.format($0[keyPath: path].seconds) })
+    }
+
+    /// A duration > 0, or `off` for none.
+    static func optionalDuration(_ name: String, _ path: Path<Duration?>, _ help: String) -> ServerKnob {
+        let accepts = "a duration > 0 like 250ms, 5s or 2m, or 'off'"
+        return ServerKnob(
+            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
+            assign: { c, t in
+                if t == "off" || t == "none" {
+                    c[keyPath: path] = nil
+                    return nil
+                }
+                guard let s = DurationText.seconds(t), s > 0 else { return rejection(t, accepts: accepts) }
+                c[keyPath: path] = .secondsDouble(s)
+                return nil
+            }, render: { $0[keyPath: path].map { DurationText.format($0.seconds) } ?? "off" })
+    }
+
+    /// Whole milliseconds held as a Duration (`lock-hold-ms: 20`).
+    static func milliseconds(_ name: String, _ path: Path<Duration>, _ range: ClosedRange<Int>, _ help: String) -> ServerKnob {
+        let accepts = "a whole number of milliseconds in \(range.lowerBound)...\(range.upperBound)"
+        return ServerKnob(
+            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
+            assign: { c, t in
+                guard let v = Int(t), range.contains(v) else { return rejection(t, accepts: accepts) }
+                c[keyPath: path] = .milliseconds(v)
+                return nil
+            }, render: { String(Int(($0[keyPath: path].seconds * 1000).rounded())) })
+    }
+
+    static func choice<E: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, _ path: Path<E>, _ help: String
+    ) -> ServerKnob where E.RawValue == String {
+        let values = E.allCases.map(\.rawValue)
+        let accepts = "one of \(values.joined(separator: ", "))"
+        return ServerKnob(
+            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: values,
+            assign: { c, t in
+                guard let v = E(rawValue: t) else { return rejection(t, accepts: accepts, choices: values) }
+                c[keyPath: path] = v
+                return nil
+            }, render: { $0[keyPath: path].rawValue })
+    }
+
+    static func boolean(_ name: String, _ path: Path<Bool>, _ help: String) -> ServerKnob {
+        let accepts = "true or false"
+        return ServerKnob(
+            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: ["true", "false"],
+            assign: { c, t in
+                switch t {
+                case "true", "yes", "on": c[keyPath: path] = true
+                case "false", "no", "off": c[keyPath: path] = false
+                default: return rejection(t, accepts: accepts, choices: ["true", "false"])
+                }
+                return nil
+            }, render: { $0[keyPath: path] ? "true" : "false" })
+    }
+
+    /// Free text, checked by `check` (which returns why a value is wrong, or nil).
+    static func text(
+        _ name: String, _ path: Path<String>, accepts: String, env: String? = nil, fleetOwned: Bool = false,
+        check: @escaping @Sendable (String) -> String? = { $0.isEmpty ? "must not be empty" : nil }, _ help: String
+    ) -> ServerKnob {
+        ServerKnob(
+            name: name, help: help, accepts: accepts, environment: env, fleetOwned: fleetOwned, choices: [],
+            assign: { c, t in
+                if let problem = check(t) { return problem }
+                c[keyPath: path] = t
+                return nil
+            }, render: { $0[keyPath: path] })
+    }
+
+    /// This knob with an environment variable, or owned by the fleet.
+    func with(environment: String? = nil, fleetOwned: Bool? = nil) -> ServerKnob {
+        ServerKnob(
+            name: name, help: help, accepts: accepts, environment: environment ?? self.environment,
+            fleetOwned: fleetOwned ?? self.fleetOwned, choices: choices, assign: assign, render: render)
+    }
+}

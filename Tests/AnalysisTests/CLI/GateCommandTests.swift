@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import Analysis
+import Reports
+
+/// `stampede gate` and `stampede baseline update` as a CI job runs them: exit codes, JUnit, files.
+@Suite struct GateCommandTests {
+    let cli = CLITests()
+
+    func withReport(_ body: (String) throws -> Void) throws {
+        let dir = NSTemporaryDirectory() + "stampede-gate-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ReportWriter.write(ReportGateAnalysisTests.report(thresholds: ["errors: rate < 5%"]), to: dir)
+        try body(dir)
+    }
+
+    @Test func exitCodesSayPassedFailedOrError() throws {
+        try withReport { dir in
+            let pass = try cli.run(["gate", dir])
+            #expect(pass.status == 0, "\(pass.out)\(pass.err)")
+            #expect(pass.out.contains("ok   errors rate = 0.01, expected < 5%: ok"), "\(pass.out)")
+            let junit = try String(contentsOfFile: dir + "/gate-junit.xml", encoding: .utf8)
+            #expect(junit.contains("name=\"errors: rate &lt; 5%\""))
+
+            let fail = try cli.run(["gate", dir + "/report.json", "--threshold", "phase.lock_wait_p99_ms[phase=lock@max] < 100ms"])
+            #expect(fail.status == 99, "\(fail.out)\(fail.err)")
+            #expect(fail.out.contains("FAIL phase.lock_wait_p99_ms[phase=lock@max] value = 500ms, expected < 100ms"), "\(fail.out)")
+
+            let typo = try cli.run(["gate", dir, "--threshold", "stream.first_evnt: p(99) < 1s", "--junit", dir + "/j.xml"])
+            #expect(typo.status == 104)
+            #expect(typo.out.contains("closest known names: stream.first_event"), "\(typo.out)")
+            #expect(try String(contentsOfFile: dir + "/j.xml", encoding: .utf8).contains("<error"))
+
+            let missing = try cli.run(["gate", dir + "/nothing-here"])
+            #expect(missing.status == 104 && missing.err.contains("cannot read"), "\(missing.err)")
+
+            let badTolerance = try cli.run(["gate", dir, "--baseline", dir + "/report.json", "--tolerance", "10"])
+            #expect(badTolerance.status == 64 && badTolerance.err.contains("with a % sign"), "\(badTolerance.err)")
+        }
+    }
+
+    @Test func baselineUpdateWritesAFileTheGateComparesWith() throws {
+        try withReport { dir in
+            let file = dir + "/baselines/gate-test.json"
+            let update = try cli.run(["baseline", "update", dir, "--output", file, "--tolerance", "20%"])
+            #expect(update.status == 0, "\(update.err)")
+            #expect(update.out.contains("wrote \(file)"))
+            let baseline = try BaselineFile.read(file)
+            #expect(baseline.scenario == "gate-test" && baseline.tolerance == Tolerance(fraction: 0.2))
+            let same = try cli.run(["gate", dir, "--baseline", file])
+            #expect(same.status == 0, "\(same.out)")
+            #expect(same.out.contains("phase.updates_per_second[phase=lock@3]") && same.out.contains("pass"))
+
+            // A slower run regresses against it.
+            let slower = dir + "/slower"
+            try ReportWriter.write(ReportGateAnalysisTests.report(updatesAt3: 200, thresholds: ["errors: rate < 5%"]), to: slower)
+            let regressed = try cli.run(["gate", slower, "--baseline", file])
+            #expect(regressed.status == 99, "\(regressed.out)")
+            #expect(regressed.out.contains("REGRESSED"))
+        }
+    }
+
+    @Test func baselineUpdateRefusesAnIncompleteRun() throws {
+        let dir = NSTemporaryDirectory() + "stampede-gate-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ReportWriter.write(ReportGateAnalysisTests.report(complete: false), to: dir)
+        let r = try cli.run(["baseline", "update", dir, "--output", dir + "/b.json"])
+        #expect(r.status != 0 && r.err.contains("incomplete run"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b.json"))
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@testable import ServerConfig
+
+/// The one table of `stampede serve` knobs: parsing, defaults per profile, sources, problems.
+@Suite struct ServerKnobsTests {
+    @Test(arguments: ServerProfile.allCases)
+    func everyKnobsValueReadsBackToTheSameConfiguration(profile: ServerProfile) throws {
+        let resolved = try ServerKnobs.resolve(profile: profile, settings: [])
+        let again = try ServerKnobs.resolve(
+            profile: profile,
+            settings: resolved.settings.map { ServerSetting(name: $0.name, value: $0.value, source: .commandLine) })
+        #expect(again.configuration == resolved.configuration)
+        #expect(resolved.settings.map(\.name) == ServerKnobs.all.map(\.name))
+        #expect(resolved.settings.allSatisfy { $0.source == .profile(profile.rawValue) })
+    }
+
+    @Test func knobNamesAreUnique() {
+        #expect(Set(ServerKnobs.all.map(\.name)).count == ServerKnobs.all.count)
+    }
+
+    @Test func profilesDifferWhereTheArchitectureSaysTheyDo() {
+        let d = ServerKnobs.defaults(of: ServerKnobs.knob(named: "lock-strategy")!)
+        #expect(d == [.documented: "exponential", .upstream: "exponential-jitter", .recommended: "full-jitter"])
+        let pool = ServerKnobs.defaults(of: ServerKnobs.knob(named: "redis-pool")!)
+        #expect(pool == [.documented: "50", .upstream: "50", .recommended: "200"])
+    }
+
+    @Test func everyProblemAtOnceWithTheClosestValidValue() {
+        let settings = [
+            ServerSetting(name: "lock-strategy", value: "optimistc", source: .commandLine),
+            ServerSetting(name: "lock-timeout", value: "-1s", source: .commandLine),
+            ServerSetting(name: "sse-queue", value: "0", source: .commandLine),
+        ]
+        let error = #expect(throws: ServerConfigurationError.self) {
+            try ServerKnobs.resolve(profile: .upstream, settings: settings)
+        }
+        let problems = error?.problems ?? []
+        #expect(problems.map(\.knob) == ["lock-strategy", "lock-timeout", "sse-queue"])
+        #expect(problems[0].message.contains("got 'optimistc'; closest valid value: optimistic"))
+        #expect(problems[0].message.contains("one of exponential, exponential-jitter, full-jitter"))
+        #expect(problems[1].message.contains("a duration > 0"))
+        #expect(problems[2].message.contains("1...1000000"))
+    }
+
+    @Test func valuesThatDisagreeAreAProblemOfTheConfiguration() {
+        let error = #expect(throws: ServerConfigurationError.self) {
+            try ServerKnobs.resolve(
+                profile: .documented,
+                settings: [.init(name: "slow-consumer-deadline", value: "5s", source: .scenario("g.flags"))])
+        }
+        #expect(error?.problems.first?.message.contains("needs --sse-delivery bounded") == true)
+    }
+
+    @Test func upstreamRedisPoolFollowsTheDatabasePoolUnlessSet() throws {
+        func pool(_ profile: ServerProfile, _ settings: [(String, String)]) throws -> Int {
+            try ServerKnobs.resolve(
+                profile: profile, settings: settings.map { ServerSetting(name: $0.0, value: $0.1, source: .commandLine) }
+            ).configuration.redisPoolSize
+        }
+        #expect(try pool(.upstream, []) == 50)
+        #expect(try pool(.upstream, [("db-pool", "40"), ("db-overflow", "20")]) == 60)
+        #expect(try pool(.upstream, [("db-pool", "40"), ("redis-pool", "10")]) == 10)
+        #expect(try pool(.documented, [("db-pool", "40"), ("db-overflow", "20")]) == 50)
+    }
+
+    @Test func laterSettingsWinAndTheirSourceIsRecorded() throws {
+        let r = try ServerKnobs.resolve(
+            profile: .upstream,
+            settings: [
+                .init(name: "db-pool", value: "12", source: .environment("DB_POOL_SIZE")),
+                .init(name: "db-pool", value: "14", source: .commandLine),
+                .init(name: "api-key", value: "k", source: .parameterOverride("key")),
+            ])
+        #expect(r.configuration.dbPoolSize == 14 && r.configuration.apiKey == "k")
+        let byName = Dictionary(uniqueKeysWithValues: r.settings.map { ($0.name, $0) })
+        #expect(byName["db-pool"]?.source == .commandLine)
+        #expect(byName["api-key"]?.source == .parameterOverride("key"))
+        #expect(byName["lock-timeout"]?.source == .profile("upstream"))
+        #expect(byName["redis-pool"]?.value == "50" && byName["redis-pool"]?.source == .profile("upstream"))
+    }
+
+    @Test(arguments: [
+        SettingSource.profile("upstream"), .environment("API_KEY"), .scenario("g.flags.api-key"), .parameterOverride("k"),
+        .commandLine, .fleet,
+    ])
+    func sourcesSurviveJSON(source: SettingSource) throws {
+        let data = try JSONEncoder().encode([source])
+        #expect(try JSONDecoder().decode([SettingSource].self, from: data) == [source])
+    }
+
+    @Test func scenarioFlagNamesAreCheckedWithSuggestions() {
+        #expect(ServerKnobs.problem(withScenarioFlag: "lock-strategy") == nil)
+        #expect(ServerKnobs.problem(withScenarioFlag: "lock-strategie")?.contains("closest: lock-strategy") == true)
+        #expect(ServerKnobs.problem(withScenarioFlag: "port")?.contains("set by the fleet") == true)
+    }
+
+    @Test func theDocsTableListsEveryKnobWithItsDefaults() {
+        let table = ServerKnobs.markdownTable
+        for knob in ServerKnobs.all { #expect(table.contains("`--\(knob.name)`")) }
+        #expect(table.contains("| `exponential` | `exponential-jitter` | `full-jitter` |"))
+    }
+}
