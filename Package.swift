@@ -109,13 +109,17 @@ let package = Package(
         // Launchers and helpers shared by the test targets: the embedded Redis and PostgreSQL, the
         // built binary, the process table.
         .target(
-            name: "StampedeTestSupport", dependencies: ["Orchestration", "SystemSupport"], path: "Tests/StampedeTestSupport",
+            name: "StampedeTestSupport", dependencies: ["Orchestration", "SystemSupport"],
+            path: "Tests/StampedeTestSupport",
             swiftSettings: swiftSettings),
         // Pure tests, and the built binary's commands that need no services (CLI/): no Redis,
         // PostgreSQL or server needed, so `swift test --filter AnalysisTests` runs anywhere.
         .testTarget(
             name: "AnalysisTests",
-            dependencies: ["Analysis", "Reports", "ServerConfig", "LoadGen", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: [
+                "Analysis", "Reports", "ServerConfig", "LoadGen",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, and runs every test (they start real Redis
-# and PostgreSQL through the embedded launcher). Usage: scripts/test.sh [swift test args...]
+# The test command: installs what is missing, checks formatting (swift format, .swift-format),
+# builds, and runs every test (they start real Redis and PostgreSQL through the embedded
+# launcher). Usage: scripts/test.sh [swift test args...]
+# Pure tests alone, in seconds and with no Redis or PostgreSQL: swift test --filter AnalysisTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 source scripts/env.sh
+if ! swift format lint --strict --recursive Sources Tests Package.swift; then
+  echo "formatting: run 'swift format --in-place --recursive Sources Tests Package.swift'" >&2
+  exit 1
+fi
 swift build --build-tests
 swift test --skip-build --no-parallel "$@"

@@ -40,8 +40,11 @@ public enum SessionsSchema {
     }
 
     /// Inserts an active session owned by the API key whose SHA-256 is `ownerKeyHash`.
-    public static func insertActive(_ c: PostgresConnection, id: String, ownerKeyHash: String, model: String = "sonnet") throws {
+    public static func insertActive(
+        _ c: PostgresConnection, id: String, ownerKeyHash: String, model: String = "sonnet"
+    ) throws {
         try c.query(
-            "INSERT INTO sessions (id, model, owner_api_key_hash, status) VALUES ($1, $2, $3, 'active')", [id, model, ownerKeyHash])
+            "INSERT INTO sessions (id, model, owner_api_key_hash, status) VALUES ($1, $2, $3, 'active')",
+            [id, model, ownerKeyHash])
     }
 }

@@ -24,7 +24,8 @@ public struct URLParts {
         if let plus = scheme.firstIndex(of: "+") { scheme = String(scheme[..<plus]) }  // postgresql+asyncpg
         guard schemes.contains(scheme) else {
             throw ConfigurationError(
-                "invalid \(what) '\(url)': scheme must be \(schemes.sorted().joined(separator: " or ")), as in \(example)")
+                "invalid \(what) '\(url)': scheme must be \(schemes.sorted().joined(separator: " or ")), as in \(example)"
+            )
         }
         self.scheme = scheme
         var rest = Substring(url[sep.upperBound...])
@@ -49,7 +50,8 @@ public struct URLParts {
         if let colon = authority.lastIndex(of: ":") {
             host = String(authority[..<colon])
             guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else {
-                throw ConfigurationError("invalid \(what) '\(url)': the port must be a number 1-65535, as in \(example)")
+                throw ConfigurationError(
+                    "invalid \(what) '\(url)': the port must be a number 1-65535, as in \(example)")
             }
             port = p
         } else {

@@ -1,6 +1,6 @@
-import Foundation
-import Backends
 import Analysis
+import Backends
+import Foundation
 
 /// Reads Redis `INFO` (connected clients, ops/s) and PostgreSQL `pg_stat_activity` (connections by
 /// state) for the sampler. Its own connections are left out of the counts. Used from the
@@ -19,7 +19,9 @@ final class BackendProbe: @unchecked Sendable {
     func read() -> Sample.Backends {
         var b = Sample.Backends()
         do {
-            if redis == nil || redis?.isBroken == true { redis = try RedisConnection(endpoint: RedisEndpoint(url: redisURL), timeoutMilliseconds: 500) }
+            if redis == nil || redis?.isBroken == true {
+                redis = try RedisConnection(endpoint: RedisEndpoint(url: redisURL), timeoutMilliseconds: 500)
+            }
             if let info = try redis?.command(["INFO", "clients", "stats"]).stringValue {
                 let fields = Self.info(info)
                 b.redisConnectedClients = fields["connected_clients"].flatMap(Int.init).map { $0 - 1 }
@@ -31,7 +33,8 @@ final class BackendProbe: @unchecked Sendable {
         do {
             if postgres == nil || postgres?.isBroken == true { postgres = try PostgresConnection(url: databaseURL) }
             let rows = try postgres?.query(
-                "SELECT coalesce(state, ''), count(*)::text FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1")
+                "SELECT coalesce(state, ''), count(*)::text FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1"
+            )
             var total = 0
             for row in rows?.rows ?? [] {
                 let n = row[1].flatMap { Int($0) } ?? 0

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import ServerConfig
 import SystemSupport
 
 /// The `stampede serve` child processes of one fleet group, each on a free loopback port with its
@@ -31,7 +32,8 @@ public final class Fleet: @unchecked Sendable {
         do {
             for i in 0..<group.instances {
                 try await fleet.startInstance(
-                    index: i, executable: executable, redisURL: redisURL, databaseURL: databaseURL, logDirectory: logDirectory,
+                    index: i, executable: executable, redisURL: redisURL, databaseURL: databaseURL,
+                    logDirectory: logDirectory,
                     timeout: timeout)
             }
         } catch {
@@ -49,15 +51,22 @@ public final class Fleet: @unchecked Sendable {
             let port = try FreePort.next()
             let logPath = "\(logDirectory)/\(group.name)-\(index).log"
             let args =
-                ["serve", "--host", "127.0.0.1", "--port", String(port), "--redis-url", redisURL, "--database-url", databaseURL]
+                [
+                    "serve", "--host", "127.0.0.1", "--port", String(port), "--redis-url", redisURL, "--database-url",
+                    databaseURL,
+                ]
                 + group.serveArguments
-            let process = try ChildProcess(name: "\(group.name)-\(index)", executable: executable, arguments: args, logPath: logPath)
+            let process = try ChildProcess(
+                name: "\(group.name)-\(index)", executable: executable, arguments: args, logPath: logPath,
+                environment: Self.environment)
             lock.withLock { processes.append(process) }
             onStart(process.pid, "stampede serve")
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline && process.isRunning {
                 if let r = HTTPProbe.request(port: port, path: "/health", timeout: 1), r.status == 200 {
-                    lock.withLock { instances.append(Instance(index: index, port: port, pid: process.pid, logPath: logPath)) }
+                    lock.withLock {
+                        instances.append(Instance(index: index, port: port, pid: process.pid, logPath: logPath))
+                    }
                     return
                 }
                 try await Task.sleep(for: .milliseconds(100))
@@ -71,6 +80,12 @@ public final class Fleet: @unchecked Sendable {
             if timedOut { break }
         }
         throw ServiceError("server \(group.name)-\(index) did not start: \(lastError)")
+    }
+
+    /// This process's environment without the knobs' upstream variables (`API_KEY`, `DB_POOL_SIZE`,
+    /// ...): an instance runs exactly the group's resolved configuration, the one report.json records.
+    static var environment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { key, _ in !ServerKnobs.all.contains { $0.environment == key } }
     }
 
     /// Stops every instance (in parallel: SIGTERM to all, then wait). Safe to call more than once.

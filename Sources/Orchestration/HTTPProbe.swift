@@ -23,7 +23,9 @@ enum HTTPProbe {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard rc == 0 else { return nil }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
@@ -51,17 +53,23 @@ enum HTTPProbe {
         let parts = statusLine.split(separator: " ")
         guard parts.count >= 2, let status = Int(parts[1]) else { return nil }
         var bodyText = String(text[headEnd.upperBound...])
-        if text[..<headEnd.lowerBound].lowercased().contains("transfer-encoding: chunked") { bodyText = dechunk(bodyText) }
+        if text[..<headEnd.lowerBound].lowercased().contains("transfer-encoding: chunked") {
+            bodyText = dechunk(bodyText)
+        }
         return Response(status: status, body: bodyText)
     }
 
     static func dechunk(_ text: String) -> String {
         var out = ""
         var rest = Substring(text)
-        while let lineEnd = rest.range(of: "\r\n"), let size = Int(rest[..<lineEnd.lowerBound].split(separator: ";")[0], radix: 16), size > 0 {
+        while let lineEnd = rest.range(of: "\r\n"),
+            let size = Int(rest[..<lineEnd.lowerBound].split(separator: ";")[0], radix: 16), size > 0
+        {
             let start = lineEnd.upperBound
             let utf8 = rest.utf8
-            guard let end = utf8.index(start, offsetBy: size, limitedBy: utf8.endIndex) else { return out + rest[start...] }
+            guard let end = utf8.index(start, offsetBy: size, limitedBy: utf8.endIndex) else {
+                return out + rest[start...]
+            }
             out += rest[start..<end]
             rest = rest[end...].dropFirst(2)
         }

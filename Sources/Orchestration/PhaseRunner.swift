@@ -23,8 +23,10 @@ struct PhaseRunner {
 
     /// Series kept in the report's time series besides the scenario's own `sampling.metrics`.
     static let keptSeries = [
-        ServerSeries.sseBufferedBytes.rawValue, ServerSeries.sseActiveStreams.rawValue, ServerSeries.sessionUpdatesTotal.rawValue,
-        ServerSeries.lockTimeoutsTotal.rawValue, ServerSeries.lockAcquireWaitSecondsMax.rawValue, ServerSeries.sseSlowConsumersCutTotal.rawValue,
+        ServerSeries.sseBufferedBytes.rawValue, ServerSeries.sseActiveStreams.rawValue,
+        ServerSeries.sessionUpdatesTotal.rawValue,
+        ServerSeries.lockTimeoutsTotal.rawValue, ServerSeries.lockAcquireWaitSecondsMax.rawValue,
+        ServerSeries.sseSlowConsumersCutTotal.rawValue,
     ]
 
     func run() async -> PhaseResult {
@@ -32,7 +34,7 @@ struct PhaseRunner {
         if let n = phase.instances { group.instances = n }
         var result = PhaseResult(
             name: phase.name, group: group.name, instances: group.instances, profile: group.profile,
-            serveArguments: group.serveArguments, durationSeconds: phase.duration, warmupSeconds: phase.warmup,
+            serveArguments: group.recordedServeArguments, durationSeconds: phase.duration, warmupSeconds: phase.warmup,
             startedAtUnixSeconds: Date().timeIntervalSince1970)
         result.sweep = phase.sweep
         let started = ContinuousClock.now
@@ -43,13 +45,14 @@ struct PhaseRunner {
             result.error = "the servers' configuration: \(error)"
             return result
         }
-        result.configuration = resolved.settings
+        result.configuration = resolved.recorded
         let server = resolved.configuration
         log("phase \(phase.name): starting \(group.instances) × \(group.profile) (\(group.name))")
         let fleet: Fleet
         do {
             fleet = try await Fleet.start(
-                group: group, executable: executable, redisURL: redisURL, databaseURL: databaseURL, logDirectory: logDirectory,
+                group: group, executable: executable, redisURL: redisURL, databaseURL: databaseURL,
+                logDirectory: logDirectory,
                 onStart: { pid, name in observe(.process(pid: pid, name: name)) })
         } catch {
             result.error = "\(error)"
@@ -67,7 +70,8 @@ struct PhaseRunner {
             }
         }
         let sampler = Sampler(
-            targets: fleet.instances.map { .init(instance: $0.index, pid: $0.pid, port: $0.port) }, hz: scenario.sampling.hz,
+            targets: fleet.instances.map { .init(instance: $0.index, pid: $0.pid, port: $0.port) },
+            hz: scenario.sampling.hz,
             redisURL: redisURL, databaseURL: databaseURL)
         sampler.begin()
         var clients: [ClientGroupResult] = []
@@ -119,7 +123,9 @@ struct PhaseRunner {
             result.complete = true
         }
         result.wallSeconds = started.duration(to: .now).scenarioSeconds
-        log("phase \(phase.name): \(result.complete ? "done" : "incomplete (\(result.error ?? ""))") in \(Int(result.wallSeconds)) s")
+        log(
+            "phase \(phase.name): \(result.complete ? "done" : "incomplete (\(result.error ?? ""))") in \(Int(result.wallSeconds)) s"
+        )
         return result
     }
 
@@ -137,7 +143,9 @@ struct PhaseRunner {
             }
             var c = LoadConfiguration(mode: .sse, targets: targets)
             c.method = "POST"
-            c.headers = [.init(name: "X-API-Key", value: apiKey), .init(name: "Content-Type", value: "application/json")]
+            c.headers = [
+                .init(name: "X-API-Key", value: apiKey), .init(name: "Content-Type", value: "application/json"),
+            ]
             if let prefix = sessionPrefix, let hot = phase.hotSet {
                 c.body = "{\"prompt\": \"stampede\", \"session_id\": \"{session}\"}"
                 c.sessionPool = Self.hotSessionPool(hotSet: hot, prefix: prefix)
@@ -166,7 +174,9 @@ struct PhaseRunner {
             for try await r in group { out.append(r) }
             return out
         }
-        return phase.clients.map { spec in ClientGroupResult(name: spec.name, results: results.filter { $0.0 == spec.name }.map(\.1)) }
+        return phase.clients.map { spec in
+            ClientGroupResult(name: spec.name, results: results.filter { $0.0 == spec.name }.map(\.1))
+        }
     }
 
     /// A closed-loop request load: `clients` virtual users each `GET path` with the API key, then
@@ -192,7 +202,9 @@ struct PhaseRunner {
     /// Inserts `count` sessions owned by the API key, ids `<prefix>0000 ... <prefix>(count-1)`.
     func createHotSessions(count: Int, apiKey: String) throws -> String {
         let run = UUID().uuidString.lowercased().prefix(8)
-        let prefix = "\(run)-\(String(format: "%04x", index))-4000-8000-" + String(repeating: "0", count: 12 - Self.hotSessionIndexDigits)
+        let prefix =
+            "\(run)-\(String(format: "%04x", index))-4000-8000-"
+            + String(repeating: "0", count: 12 - Self.hotSessionIndexDigits)
         let pool = Self.hotSessionPool(hotSet: count, prefix: prefix)
         let db = try PostgresConnection(url: databaseURL)
         let owner = SHA256.hexDigest(apiKey)

@@ -11,16 +11,24 @@ extension RunEnvironment {
         }
         let limits = FileDescriptorLimit.current()
         let osName = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8))?.split(separator: "\n")
-            .first { $0.hasPrefix("PRETTY_NAME=") }.map { $0.dropFirst(12).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            .first { $0.hasPrefix("PRETTY_NAME=") }.map {
+                $0.dropFirst(12).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
         let commit = Self.command(["git", "rev-parse", "HEAD"])
-        let dirty = commit == nil ? nil : !(Self.command(["git", "status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+        let dirty =
+            commit == nil
+            ? nil : !(Self.command(["git", "status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
         return RunEnvironment(
             hostname: ProcessInfo.processInfo.hostName, cores: ProcessInfo.processInfo.activeProcessorCount,
-            memoryBytes: Int(ProcessInfo.processInfo.physicalMemory), kernel: "\(field(u.sysname)) \(field(u.release)) \(field(u.machine))",
-            os: osName ?? "unknown", fdSoftLimit: limits.soft, fdHardLimit: limits.hard, gitCommit: commit, gitDirty: dirty,
+            memoryBytes: Int(ProcessInfo.processInfo.physicalMemory),
+            kernel: "\(field(u.sysname)) \(field(u.release)) \(field(u.machine))",
+            os: osName ?? "unknown", fdSoftLimit: limits.soft, fdHardLimit: limits.hard, gitCommit: commit,
+            gitDirty: dirty,
             stampedeExecutable: executable, services: services,
             redisVersion: Self.command(["redis-server", "--version"]),
-            postgresVersion: EmbeddedServices.postgresBinDirectory().flatMap { Self.command([$0 + "/postgres", "--version"]) })
+            postgresVersion: EmbeddedServices.postgresBinDirectory().flatMap {
+                Self.command([$0 + "/postgres", "--version"])
+            })
     }
 
     /// Runs a short command (PATH lookup) and returns its trimmed stdout, or nil on failure.

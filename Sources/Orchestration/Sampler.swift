@@ -1,6 +1,6 @@
+import Analysis
 import Foundation
 import SystemSupport
-import Analysis
 
 /// Samples every server of a fleet (`/proc/PID` and `/metrics`) and this process at a fixed rate,
 /// on its own thread so blocking reads never hold a Swift concurrency thread.
@@ -23,7 +23,11 @@ public final class Sampler: @unchecked Sendable {
     /// With `redisURL` and `databaseURL`, each sample also reads Redis INFO and pg_stat_activity.
     public init(targets: [Target], hz: Double, redisURL: String? = nil, databaseURL: String? = nil) {
         self.targets = targets
-        if let redisURL, let databaseURL { backends = BackendProbe(redisURL: redisURL, databaseURL: databaseURL) } else { backends = nil }
+        if let redisURL, let databaseURL {
+            backends = BackendProbe(redisURL: redisURL, databaseURL: databaseURL)
+        } else {
+            backends = nil
+        }
         self.interval = 1 / max(hz, 0.1)
     }
 
@@ -71,7 +75,8 @@ public final class Sampler: @unchecked Sendable {
             let stats = ProcessStats.read(pid: target.pid)
             let text = HTTPProbe.request(port: target.port, path: "/metrics", timeout: timeout)?.body ?? ""
             return Sample.Server(
-                instance: target.instance, rssBytes: stats?.rssBytes ?? 0, openFDs: stats?.openFDs ?? 0, threads: stats?.threads ?? 0,
+                instance: target.instance, rssBytes: stats?.rssBytes ?? 0, openFDs: stats?.openFDs ?? 0,
+                threads: stats?.threads ?? 0,
                 cpuSeconds: stats?.cpuSeconds ?? 0, metrics: PrometheusText.parse(text))
         }
         let me = ProcessStats.read()
@@ -84,7 +89,8 @@ public final class Sampler: @unchecked Sendable {
 
     /// Busy CPU seconds of the whole machine (user+nice+system+irq+softirq+steal) from /proc/stat.
     static func machineBusySeconds() -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = text.split(separator: "\n").first
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = text.split(separator: "\n").first
         else { return nil }
         let f = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard f.count >= 8 else { return nil }

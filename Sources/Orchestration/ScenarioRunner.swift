@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 
 /// Runs a whole scenario: services (embedded or given URLs), each phase in turn (fleet started and
 /// stopped per phase), claims evaluated, report written. Cleans up on every path: no server
@@ -18,7 +18,8 @@ public final class ScenarioRunner: Sendable {
         public var observe: @Sendable (Resource) -> Void
 
         public init(
-            executable: String, redisURL: String? = nil, databaseURL: String? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
+            executable: String, redisURL: String? = nil, databaseURL: String? = nil,
+            log: @escaping @Sendable (String) -> Void = { _ in },
             observe: @escaping @Sendable (Resource) -> Void = { _ in }
         ) {
             self.executable = executable
@@ -53,7 +54,8 @@ public final class ScenarioRunner: Sendable {
         let redisURL = options.redisURL ?? scenario.services.redisURL
         let databaseURL = options.databaseURL ?? scenario.services.databaseURL
         let external = redisURL != nil && databaseURL != nil
-        let environment = RunEnvironment.capture(executable: options.executable, services: external ? "external" : "embedded")
+        let environment = RunEnvironment.capture(
+            executable: options.executable, services: external ? "external" : "embedded")
         var workDirectory: String?
         var services: EmbeddedServices?
         do {
@@ -82,7 +84,8 @@ public final class ScenarioRunner: Sendable {
                 }
                 let runner = PhaseRunner(
                     scenario: scenario, phase: phase, index: i, executable: options.executable, redisURL: redis!,
-                    databaseURL: database!, logDirectory: dir, cancellation: cancellation, log: options.log, observe: options.observe)
+                    databaseURL: database!, logDirectory: dir, cancellation: cancellation, log: options.log,
+                    observe: options.observe)
                 let result = await runner.run()
                 phases.append(result)
                 if !result.complete {
@@ -97,7 +100,9 @@ public final class ScenarioRunner: Sendable {
         services?.stop()
         if let dir = workDirectory { try? FileManager.default.removeItem(atPath: dir) }
         ScalingEfficiency.apply(to: &phases)
-        if failure == nil, phases.count < scenario.phases.count { failure = cancellation.cancelReason ?? "not every phase ran" }
+        if failure == nil, phases.count < scenario.phases.count {
+            failure = cancellation.cancelReason ?? "not every phase ran"
+        }
         return RunReport(
             scenario: scenario, startedAt: ISO8601DateFormatter().string(from: wallStart),
             wallSeconds: clock.duration(to: .now).scenarioSeconds, complete: failure == nil, incompleteReason: failure,
@@ -115,7 +120,9 @@ public final class ScenarioRunner: Sendable {
 
     static func makeTemporaryDirectory() throws -> String {
         var template = Array((NSTemporaryDirectory() + "/stampede-run-XXXXXX").utf8CString)
-        guard let p = mkdtemp(&template) else { throw ServiceError("cannot create a temporary directory: \(String(cString: strerror(errno)))") }
+        guard let p = mkdtemp(&template) else {
+            throw ServiceError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
         return String(cString: p)
     }
 }

@@ -35,7 +35,8 @@ struct UpdateVerifier {
         let before = try totals()
         // One burst over every instance at once, stopped when every stream is done: the configured
         // duration is only the upper bound for a stream that waits out the lock timeout.
-        var c = LoadConfiguration(mode: .sse, targets: fleet.instances.map { "http://127.0.0.1:\($0.port)/api/v1/query" })
+        var c = LoadConfiguration(
+            mode: .sse, targets: fleet.instances.map { "http://127.0.0.1:\($0.port)/api/v1/query" })
         c.method = "POST"
         c.headers = [.init(name: "X-API-Key", value: apiKey), .init(name: "Content-Type", value: "application/json")]
         c.body = "{\"prompt\": \"verify\", \"session_id\": \"{session}\"}"
@@ -49,7 +50,8 @@ struct UpdateVerifier {
         let failed = burst.counters.failed
         guard completed == c.clients && failed == 0 else {
             return .notMeasured(
-                "the verification burst did not finish cleanly (\(completed) of \(c.clients) streams completed, \(failed) failed)")
+                "the verification burst did not finish cleanly (\(completed) of \(c.clients) streams completed, \(failed) failed)"
+            )
         }
         try await quiesce()
         let after = try totals()
@@ -100,7 +102,9 @@ struct UpdateVerifier {
             var total = 0.0
             for i in fleet.instances {
                 let m = PrometheusText.parse(HTTPProbe.request(port: i.port, path: "/metrics", timeout: 1)?.body ?? "")
-                total += (m[ServerSeries.lockAttemptsTotal.rawValue] ?? 0) + (m[ServerSeries.sessionUpdatesTotal.rawValue] ?? 0)
+                total +=
+                    (m[ServerSeries.lockAttemptsTotal.rawValue] ?? 0)
+                    + (m[ServerSeries.sessionUpdatesTotal.rawValue] ?? 0)
                     + (m[ServerSeries.sessionUpdateErrorsTotal.rawValue] ?? 0)
             }
             if total != last {

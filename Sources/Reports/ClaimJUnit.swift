@@ -1,4 +1,5 @@
 import Analysis
+
 /// JUnit XML for a run: one testcase per claim (classname = known-issue id). `reproduced` and
 /// `fixed` pass (the harness reproduced or verified what it set out to), `not reproduced` fails,
 /// `inconclusive` is an error; an incomplete run adds an errored `run` case. The scenario's
@@ -7,14 +8,16 @@ public enum ClaimJUnit {
     public static func report(_ report: RunReport) -> JUnitReport {
         var cases = report.claims.map { c -> JUnitReport.TestCase in
             let measured = c.measured.map(ClaimEvaluator.format) ?? "n/a"
-            let detail = "\(c.statement)\nmetric \(c.metric) = \(measured); expected \(c.relation.rawValue) \(c.target) (\(c.kind.rawValue))"
+            let detail =
+                "\(c.statement)\nmetric \(c.metric) = \(measured); expected \(c.relation.rawValue) \(c.target) (\(c.kind.rawValue))"
             let outcome: JUnitReport.TestCase.Outcome
             switch c.verdict {
             case .reproduced, .fixed: outcome = .passed
             case .notReproduced: outcome = .failed(message: "not reproduced: \(c.reason)", details: detail)
             case .inconclusive: outcome = .error(message: "inconclusive: \(c.reason)", details: detail)
             }
-            return JUnitReport.TestCase(classname: c.issue, name: "\(c.id): \(c.verdict.rawValue)", outcome: outcome, output: detail)
+            return JUnitReport.TestCase(
+                classname: c.issue, name: "\(c.id): \(c.verdict.rawValue)", outcome: outcome, output: detail)
         }
         if !report.complete {
             cases.append(

@@ -1,5 +1,6 @@
 import Analysis
 import ServerConfig
+
 /// The charts of report.html, built from a report's phases.
 enum HTMLCharts {
     static func all(_ r: RunReport) -> [String] {
@@ -11,7 +12,8 @@ enum HTMLCharts {
         let sweeps = Array(Set(r.phases.compactMap(\.sweep))).sorted()
         guard !sweeps.isEmpty else { return [] }
         func points(_ sweep: String, _ metric: PhaseMetric) -> [(x: Double, y: Double)] {
-            r.phases.filter { $0.sweep == sweep }.compactMap { p in p.metrics[metric].map { (Double(p.instances), $0) } }
+            r.phases.filter { $0.sweep == sweep }.compactMap { p in p.metrics[metric].map { (Double(p.instances), $0) }
+            }
         }
         var throughput: [SVGLineChart.Series] = []
         // The ideal lines stop at 1.5 × the best measured throughput, so they do not flatten
@@ -33,16 +35,26 @@ enum HTMLCharts {
             let curve = usl.curve(upTo: maxN)
             if !curve.isEmpty { throughput.append(.init(name: "\(s) USL fit", points: curve, dotted: true, color: i)) }
         }
-        let efficiency = sweeps.enumerated().map { SVGLineChart.Series(name: $1, points: points($1, .scalingEfficiency), color: $0) }
+        let efficiency = sweeps.enumerated().map {
+            SVGLineChart.Series(name: $1, points: points($1, .scalingEfficiency), color: $0)
+        }
         let waits = sweeps.enumerated().flatMap { i, s in
-            [SVGLineChart.Series(name: "\(s) p50", points: points(s, .lockWaitP50Ms), dashed: true, color: i),
-             SVGLineChart.Series(name: "\(s) p99", points: points(s, .lockWaitP99Ms), color: i)]
+            [
+                SVGLineChart.Series(name: "\(s) p50", points: points(s, .lockWaitP50Ms), dashed: true, color: i),
+                SVGLineChart.Series(name: "\(s) p99", points: points(s, .lockWaitP99Ms), color: i),
+            ]
         }
         return [
-            SVGLineChart(title: "Completed updates/s vs instances", xLabel: "instances", yLabel: "updates/s", series: throughput).render(),
-            SVGLineChart(title: "Scaling efficiency X(N)/(N·X(1))", xLabel: "instances", yLabel: "efficiency", series: efficiency,
-                limit: ("ideal", 1)).render(),
-            SVGLineChart(title: "Lock acquire wait vs instances", xLabel: "instances", yLabel: "ms", series: waits).render(),
+            SVGLineChart(
+                title: "Completed updates/s vs instances", xLabel: "instances", yLabel: "updates/s", series: throughput
+            ).render(),
+            SVGLineChart(
+                title: "Scaling efficiency X(N)/(N·X(1))", xLabel: "instances", yLabel: "efficiency",
+                series: efficiency,
+                limit: ("ideal", 1)
+            ).render(),
+            SVGLineChart(title: "Lock acquire wait vs instances", xLabel: "instances", yLabel: "ms", series: waits)
+                .render(),
         ]
     }
 
@@ -51,17 +63,24 @@ enum HTMLCharts {
     static func timeCharts(_ r: RunReport) -> [String] {
         func series(_ value: (Sample.Server) -> Double?) -> [SVGLineChart.Series] {
             r.phases.map { p in
-                SVGLineChart.Series(name: p.name, points: p.samples.compactMap { s in s.servers.compactMap(value).max().map { (s.t, $0) } })
+                SVGLineChart.Series(
+                    name: p.name,
+                    points: p.samples.compactMap { s in s.servers.compactMap(value).max().map { (s.t, $0) } })
             }.filter { !$0.points.isEmpty }
         }
         var charts = [
-            SVGLineChart(title: "Server RSS over time", xLabel: "seconds", yLabel: "MiB", series: series { Double($0.rssBytes) / 1_048_576 }).render(),
+            SVGLineChart(
+                title: "Server RSS over time", xLabel: "seconds", yLabel: "MiB",
+                series: series { Double($0.rssBytes) / 1_048_576 }
+            ).render(),
             SVGLineChart(
                 title: "Open FDs over time", xLabel: "seconds", yLabel: "FDs", series: series { Double($0.openFDs) },
                 limit: fdLimitLine(r)
             ).render(),
-            SVGLineChart(title: "Buffered between agent and socket", xLabel: "seconds", yLabel: "MiB",
-                series: series { $0.metrics[ServerSeries.sseBufferedBytes.rawValue].map { $0 / 1_048_576 } }).render(),
+            SVGLineChart(
+                title: "Buffered between agent and socket", xLabel: "seconds", yLabel: "MiB",
+                series: series { $0.metrics[ServerSeries.sseBufferedBytes.rawValue].map { $0 / 1_048_576 } }
+            ).render(),
         ]
         let backends: [(String, (Sample.Backends) -> Int?)] = [
             ("Redis clients", { $0.redisConnectedClients }), ("PostgreSQL connections", { $0.postgresConnections }),
@@ -71,12 +90,20 @@ enum HTMLCharts {
         for (i, (label, value)) in backends.enumerated() {
             for (j, p) in r.phases.enumerated() {
                 let pts = p.samples.compactMap { s in s.backends.flatMap(value).map { (s.t, Double($0)) } }
-                if !pts.isEmpty { backendSeries.append(.init(name: "\(p.name): \(label)", points: pts, dashed: i > 0, color: j)) }
+                if !pts.isEmpty {
+                    backendSeries.append(.init(name: "\(p.name): \(label)", points: pts, dashed: i > 0, color: j))
+                }
             }
         }
-        charts.append(SVGLineChart(title: "Redis and PostgreSQL connections over time", xLabel: "seconds", yLabel: "connections", series: backendSeries).render())
+        charts.append(
+            SVGLineChart(
+                title: "Redis and PostgreSQL connections over time", xLabel: "seconds", yLabel: "connections",
+                series: backendSeries
+            ).render())
         for name in r.config.sampling.metrics {
-            charts.append(SVGLineChart(title: name, xLabel: "seconds", yLabel: "value", series: series { $0.metrics[name] }).render())
+            charts.append(
+                SVGLineChart(title: name, xLabel: "seconds", yLabel: "value", series: series { $0.metrics[name] })
+                    .render())
         }
         return charts
     }

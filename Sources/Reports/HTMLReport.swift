@@ -1,24 +1,31 @@
-import Foundation
 import Analysis
+import Foundation
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no scripts): claims, phases, and
 /// charts: throughput and efficiency vs instances with the ideal line, lock wait percentiles vs
 /// instances (sweeps); RSS, open FDs and buffered bytes over time per phase; extra sampled series.
 public enum HTMLReport {
     public static func render(_ r: RunReport) -> String {
-        var h = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stampede \(escape(r.scenario))</title><style>"
-        h += "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1240px}table{border-collapse:collapse;margin:8px 0 20px;width:100%}"
+        var h =
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stampede \(escape(r.scenario))</title><style>"
+        h +=
+            "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1240px}table{border-collapse:collapse;margin:8px 0 20px;width:100%}"
         h += "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
-        h += ".reproduced{background:#fde2e1}.fixed{background:#dff3df}.not{background:#eee}.inconclusive{background:#fff3cd}"
-        h += ".charts{display:flex;flex-wrap:wrap;gap:12px}.num{text-align:right}td{overflow-wrap:anywhere}td b{white-space:nowrap}td code{overflow-wrap:anywhere}td.m{min-width:150px}td.q{min-width:220px}</style></head><body>"
+        h +=
+            ".reproduced{background:#fde2e1}.fixed{background:#dff3df}.not{background:#eee}.inconclusive{background:#fff3cd}"
+        h +=
+            ".charts{display:flex;flex-wrap:wrap;gap:12px}.num{text-align:right}td{overflow-wrap:anywhere}td b{white-space:nowrap}td code{overflow-wrap:anywhere}td.m{min-width:150px}td.q{min-width:220px}</style></head><body>"
         h += "<h1>stampede run <code>\(escape(r.scenario))</code></h1><p>\(escape(r.summary))</p>"
         h += "<p>Started \(escape(r.startedAt)), \(Int(r.wallSeconds.rounded())) s. "
         h += r.complete ? "<b>Complete.</b></p>" : "<b>INCOMPLETE:</b> \(escape(r.incompleteReason ?? ""))</p>"
-        h += "<h2>Claims</h2><table><tr><th>claim</th><th>issue</th><th>statement</th><th>metric</th><th>expected</th><th>measured</th><th>verdict</th><th>reason</th></tr>"
+        h +=
+            "<h2>Claims</h2><table><tr><th>claim</th><th>issue</th><th>statement</th><th>metric</th><th>expected</th><th>measured</th><th>verdict</th><th>reason</th></tr>"
         for c in r.claims {
             let css = c.verdict == .notReproduced ? "not" : c.verdict.rawValue
-            h += "<tr class=\"\(css)\"><td>\(escape(c.id))</td><td>\(escape(c.issue))</td><td class=\"q\">“\(escape(c.statement))”</td><td class=\"m\"><code>\(escape(c.metric))</code></td>"
-            h += "<td>\(c.kind == .fix ? "fix: " : "")\(escape(c.relation.rawValue)) \(escape(c.target))</td><td class=\"num\">\(c.measured.map(ClaimEvaluator.format) ?? "n/a")</td>"
+            h +=
+                "<tr class=\"\(css)\"><td>\(escape(c.id))</td><td>\(escape(c.issue))</td><td class=\"q\">“\(escape(c.statement))”</td><td class=\"m\"><code>\(escape(c.metric))</code></td>"
+            h +=
+                "<td>\(c.kind == .fix ? "fix: " : "")\(escape(c.relation.rawValue)) \(escape(c.target))</td><td class=\"num\">\(c.measured.map(ClaimEvaluator.format) ?? "n/a")</td>"
             h += "<td><b>\(c.verdict.rawValue)</b></td><td>\(escape(c.reason))</td></tr>"
         }
         h += "</table>"
@@ -26,7 +33,8 @@ public enum HTMLReport {
             h += "<h2>Thresholds</h2><table><tr><th>threshold</th><th>measured</th><th>status</th><th>detail</th></tr>"
             for t in thresholds {
                 let css = t.status == .passed ? "fixed" : t.status == .failed ? "reproduced" : "inconclusive"
-                h += "<tr class=\"\(css)\"><td><code>\(escape(t.expression))</code></td><td class=\"num\">\(escape(t.actual ?? "n/a"))</td>"
+                h +=
+                    "<tr class=\"\(css)\"><td><code>\(escape(t.expression))</code></td><td class=\"num\">\(escape(t.actual ?? "n/a"))</td>"
                 h += "<td><b>\(t.status.rawValue)</b></td><td>\(escape(t.message))</td></tr>"
             }
             h += "</table>"
@@ -34,16 +42,27 @@ public enum HTMLReport {
         h += "<h2>Charts</h2><div class=\"charts\">"
         h += HTMLCharts.all(r).map { "<div>\($0)</div>" }.joined()
         h += "</div><h2>Phases</h2><table><tr><th>phase</th><th>fleet</th><th>status</th>"
-        let columns: [PhaseMetric] = [.updatesPerSecond, .scalingEfficiency, .lockWaitMeanMs, .lockWaitP99Ms, .lockTimeouts, .lostUpdates, .rssMaxMb, .rssGrowthMb, .bufferedMaxMb, .streamsCompleted, .generatorCpuPercent]
+        let columns: [PhaseMetric] = [
+            .updatesPerSecond, .scalingEfficiency, .lockWaitMeanMs, .lockWaitP99Ms, .lockTimeouts, .lostUpdates,
+            .rssMaxMb, .rssGrowthMb, .bufferedMaxMb, .streamsCompleted, .generatorCpuPercent,
+        ]
         h += columns.map { "<th>\($0.rawValue)</th>" }.joined() + "</tr>"
         for p in r.phases {
-            let status = !p.complete ? "incomplete: \(p.error ?? "")" : (p.validity.isEmpty ? "ok" : "weak: " + p.validity.joined(separator: "; "))
-            h += "<tr><td>\(escape(p.name))</td><td>\(p.instances) × \(escape(p.profile))</td><td>\(escape(status))</td>"
-            h += columns.map { "<td class=\"num\">\(p.metrics[$0].map(ClaimEvaluator.format) ?? "")</td>" }.joined() + "</tr>"
+            let status =
+                !p.complete
+                ? "incomplete: \(p.error ?? "")"
+                : (p.validity.isEmpty ? "ok" : "weak: " + p.validity.joined(separator: "; "))
+            h +=
+                "<tr><td>\(escape(p.name))</td><td>\(p.instances) × \(escape(p.profile))</td><td>\(escape(status))</td>"
+            h +=
+                columns.map { "<td class=\"num\">\(p.metrics[$0].map(ClaimEvaluator.format) ?? "")</td>" }.joined()
+                + "</tr>"
         }
         let e = r.environment
-        h += "</table><h2>Environment</h2><p>\(escape(e.hostname)), \(e.cores) cores, \(e.memoryBytes / 1_048_576) MiB; \(escape(e.os)); \(escape(e.kernel)); "
-        h += "open files \(e.fdSoftLimit)/\(e.fdHardLimit); source \(escape(e.gitCommit ?? "unknown"))\(e.gitDirty == true ? " (with local changes)" : ""); services \(escape(e.services)).</p>"
+        h +=
+            "</table><h2>Environment</h2><p>\(escape(e.hostname)), \(e.cores) cores, \(e.memoryBytes / 1_048_576) MiB; \(escape(e.os)); \(escape(e.kernel)); "
+        h +=
+            "open files \(e.fdSoftLimit)/\(e.fdHardLimit); source \(escape(e.gitCommit ?? "unknown"))\(e.gitDirty == true ? " (with local changes)" : ""); services \(escape(e.services)).</p>"
         return h + "</body></html>\n"
     }
 

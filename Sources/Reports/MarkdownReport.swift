@@ -1,7 +1,7 @@
-import LoadGen
-import Foundation
-import ServerConfig
 import Analysis
+import Foundation
+import LoadGen
+import ServerConfig
 
 /// `report.md`: what a reviewer reads in a pull request. Claims first (statement, measured value,
 /// verdict, reason), then the phases' key figures, then the environment.
@@ -12,18 +12,22 @@ public enum MarkdownReport {
         md += "Started \(r.startedAt), \(Int(r.wallSeconds.rounded())) s wall time. "
         md += r.complete ? "**Complete.**\n\n" : "**INCOMPLETE:** \(esc(r.incompleteReason ?? "unknown"))\n\n"
         md += "## Claims\n\n"
-        if r.claims.isEmpty { md += "_No claims._\n\n" } else {
+        if r.claims.isEmpty {
+            md += "_No claims._\n\n"
+        } else {
             md += "| claim | issue | statement | metric | expected | measured | verdict | reason |\n"
             md += "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
             for c in r.claims {
-                md += "| \(esc(c.id)) | \(esc(c.issue)) | \"\(esc(c.statement))\" | `\(c.metric)` | \(c.kind == .fix ? "fix: " : "")\(esc(c.relation.rawValue)) \(esc(c.target))\(c.threshold.map(ClaimEvaluator.format).flatMap { $0 == c.target ? nil : " = " + $0 } ?? "") | \(c.measured.map(ClaimEvaluator.format) ?? "n/a") | **\(c.verdict.rawValue)** | \(esc(c.reason)) |\n"
+                md +=
+                    "| \(esc(c.id)) | \(esc(c.issue)) | \"\(esc(c.statement))\" | `\(c.metric)` | \(c.kind == .fix ? "fix: " : "")\(esc(c.relation.rawValue)) \(esc(c.target))\(c.threshold.map(ClaimEvaluator.format).flatMap { $0 == c.target ? nil : " = " + $0 } ?? "") | \(c.measured.map(ClaimEvaluator.format) ?? "n/a") | **\(c.verdict.rawValue)** | \(esc(c.reason)) |\n"
             }
             md += "\n"
         }
         if let thresholds = r.thresholds, !thresholds.isEmpty {
             md += "## Thresholds\n\n| threshold | measured | status | detail |\n| --- | ---: | --- | --- |\n"
             for t in thresholds {
-                md += "| `\(esc(t.expression))` | \(esc(t.actual ?? "n/a")) | **\(t.status.rawValue)** | \(esc(t.message)) |\n"
+                md +=
+                    "| `\(esc(t.expression))` | \(esc(t.actual ?? "n/a")) | **\(t.status.rawValue)** | \(esc(t.message)) |\n"
             }
             md += "\n"
         }
@@ -38,15 +42,25 @@ public enum MarkdownReport {
                     continue
                 }
                 let nStar = f.peakConcurrency.map(ClaimEvaluator.format) ?? "none (κ = 0)"
-                let xMax = f.maxThroughput.map(ClaimEvaluator.format) ?? f.model.throughputCeiling.map { "→ " + ClaimEvaluator.format($0) } ?? ""
-                md += "| \(esc(u.sweep)) | \(u.points.count) | \(ClaimEvaluator.format(f.lambda)) | \(String(format: "%.4f", f.sigma)) | "
-                md += "\(String(format: "%.2e", f.kappa)) | \(nStar) | \(xMax) | \(f.rSquared.map { String(format: "%.3f", $0) } ?? "") |\n"
+                let xMax =
+                    f.maxThroughput.map(ClaimEvaluator.format) ?? f.model.throughputCeiling.map {
+                        "→ " + ClaimEvaluator.format($0)
+                    } ?? ""
+                md +=
+                    "| \(esc(u.sweep)) | \(u.points.count) | \(ClaimEvaluator.format(f.lambda)) | \(String(format: "%.4f", f.sigma)) | "
+                md +=
+                    "\(String(format: "%.2e", f.kappa)) | \(nStar) | \(xMax) | \(f.rSquared.map { String(format: "%.3f", $0) } ?? "") |\n"
             }
             md += "\nσ is the share of work serialised (the lock), κ the cost of crosstalk between instances; past N* "
-            md += "adding instances lowers throughput. `stampede plan --from` this report sizes a fleet from these fits.\n\n"
+            md +=
+                "adding instances lowers throughput. `stampede plan --from` this report sizes a fleet from these fits.\n\n"
         }
         md += "## Phases\n\n"
-        let columns: [PhaseMetric] = [.updatesPerSecond, .lockWaitMeanMs, .lockWaitP50Ms, .lockWaitP99Ms, .lockWaitMaxMs, .lockTimeouts, .lostUpdates, .scalingEfficiency, .rssMaxMb, .rssGrowthMb, .bufferedMaxMb, .streamsCompleted, .clientErrors, .generatorCpuPercent, .machineCpuPercent, .samples]
+        let columns: [PhaseMetric] = [
+            .updatesPerSecond, .lockWaitMeanMs, .lockWaitP50Ms, .lockWaitP99Ms, .lockWaitMaxMs, .lockTimeouts,
+            .lostUpdates, .scalingEfficiency, .rssMaxMb, .rssGrowthMb, .bufferedMaxMb, .streamsCompleted, .clientErrors,
+            .generatorCpuPercent, .machineCpuPercent, .samples,
+        ]
         md += "| phase | fleet | status | " + columns.map(\.rawValue).joined(separator: " | ") + " |\n"
         md += "| --- | --- | --- | " + columns.map { _ in "---:" }.joined(separator: " | ") + " |\n"
         for p in r.phases {
@@ -58,13 +72,30 @@ public enum MarkdownReport {
         for p in r.phases {
             md += "### \(p.name)\n\n"
             md += "`stampede serve \(p.serveArguments.joined(separator: " "))` × \(p.instances); "
-            md += "\(DurationText.format(p.durationSeconds)) of load, first \(DurationText.format(p.warmupSeconds)) excluded.\n\n"
+            md +=
+                "\(DurationText.format(p.durationSeconds)) of load, first \(DurationText.format(p.warmupSeconds)) excluded.\n\n"
+            // The knobs that differ from the profile's defaults, and where each came from.
+            let set = (p.configuration ?? []).filter {
+                if case .profile = $0.source { return false }
+                if case .fleet = $0.source { return false }
+                return true
+            }
+            if !set.isEmpty {
+                md +=
+                    "- configuration: "
+                    + set.map { "`\($0.name)` = `\(esc($0.value))` (\($0.source))" }.joined(separator: ", ") + "\n"
+            }
             if let e = p.error { md += "- **error:** \(esc(e))\n" }
             for v in p.validity { md += "- **weak measurement:** \(esc(v))\n" }
+            for (metric, why) in (p.notMeasured ?? [:]).sorted(by: { $0.key < $1.key }) {
+                md += "- **not measured:** `\(metric)`: \(esc(why))\n"
+            }
             for c in p.clients {
                 let m = c.metrics
-                md += "- clients `\(c.name)` (\(c.clients)): \(c.counters.streamsCompleted) streams completed, \(c.counters.events) events, "
-                md += "\(c.counters.failed) errors\(c.errors.isEmpty ? "" : " (" + c.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")"
+                md +=
+                    "- clients `\(c.name)` (\(c.clients)): \(c.counters.streamsCompleted) streams completed, \(c.counters.events) events, "
+                md +=
+                    "\(c.counters.failed) errors\(c.errors.isEmpty ? "" : " (" + c.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")"
                 if let g = m[ClientMetric.gapP99Ms] { md += ", inter-event gap p99 \(ClaimEvaluator.format(g)) ms" }
                 md += "\n"
             }

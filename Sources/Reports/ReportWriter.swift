@@ -1,7 +1,7 @@
-import Histogram
-import Foundation
-import LoadGen
 import Analysis
+import Foundation
+import Histogram
+import LoadGen
 
 /// Writes a run's files into `reports/<scenario>-<timestamp>/` (or under another root) and points
 /// `<root>/latest` at it: report.json, report.md, junit.xml, timeseries.csv and one `.hgrm` per
@@ -27,7 +27,9 @@ public enum ReportWriter {
     /// `ci-smoke-20261129-173206-2`); nil for other names.
     public static func scenario(ofRunDirectory name: String) -> String? {
         // <scenario>-yyyyMMdd-HHmmss[-N]
-        guard let pattern = try? Regex(#"(.+)-[0-9]{8}-[0-9]{6}(?:-[0-9]+)?"#), let match = try? pattern.wholeMatch(in: name) else {
+        guard let pattern = try? Regex(#"(.+)-[0-9]{8}-[0-9]{6}(?:-[0-9]+)?"#),
+            let match = try? pattern.wholeMatch(in: name)
+        else {
             return nil
         }
         return match.output[1].substring.map(String.init)
@@ -45,7 +47,8 @@ public enum ReportWriter {
                 for (metric, summary) in client.latency where summary.count > 0 {
                     var text = ""
                     summary.histogram().outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
-                    try text.write(toFile: "\(dir)/\(phase.name).\(client.name).\(metric).hgrm", atomically: true, encoding: .utf8)
+                    try text.write(
+                        toFile: "\(dir)/\(phase.name).\(client.name).\(metric).hgrm", atomically: true, encoding: .utf8)
                 }
             }
         }
@@ -55,16 +58,21 @@ public enum ReportWriter {
     public static func linkLatest(root: String, to dir: String) {
         let link = "\(root)/latest"
         try? FileManager.default.removeItem(atPath: link)
-        try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: URL(fileURLWithPath: dir).lastPathComponent)
+        try? FileManager.default.createSymbolicLink(
+            atPath: link, withDestinationPath: URL(fileURLWithPath: dir).lastPathComponent)
     }
-
 
     /// One row per sample and server (and one for the generator): phase, t, instance, RSS, FDs,
     /// threads, CPU percent since the previous sample, then every kept `/metrics` series.
     public static func timeseriesCSV(_ report: RunReport) -> String {
-        let series = Set(report.phases.flatMap { $0.samples.flatMap { $0.servers.flatMap { $0.metrics.keys } } }).sorted()
-        let backendColumns = ["redis_clients", "redis_ops_per_second", "pg_connections", "pg_active", "pg_idle_in_transaction"]
-        var out = "phase,t,instance,rss_bytes,open_fds,threads,cpu_percent," + (series.map(csvField) + backendColumns).joined(separator: ",") + "\n"
+        let series = Set(report.phases.flatMap { $0.samples.flatMap { $0.servers.flatMap { $0.metrics.keys } } })
+            .sorted()
+        let backendColumns = [
+            "redis_clients", "redis_ops_per_second", "pg_connections", "pg_active", "pg_idle_in_transaction",
+        ]
+        var out =
+            "phase,t,instance,rss_bytes,open_fds,threads,cpu_percent,"
+            + (series.map(csvField) + backendColumns).joined(separator: ",") + "\n"
         for phase in report.phases {
             var previous: Sample?
             for s in phase.samples {
@@ -73,12 +81,19 @@ public enum ReportWriter {
                     let before = previous?.servers.first { $0.instance == server.instance }?.cpuSeconds
                     let cpu = before.map { dt > 0 ? (server.cpuSeconds - $0) / dt * 100 : 0 }
                     let values = series.map { server.metrics[$0].map(ClaimEvaluator.format) ?? "" }
-                    out += ([phase.name, String(format: "%.3f", s.t), String(server.instance), String(server.rssBytes), String(server.openFDs),
-                        String(server.threads), cpu.map { String(format: "%.1f", $0) } ?? ""] + values + backendColumns.map { _ in "" }).joined(separator: ",") + "\n"
+                    out +=
+                        ([
+                            phase.name, String(format: "%.3f", s.t), String(server.instance), String(server.rssBytes),
+                            String(server.openFDs),
+                            String(server.threads), cpu.map { String(format: "%.1f", $0) } ?? "",
+                        ] + values + backendColumns.map { _ in "" }).joined(separator: ",") + "\n"
                 }
                 let gcpu = previous.map { dt > 0 ? (s.generatorCPUSeconds - $0.generatorCPUSeconds) / dt * 100 : 0 }
-                out += ([phase.name, String(format: "%.3f", s.t), "generator", String(s.generatorRSSBytes), "", "",
-                    gcpu.map { String(format: "%.1f", $0) } ?? ""] + series.map { _ in "" } + backendValues(s.backends)).joined(separator: ",") + "\n"
+                out +=
+                    ([
+                        phase.name, String(format: "%.3f", s.t), "generator", String(s.generatorRSSBytes), "", "",
+                        gcpu.map { String(format: "%.1f", $0) } ?? "",
+                    ] + series.map { _ in "" } + backendValues(s.backends)).joined(separator: ",") + "\n"
                 previous = s
             }
         }
@@ -86,8 +101,11 @@ public enum ReportWriter {
     }
 
     static func backendValues(_ b: Sample.Backends?) -> [String] {
-        [b?.redisConnectedClients.map(String.init), b?.redisOpsPerSecond.map(ClaimEvaluator.format), b?.postgresConnections.map(String.init),
-         b?.postgresActive.map(String.init), b?.postgresIdleInTransaction.map(String.init)].map { $0 ?? "" }
+        [
+            b?.redisConnectedClients.map(String.init), b?.redisOpsPerSecond.map(ClaimEvaluator.format),
+            b?.postgresConnections.map(String.init),
+            b?.postgresActive.map(String.init), b?.postgresIdleInTransaction.map(String.init),
+        ].map { $0 ?? "" }
     }
 
     static func csvField(_ s: String) -> String {

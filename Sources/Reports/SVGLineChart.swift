@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 
 /// A self-contained SVG line chart (axes, ticks, legend), for report.html. No scripts, no
 /// external resources.
@@ -12,7 +12,10 @@ public struct SVGLineChart: Sendable {
         public var dotted = false
         /// Palette slot; series of one family (a sweep and its ideal line) share it. Default: the series' position.
         public var color: Int?
-        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false, dotted: Bool = false, color: Int? = nil) {
+        public init(
+            name: String, points: [(x: Double, y: Double)], dashed: Bool = false, dotted: Bool = false,
+            color: Int? = nil
+        ) {
             self.name = name
             self.points = points
             self.dashed = dashed
@@ -37,7 +40,9 @@ public struct SVGLineChart: Sendable {
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], limit: (label: String, y: Double)? = nil) {
+    public init(
+        title: String, xLabel: String, yLabel: String, series: [Series], limit: (label: String, y: Double)? = nil
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -60,33 +65,45 @@ public struct SVGLineChart: Sendable {
         let spanX = maxX > minX ? maxX - minX : 1
         func px(_ x: Double) -> Double { left + (x - minX) / spanX * plotW }
         func py(_ y: Double) -> Double { top + plotH - (y - minY) / (maxY - minY) * plotH }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLReport.escape(title))\">"
-        svg += "<style>text{font:11px sans-serif;fill:#333}.t{font-weight:bold;font-size:13px}.g{stroke:#e5e5e5}.a{stroke:#555}</style>"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLReport.escape(title))\">"
+        svg +=
+            "<style>text{font:11px sans-serif;fill:#333}.t{font-weight:bold;font-size:13px}.g{stroke:#e5e5e5}.a{stroke:#555}</style>"
         svg += "<text class=\"t\" x=\"\(left)\" y=\"18\">\(HTMLReport.escape(title))</text>"
         for i in 0...4 {
             let y = minY + (maxY - minY) * Double(i) / 4
             svg += "<line class=\"g\" x1=\"\(left)\" x2=\"\(left + plotW)\" y1=\"\(f(py(y)))\" y2=\"\(f(py(y)))\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(ClaimEvaluator.format(y))</text>"
+            svg +=
+                "<text x=\"\(left - 6)\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(ClaimEvaluator.format(y))</text>"
             let x = minX + spanX * Double(i) / 4
-            svg += "<text x=\"\(f(px(x)))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\">\(ClaimEvaluator.format(x))</text>"
+            svg +=
+                "<text x=\"\(f(px(x)))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\">\(ClaimEvaluator.format(x))</text>"
         }
         svg += "<line class=\"a\" x1=\"\(left)\" x2=\"\(left)\" y1=\"\(top)\" y2=\"\(top + plotH)\"/>"
         svg += "<line class=\"a\" x1=\"\(left)\" x2=\"\(left + plotW)\" y1=\"\(top + plotH)\" y2=\"\(top + plotH)\"/>"
-        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(HTMLReport.escape(xLabel))</text>"
-        svg += "<text transform=\"translate(14 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTMLReport.escape(yLabel))</text>"
+        svg +=
+            "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(HTMLReport.escape(xLabel))</text>"
+        svg +=
+            "<text transform=\"translate(14 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTMLReport.escape(yLabel))</text>"
         if let limit {
-            svg += "<line x1=\"\(left)\" x2=\"\(left + plotW)\" y1=\"\(f(py(limit.y)))\" y2=\"\(f(py(limit.y)))\" stroke=\"#000\" stroke-dasharray=\"2 3\"/>"
-            svg += "<text x=\"\(left + plotW - 4)\" y=\"\(f(py(limit.y) - 4))\" text-anchor=\"end\">\(HTMLReport.escape(limit.label))</text>"
+            svg +=
+                "<line x1=\"\(left)\" x2=\"\(left + plotW)\" y1=\"\(f(py(limit.y)))\" y2=\"\(f(py(limit.y)))\" stroke=\"#000\" stroke-dasharray=\"2 3\"/>"
+            svg +=
+                "<text x=\"\(left + plotW - 4)\" y=\"\(f(py(limit.y) - 4))\" text-anchor=\"end\">\(HTMLReport.escape(limit.label))</text>"
         }
         for (i, s) in series.enumerated() where !s.points.isEmpty {
             let color = Self.palette[(s.color ?? i) % Self.palette.count]
             let path = s.points.sorted { $0.x < $1.x }.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(s.dashAttribute) points=\"\(path)\"/>"
+            svg +=
+                "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(s.dashAttribute) points=\"\(path)\"/>"
             if s.points.count <= 12 {
-                for p in s.points { svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(color)\"/>" }
+                for p in s.points {
+                    svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(color)\"/>"
+                }
             }
             let ly = top + 8 + Double(i) * 16
-            svg += "<line x1=\"\(left + plotW + 12)\" x2=\"\(left + plotW + 32)\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashAttribute)/>"
+            svg +=
+                "<line x1=\"\(left + plotW + 12)\" x2=\"\(left + plotW + 32)\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashAttribute)/>"
             svg += "<text x=\"\(left + plotW + 36)\" y=\"\(f(ly + 4))\">\(HTMLReport.escape(s.name))</text>"
         }
         return svg + "</svg>"

@@ -1,10 +1,10 @@
+import Backends
 import Hummingbird
 import Logging
 import NIOCore
+import ServerConfig
 import ServiceLifecycle
 import SystemSupport
-import ServerConfig
-import Backends
 
 /// The reference server: builds the Hummingbird application for a configuration.
 public enum ReferenceServer {
@@ -22,7 +22,8 @@ public enum ReferenceServer {
     /// The router with every route and middleware.
     public static func router(state: ServerState) -> Router<StampedeRequestContext> {
         let router = Router(context: StampedeRequestContext.self)
-        router.add(middleware: ConnectionLimitMiddleware(limit: state.configuration.maxConnections, metrics: state.metrics))
+        router.add(
+            middleware: ConnectionLimitMiddleware(limit: state.configuration.maxConnections, metrics: state.metrics))
         router.add(middleware: APIKeyMiddleware(apiKey: state.configuration.apiKey))
         QueryRoutes(state: state).register(on: router)
         SessionRoutes(state: state).register(on: router)
@@ -44,7 +45,9 @@ public enum ReferenceServer {
         var app = Application(
             router: router(state: state),
             server: .http1(configuration: .init(additionalChannelHandlers: [SSEConnectionHandler()])),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stampede-reference", backlog: 4096),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "stampede-reference",
+                backlog: 4096),
             onServerRunning: { channel in
                 // First in the pipeline: NIO's AcceptBackoffHandler swallows accept errors after backing off.
                 try? await channel.pipeline.addHandler(AcceptErrorCounter(metrics: metrics), position: .first).get()

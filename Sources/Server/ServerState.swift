@@ -1,8 +1,8 @@
 import Atomics
-import Logging
-import SystemSupport
-import ServerConfig
 import Backends
+import Logging
+import ServerConfig
+import SystemSupport
 
 /// What one server instance shares across requests: configuration, pools, services, streams.
 public final class ServerState: Sendable {

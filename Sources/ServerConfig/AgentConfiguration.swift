@@ -1,4 +1,5 @@
 import Backends
+
 /// The simulated agent that replaces the Claude SDK: what one run emits, and how fast.
 public struct AgentConfiguration: Sendable, Equatable, Codable {
     /// How many content (`message`) events a run emits between `init` and `result`.
@@ -27,7 +28,8 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
                 self = .exponential(mean: m)
             } else {
                 throw ConfigurationError(
-                    "invalid run length '\(text)': expected a count (20), uniform:MIN-MAX (uniform:10-30) or exp:MEAN (exp:20)")
+                    "invalid run length '\(text)': expected a count (20), uniform:MIN-MAX (uniform:10-30) or exp:MEAN (exp:20)"
+                )
             }
         }
     }

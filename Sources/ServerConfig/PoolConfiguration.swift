@@ -38,7 +38,8 @@ public enum PoolError: Error, CustomStringConvertible, Equatable {
             return "Too many connections (\(pool) pool limit \(limit))"
         case .timedOut(let pool, let size, let overflow, let timeout):
             let seconds = timeout.seconds
-            return "QueuePool limit of size \(size) overflow \(overflow) reached, connection timed out, timeout \(String(format2: seconds)) (\(pool))"
+            return
+                "QueuePool limit of size \(size) overflow \(overflow) reached, connection timed out, timeout \(String(format2: seconds)) (\(pool))"
         case .shutDown(let pool):
             return "\(pool) pool is shut down"
         }

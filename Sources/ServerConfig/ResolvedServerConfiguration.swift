@@ -12,6 +12,8 @@ public enum SettingSource: Sendable, Equatable, Codable, CustomStringConvertible
     case commandLine
     /// Set by `stampede run`'s fleet for every instance (service URLs, free ports, log level).
     case fleet
+    /// Derived from other knobs by a profile's rule (upstream's Redis pool from the database pool).
+    case rule(String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum SettingSource: Sendable, Equatable, Codable, CustomStringConvertible
         case .parameterOverride(let name): "--set \(name)"
         case .commandLine: "command line"
         case .fleet: "fleet"
+        case .rule(let r): "rule \(r)"
         }
     }
 
@@ -35,6 +38,8 @@ public enum SettingSource: Sendable, Equatable, Codable, CustomStringConvertible
             self = .scenario(s)
         } else if let n = rest("--set ") {
             self = .parameterOverride(n)
+        } else if let r = rest("rule ") {
+            self = .rule(r)
         } else if text == "fleet" {
             self = .fleet
         } else {
@@ -80,6 +85,15 @@ public struct ResolvedServerConfiguration: Sendable, Equatable {
     public var configuration: ServerConfiguration
     /// Every knob of ``ServerKnobs/all``, in that order.
     public var settings: [ResolvedSetting]
+
+    /// ``settings`` as reports keep them: secrets and URL passwords hidden.
+    public var recorded: [ResolvedSetting] {
+        settings.map { s in
+            var r = s
+            if let knob = ServerKnobs.knob(named: s.name) { r.value = knob.redacted(s.value) }
+            return r
+        }
+    }
 }
 
 /// Settings that cannot be resolved: every problem at once.

@@ -112,7 +112,8 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The Redis pool as configured: fail fast (redis-py) unless a wait timeout is set.
     public var redisPool: PoolConfiguration {
-        PoolConfiguration(size: redisPoolSize, overflow: 0, whenExhausted: redisPoolTimeout.map { .wait(timeout: $0) } ?? .failFast)
+        PoolConfiguration(
+            size: redisPoolSize, overflow: 0, whenExhausted: redisPoolTimeout.map { .wait(timeout: $0) } ?? .failFast)
     }
 
     /// The PostgreSQL pool: QueuePool size + overflow, waiting up to the timeout.
@@ -123,7 +124,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Every problem at once, each a sentence naming the setting and what it accepts.
     public func validate() -> [String] {
         var problems: [String] = []
-        if !(0...65535).contains(port) { problems.append("port \(port) is out of range: use 0-65535 (0 picks a free port)") }
+        if !(0...65535).contains(port) {
+            problems.append("port \(port) is out of range: use 0-65535 (0 picks a free port)")
+        }
         if apiKey.isEmpty { problems.append("the API key is empty: set --api-key or API_KEY") }
         if redisPoolSize < 1 { problems.append("redis pool size \(redisPoolSize) must be at least 1") }
         if dbPoolSize < 1 { problems.append("db pool size \(dbPoolSize) must be at least 1") }
@@ -131,7 +134,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         if sseQueue < 1 { problems.append("SSE queue \(sseQueue) must be at least 1") }
         if agentSlots < 1 { problems.append("agent slots \(agentSlots) must be at least 1") }
         if ioThreads < 1 { problems.append("io threads \(ioThreads) must be at least 1") }
-        if let m = maxConnections, m < 1 { problems.append("max connections \(m) must be at least 1 (omit it for unlimited)") }
+        if let m = maxConnections, m < 1 {
+            problems.append("max connections \(m) must be at least 1 (omit it for unlimited)")
+        }
         if let f = maxFDs, f < 64 { problems.append("max fds \(f) is too small for a server: use at least 64") }
         if lockTimeout <= .zero { problems.append("lock timeout must be positive") }
         if lockInitialDelay <= .zero || lockMaxDelay < lockInitialDelay {
@@ -146,7 +151,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         do { _ = try RedisEndpoint(url: redisURL) } catch { problems.append("\(error)") }
         do {
-            _ = try URLParts(databaseURL, schemes: ["postgresql", "postgres"], defaultPort: 5432, what: "database URL",
+            _ = try URLParts(
+                databaseURL, schemes: ["postgresql", "postgres"], defaultPort: 5432, what: "database URL",
                 example: "postgresql://user@127.0.0.1:5432/db")
         } catch { problems.append("\(error)") }
         return problems

@@ -16,6 +16,8 @@ public struct ServerKnob: Sendable {
     public let fleetOwned: Bool
     /// The allowed values of a choice, for "closest valid value" suggestions.
     public let choices: [String]
+    /// A credential (the API key): reports record that it was set, not its value.
+    public var secret = false
     /// Parses `text` into the configuration, or returns why it cannot (a sentence fragment).
     let assign: @Sendable (inout ServerConfiguration, String) -> String?
     /// The configuration's value in the same text form.
@@ -31,10 +33,21 @@ public struct ServerKnob: Sendable {
     /// The value of this knob in `configuration`, as text this knob accepts.
     public func value(in configuration: ServerConfiguration) -> String { render(configuration) }
 
+    /// `value` as reports keep it: a secret hidden, a URL's password hidden.
+    public func redacted(_ value: String) -> String {
+        if secret { return "(hidden)" }
+        guard let scheme = value.range(of: "://"), let at = value[scheme.upperBound...].firstIndex(of: "@"),
+            let colon = value[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return value }
+        return String(value[..<value.index(after: colon)]) + "(hidden)" + String(value[at...])
+    }
+
     /// `got 'optimistc'; closest valid value: optimistic`.
     static func rejection(_ text: String, accepts: String, choices: [String] = []) -> String {
         var message = "expected \(accepts), got '\(text)'"
-        if let closest = EditDistance.closest(to: text, in: choices, limit: 1).first { message += "; closest valid value: \(closest)" }
+        if let closest = EditDistance.closest(to: text, in: choices, limit: 1).first {
+            message += "; closest valid value: \(closest)"
+        }
         return message
     }
 }
@@ -43,13 +56,25 @@ public struct ServerKnob: Sendable {
 public struct ServerKnobProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var knob: String
     public var message: String
+    /// Where the value came from, when known (an environment variable is named as such).
+    public var source: SettingSource?
 
-    public init(knob: String, message: String) {
+    public init(knob: String, message: String, source: SettingSource? = nil) {
         self.knob = knob
         self.message = message
+        self.source = source
     }
 
     public var description: String { "\(knob): \(message)" }
+
+    /// The problem as a command line reports it: `--port: ...`, or `environment variable API_PORT (--port): ...`.
+    public var commandLineDescription: String {
+        switch source {
+        case .environment(let variable): "environment variable \(variable) (--\(knob)): \(message)"
+        case nil where knob == "configuration": message
+        default: "--\(knob): \(message)"
+        }
+    }
 }
 
 // MARK: - Typed constructors
@@ -100,9 +125,11 @@ extension ServerKnob {
             }, render: { DurationText.format($0[keyPath: path].seconds) })
     }
 
-    /// A duration > 0, or `off` for none.
-    static func optionalDuration(_ name: String, _ path: Path<Duration?>, _ help: String) -> ServerKnob {
-        let accepts = "a duration > 0 like 250ms, 5s or 2m, or 'off'"
+    /// A duration (> 0 when `positive`), or `off` for none.
+    static func optionalDuration(
+        _ name: String, _ path: Path<Duration?>, positive: Bool = true, _ help: String
+    ) -> ServerKnob {
+        let accepts = "a duration\(positive ? " > 0" : "") like 250ms, 5s or 2m, or 'off'"
         return ServerKnob(
             name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
             assign: { c, t in
@@ -110,14 +137,16 @@ extension ServerKnob {
                     c[keyPath: path] = nil
                     return nil
                 }
-                guard let s = DurationText.seconds(t), s > 0 else { return rejection(t, accepts: accepts) }
+                guard let s = DurationText.seconds(t), !positive || s > 0 else { return rejection(t, accepts: accepts) }
                 c[keyPath: path] = .secondsDouble(s)
                 return nil
             }, render: { $0[keyPath: path].map { DurationText.format($0.seconds) } ?? "off" })
     }
 
     /// Whole milliseconds held as a Duration (`lock-hold-ms: 20`).
-    static func milliseconds(_ name: String, _ path: Path<Duration>, _ range: ClosedRange<Int>, _ help: String) -> ServerKnob {
+    static func milliseconds(
+        _ name: String, _ path: Path<Duration>, _ range: ClosedRange<Int>, _ help: String
+    ) -> ServerKnob {
         let accepts = "a whole number of milliseconds in \(range.lowerBound)...\(range.upperBound)"
         return ServerKnob(
             name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
@@ -170,10 +199,12 @@ extension ServerKnob {
             }, render: { $0[keyPath: path] })
     }
 
-    /// This knob with an environment variable, or owned by the fleet.
-    func with(environment: String? = nil, fleetOwned: Bool? = nil) -> ServerKnob {
-        ServerKnob(
+    /// This knob with an environment variable, owned by the fleet, or a secret.
+    func with(environment: String? = nil, fleetOwned: Bool? = nil, secret: Bool? = nil) -> ServerKnob {
+        var k = ServerKnob(
             name: name, help: help, accepts: accepts, environment: environment ?? self.environment,
             fleetOwned: fleetOwned ?? self.fleetOwned, choices: choices, assign: assign, render: render)
+        k.secret = secret ?? self.secret
+        return k
     }
 }

@@ -1,4 +1,5 @@
 import Backends
+
 /// Every `stampede serve` knob, once. `stampede serve` parses its flags with this table, scenario
 /// files' `flags:` are validated against it before anything starts, fleets hand instances their
 /// settings through ``arguments(for:)``, report.json records ``ResolvedServerConfiguration``, and
@@ -16,7 +17,8 @@ public enum ServerKnobs {
         .text(
             "database-url", \.databaseURL, accepts: "a postgresql:// URL", env: "DATABASE_URL", fleetOwned: true,
             "PostgreSQL URL; postgresql+asyncpg:// is accepted."),
-        .text("api-key", \.apiKey, accepts: "a non-empty key", env: "API_KEY", "The shared API key (X-API-Key)."),
+        .text("api-key", \.apiKey, accepts: "a non-empty key", env: "API_KEY", "The shared API key (X-API-Key).")
+            .with(secret: true),
 
         // Locks (SCALE-001)
         .choice("lock-strategy", \.lockStrategy, "How concurrent updates of one session are serialised."),
@@ -24,29 +26,33 @@ public enum ServerKnobs {
         .duration("lock-timeout", \.lockTimeout, "Give up acquiring the lock after this long."),
         .duration("lock-initial-delay", \.lockInitialDelay, "First retry delay."),
         .duration("lock-max-delay", \.lockMaxDelay, "Largest retry delay."),
-        .milliseconds("lock-hold-ms", \.lockHold, 0...600_000, "Work done inside the critical section, ms."),
+        .milliseconds("lock-hold-ms", \.lockHold, 0...3_600_000, "Work done inside the critical section, ms."),
 
         // SSE (PERF-004)
         .choice("sse-delivery", \.sseDelivery, "Unbounded buffer, or a bounded queue the agent waits on."),
         .integer("sse-queue", \.sseQueue, 1...1_000_000, "Bounded queue size, in events."),
         .optionalDuration(
-            "slow-consumer-deadline", \.slowConsumerDeadline,
+            "slow-consumer-deadline", \.slowConsumerDeadline, positive: false,
             "Cut a stream whose agent waited this long on a full queue (bounded delivery only)."),
         .duration("ping-interval", \.pingInterval, "Keep-alive comment interval."),
-        .optionalDuration("sse-retry", \.sseRetry, "Send `retry:` with this delay at the start of each stream."),
-        .duration("resume-window", \.resumeWindow, "How long a cut stream waits to be resumed."),
+        .optionalDuration(
+            "sse-retry", \.sseRetry, positive: false, "Send `retry:` with this delay at the start of each stream."),
+        .duration("resume-window", \.resumeWindow, positive: false, "How long a cut stream waits to be resumed."),
         .optionalInteger(
             "socket-send-buffer", \.socketSendBuffer, 1024...(1 << 30),
             "SO_SNDBUF of stream connections in bytes ('off': kernel autotuning)."),
-        .boolean("interrupt-poll", \.pollInterruptPerEvent, "Poll Redis for interrupts after every event, as upstream."),
+        .boolean(
+            "interrupt-poll", \.pollInterruptPerEvent, "Poll Redis for interrupts after every event, as upstream."),
 
         // Pools (PERF-005, db-pool-hold)
-        .integer("redis-pool", \.redisPoolSize, 1...100_000, env: "REDIS_MAX_CONNECTIONS", "Redis pool max connections."),
+        .integer(
+            "redis-pool", \.redisPoolSize, 1...100_000, env: "REDIS_MAX_CONNECTIONS", "Redis pool max connections."),
         .optionalDuration(
-            "redis-pool-timeout", \.redisPoolTimeout, "Wait this long for a Redis connection ('off': fail fast)."),
+            "redis-pool-timeout", \.redisPoolTimeout, positive: false,
+            "Wait this long for a Redis connection ('off': fail fast)."),
         .integer("db-pool", \.dbPoolSize, 1...10_000, env: "DB_POOL_SIZE", "PostgreSQL pool size."),
         .integer("db-overflow", \.dbMaxOverflow, 0...10_000, env: "DB_MAX_OVERFLOW", "PostgreSQL pool overflow."),
-        .duration("db-pool-timeout", \.dbPoolTimeout, "PostgreSQL pool checkout timeout."),
+        .duration("db-pool-timeout", \.dbPoolTimeout, positive: false, "PostgreSQL pool checkout timeout."),
         .boolean(
             "hold-db-connection", \.holdDBConnectionPerStream, "Hold one PostgreSQL connection per new-session stream."),
         .integer("io-threads", \.ioThreads, 1...1024, "Threads for blocking Redis/PostgreSQL calls."),
@@ -56,7 +62,8 @@ public enum ServerKnobs {
             "max-connections", \.maxConnections, 1...1_000_000,
             "Reject requests beyond this many in flight with 503 ('off': unlimited)."),
         .optionalInteger(
-            "max-fds", \.maxFDs, 64...1_048_576, "Soft open-file limit set at start ('off': raise to the hard limit)."),
+            "max-fds", \.maxFDs, 64...1_073_741_824,
+            "Soft open-file limit set at start ('off': raise to the hard limit)."),
         .integer("agent-slots", \.agentSlots, 1...100_000, "Agent runs at once per instance."),
         .choice("agent-slot-policy", \.agentSlotPolicy, "When all agent slots are busy: queue or reject."),
         ServerKnob(
@@ -65,14 +72,16 @@ public enum ServerKnobs {
             fleetOwned: false, choices: [],
             assign: { c, t in
                 do { c.agent.eventsPerRun = try .init(parsing: t) } catch {
-                    return ServerKnob.rejection(t, accepts: "a count (20), uniform:MIN-MAX (uniform:10-30) or exp:MEAN (exp:20)")
+                    return ServerKnob.rejection(
+                        t, accepts: "a count (20), uniform:MIN-MAX (uniform:10-30) or exp:MEAN (exp:20)")
                 }
                 return nil
             }, render: { $0.agent.eventsPerRun.description }),
         .duration("agent-interval", \.agent.eventInterval, positive: false, "Time between events."),
         .integer("agent-payload-bytes", \.agent.payloadBytes, 0...(1 << 24), "Bytes of text per message event."),
         .integer("agent-partials", \.agent.partialsPerMessage, 0...1000, "Partial deltas per message, when asked for."),
-        .duration("agent-start-delay", \.agent.startDelay, positive: false, "Delay before the first event (SDK start-up)."),
+        .duration(
+            "agent-start-delay", \.agent.startDelay, positive: false, "Delay before the first event (SDK start-up)."),
         ServerKnob(
             name: "seed", help: "Seed of the agent's randomness and retry jitter.", accepts: "a whole number ≥ 0",
             environment: nil, fleetOwned: false, choices: [],
@@ -82,9 +91,11 @@ public enum ServerKnobs {
                 return nil
             }, render: { String($0.agent.seed) }),
         .integer("max-body-bytes", \.maxBodyBytes, 1...(1 << 30), "Largest request body accepted (413 beyond)."),
-        .integer("session-ttl", \.sessionTTLSeconds, 1...31_536_000, env: "REDIS_SESSION_TTL", "Redis session key TTL, s."),
         .integer(
-            "interrupt-ttl", \.interruptTTLSeconds, 1...31_536_000, env: "REDIS_INTERRUPT_TTL", "Redis interrupt key TTL, s."),
+            "session-ttl", \.sessionTTLSeconds, 1...31_536_000, env: "REDIS_SESSION_TTL", "Redis session key TTL, s."),
+        .integer(
+            "interrupt-ttl", \.interruptTTLSeconds, 1...31_536_000, env: "REDIS_INTERRUPT_TTL",
+            "Redis interrupt key TTL, s."),
         .choice("log-level", \.logLevel, "Log level."),
     ]
 
@@ -121,25 +132,37 @@ public enum ServerKnobs {
                 try knob.set(setting.value, in: &c)
                 sources[knob.name] = setting.source
             } catch {
-                problems.append(error)
+                var problem = error
+                problem.source = setting.source
+                problems.append(problem)
             }
         }
         if profile == .upstream && sources["redis-pool"] == nil {
-            c.redisPoolSize = ServerConfiguration.upstreamRedisPoolSize(dbPool: c.dbPoolSize, dbOverflow: c.dbMaxOverflow)
+            c.redisPoolSize = ServerConfiguration.upstreamRedisPoolSize(
+                dbPool: c.dbPoolSize, dbOverflow: c.dbMaxOverflow)
+            if sources["db-pool"] != nil || sources["db-overflow"] != nil {
+                sources["redis-pool"] = .rule(ServerConfiguration.upstreamRedisPoolRule)
+            }
         }
         if problems.isEmpty {
             problems += c.validate().map { ServerKnobProblem(knob: "configuration", message: $0) }
         }
         guard problems.isEmpty else { throw ServerConfigurationError(problems: problems) }
         let entries = all.map { knob in
-            ResolvedSetting(name: knob.name, value: knob.value(in: c), source: sources[knob.name] ?? .profile(profile.rawValue))
+            ResolvedSetting(
+                name: knob.name, value: knob.value(in: c), source: sources[knob.name] ?? .profile(profile.rawValue))
         }
         return ResolvedServerConfiguration(profile: profile, configuration: c, settings: entries)
     }
 
-    /// The `stampede serve` arguments that give an instance these settings (after `--profile`).
-    public static func arguments(profile: ServerProfile, settings: [ServerSetting]) -> [String] {
-        ["--profile", profile.rawValue] + settings.flatMap { ["--\($0.name)", $0.value] }
+    /// The `stampede serve` arguments that give an instance these settings (after `--profile`);
+    /// `redacted` hides secrets and URL passwords, for reports.
+    public static func arguments(profile: ServerProfile, settings: [ServerSetting], redacted: Bool = false) -> [String]
+    {
+        ["--profile", profile.rawValue]
+            + settings.flatMap { s in
+                ["--\(s.name)", redacted ? (byName[s.name]?.redacted(s.value) ?? s.value) : s.value]
+            }
     }
 
     /// Each knob's default under each profile, as text.

@@ -60,8 +60,19 @@ public enum ServerSeries: String, Sendable, CaseIterable {
     /// The series' Prometheus type.
     public var kind: Kind {
         switch self {
-        case .processResidentMemoryBytes, .processOpenFds, .processMaxFds, .processThreads, .sseActiveStreams, .sseRegisteredStreams, .sseBufferedEvents, .sseBufferedBytes, .sseBufferedBytesMaxStream, .httpRequestsInFlight, .agentSlots, .agentSlotsInUse, .agentSlotsWaiting, .poolMax, .poolInUse, .poolInUsePeak, .poolIdle, .poolWaiting, .lockStrategyInfo, .lockAcquireWaitSecondsMax: .gauge
-        case .processCpuSecondsTotal, .sseStreamsTotal, .sseEventsProducedTotal, .sseEventsSentTotal, .sseBytesSentTotal, .sseSlowConsumersCutTotal, .sseStreamsResumedTotal, .sseResumeGapsTotal, .httpRejectedTotal, .acceptErrorsTotal, .fdReserveRefusalsTotal, .agentRejectedTotal, .sessionsCreatedTotal, .sessionCreateErrorsTotal, .sessionUpdatesTotal, .sessionUpdateErrorsTotal, .redisCommandsTotal, .redisErrorsTotal, .dbOperationsTotal, .dbErrorsTotal, .poolCheckoutsTotal, .poolTimeoutsTotal, .poolExhaustedTotal, .poolConnectErrorsTotal, .poolOpenedTotal, .lockAttemptsTotal, .lockAcquiredTotal, .lockTimeoutsTotal, .lockReleaseFailuresTotal, .lockOptimisticConflictsTotal: .counter
+        case .processResidentMemoryBytes, .processOpenFds, .processMaxFds, .processThreads, .sseActiveStreams,
+            .sseRegisteredStreams, .sseBufferedEvents, .sseBufferedBytes, .sseBufferedBytesMaxStream,
+            .httpRequestsInFlight, .agentSlots, .agentSlotsInUse, .agentSlotsWaiting, .poolMax, .poolInUse,
+            .poolInUsePeak, .poolIdle, .poolWaiting, .lockStrategyInfo, .lockAcquireWaitSecondsMax:
+            .gauge
+        case .processCpuSecondsTotal, .sseStreamsTotal, .sseEventsProducedTotal, .sseEventsSentTotal,
+            .sseBytesSentTotal, .sseSlowConsumersCutTotal, .sseStreamsResumedTotal, .sseResumeGapsTotal,
+            .httpRejectedTotal, .acceptErrorsTotal, .fdReserveRefusalsTotal, .agentRejectedTotal, .sessionsCreatedTotal,
+            .sessionCreateErrorsTotal, .sessionUpdatesTotal, .sessionUpdateErrorsTotal, .redisCommandsTotal,
+            .redisErrorsTotal, .dbOperationsTotal, .dbErrorsTotal, .poolCheckoutsTotal, .poolTimeoutsTotal,
+            .poolExhaustedTotal, .poolConnectErrorsTotal, .poolOpenedTotal, .lockAttemptsTotal, .lockAcquiredTotal,
+            .lockTimeoutsTotal, .lockReleaseFailuresTotal, .lockOptimisticConflictsTotal:
+            .counter
         case .poolWaitSeconds, .lockAcquireWaitSeconds, .lockHoldSeconds: .histogram
         }
     }
@@ -89,7 +100,8 @@ public enum ServerSeries: String, Sendable, CaseIterable {
         case .httpRequestsInFlight: "Requests being served, streams included."
         case .httpRejectedTotal: "Requests rejected by --max-connections (503)."
         case .acceptErrorsTotal: "accept() failures (EMFILE, ENFILE, ...), reserve refusals included."
-        case .fdReserveRefusalsTotal: "Connections closed at once to keep a file-descriptor reserve (a sixteenth of the limit, 8 to 24)."
+        case .fdReserveRefusalsTotal:
+            "Connections closed at once to keep a file-descriptor reserve (a sixteenth of the limit, 8 to 24)."
         case .agentSlots: "Agent slots configured."
         case .agentSlotsInUse: "Agent runs in progress."
         case .agentSlotsWaiting: "Runs waiting for a slot."

@@ -1,6 +1,6 @@
+import Analysis
 import ArgumentParser
 import Foundation
-import Analysis
 import Reports
 
 /// `stampede baseline update`: keeps a run's key figures as the project's baseline.
@@ -22,9 +22,14 @@ struct Baseline: AsyncParsableCommand {
                 """)
 
         @Argument(help: "A run directory or its report.json.") var report: String = "reports/latest"
-        @Option(help: ArgumentHelp("Where to write the baseline (default: reports/baselines/<scenario>.json).", valueName: "FILE"))
+        @Option(
+            help: ArgumentHelp(
+                "Where to write the baseline (default: reports/baselines/<scenario>.json).", valueName: "FILE"))
         var output: String?
-        @Option(help: ArgumentHelp("The baseline's default tolerance, e.g. 15% (the gate's --tolerance overrides it).", valueName: "PERCENT"))
+        @Option(
+            help: ArgumentHelp(
+                "The baseline's default tolerance, e.g. 15% (the gate's --tolerance overrides it).",
+                valueName: "PERCENT"))
         var tolerance: String?
 
         func validate() throws {
@@ -39,13 +44,15 @@ struct Baseline: AsyncParsableCommand {
             do { loaded = try RunReport.read(file) } catch { throw ValidationError("\(error)") }
             guard loaded.complete else {
                 throw ValidationError(
-                    "\(file) is an incomplete run (\(loaded.incompleteReason ?? "unknown reason")); run the scenario again to make a baseline")
+                    "\(file) is an incomplete run (\(loaded.incompleteReason ?? "unknown reason")); run the scenario again to make a baseline"
+                )
             }
             let baseline = BaselineFile(report: loaded, tolerance: try tolerance.map { try Tolerance(parsing: $0) })
             guard !baseline.figures.isEmpty else { throw ValidationError("\(file) has no key figures to keep") }
             let path = output ?? "reports/baselines/\(loaded.scenario).json"
             try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+                atPath: (path as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (path as NSString).deletingLastPathComponent,
                 withIntermediateDirectories: true)
             try baseline.encoded().write(to: URL(fileURLWithPath: path))
             print("wrote \(path): \(baseline.figures.count) figures of \(loaded.scenario) (run of \(loaded.startedAt))")

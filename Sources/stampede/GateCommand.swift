@@ -1,6 +1,6 @@
+import Analysis
 import ArgumentParser
 import Foundation
-import Analysis
 import Reports
 
 /// `stampede gate REPORT`: thresholds and baseline comparison for CI.
@@ -27,7 +27,9 @@ struct GateCommand: AsyncParsableCommand {
 
     @Argument(help: "A run directory or its report.json.") var report: String = "reports/latest"
     @OptionGroup var options: GateOptions
-    @Option(help: ArgumentHelp("Where to write the JUnit XML (default: gate-junit.xml next to the report).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to write the JUnit XML (default: gate-junit.xml next to the report).", valueName: "FILE"))
     var junit: String?
 
     func run() async throws {
@@ -41,7 +43,8 @@ struct GateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("stampede gate: \(error)\n".utf8))
             throw ExitCode(GateExitCode.error.rawValue)
         }
-        let junitPath = junit ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("gate-junit.xml")
+        let junitPath =
+            junit ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("gate-junit.xml")
         let code = GateOptions.run(gate, on: loaded, junitPath: junitPath)
         if code != .passed { throw ExitCode(code.rawValue) }
     }

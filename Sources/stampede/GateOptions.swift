@@ -1,6 +1,6 @@
+import Analysis
 import ArgumentParser
 import Foundation
-import Analysis
 
 /// The options `stampede gate` and `stampede run --gate` share.
 struct GateOptions: ParsableArguments {
@@ -27,7 +27,9 @@ struct GateOptions: ParsableArguments {
         if let tolerance {
             do { _ = try Tolerance(parsing: tolerance) } catch { throw ValidationError("--tolerance: \(error)") }
         }
-        if tolerance != nil && baseline == nil { throw ValidationError("--tolerance needs --baseline FILE (it applies to the comparison)") }
+        if tolerance != nil && baseline == nil {
+            throw ValidationError("--tolerance needs --baseline FILE (it applies to the comparison)")
+        }
     }
 
     /// The gate these options describe, checking `extraThresholds` besides the report's own
@@ -40,7 +42,9 @@ struct GateOptions: ParsableArguments {
     }
 
     /// Evaluates, prints the outcome, writes JUnit and returns the exit code.
-    static func run(_ gate: Analysis.Gate, on report: RunReport, junitPath: String, listingThresholds: Bool = true) -> GateExitCode {
+    static func run(
+        _ gate: Analysis.Gate, on report: RunReport, junitPath: String, listingThresholds: Bool = true
+    ) -> GateExitCode {
         let outcome = gate.evaluate(report)
         print(outcome.text(listingThresholds: listingThresholds), terminator: "")
         do {

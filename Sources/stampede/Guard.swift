@@ -1,5 +1,5 @@
-import ArgumentParser
 import Analysis
+import ArgumentParser
 import Orchestration
 
 /// `stampede guard`: the watcher ``OrphanGuard`` starts; not for people.

@@ -1,6 +1,6 @@
+import Analysis
 import ArgumentParser
 import Foundation
-import Analysis
 import ServerConfig
 
 struct List: AsyncParsableCommand {
@@ -22,7 +22,9 @@ struct List: AsyncParsableCommand {
         for entry in BuiltinCatalog.entries {
             guard let s = try BuiltinCatalog.scenario(named: entry.name) else { continue }
             let seconds = Int(s.phases.reduce(0) { $0 + $1.duration })
-            print("\(s.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(s.summary) (\(s.phases.count) phases, \(s.claims.count) claims, ~\(seconds) s of load)")
+            print(
+                "\(s.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(s.summary) (\(s.phases.count) phases, \(s.claims.count) claims, ~\(seconds) s of load)"
+            )
         }
     }
 }

@@ -36,9 +36,12 @@ struct LoadHTTP: AsyncParsableCommand {
             let t = think == "0" || think == "0s" ? Duration.zero : try parseDuration(think, flag: "--think")
             c.driver = .closed(vus: vus, think: t)
         case (nil, nil):
-            throw LoadUsageError(flag: "--rate", message: "is required (or --vus N for the closed model), e.g. --rate 500/s")
+            throw LoadUsageError(
+                flag: "--rate", message: "is required (or --vus N for the closed model), e.g. --rate 500/s")
         case (.some, .some):
-            throw LoadUsageError(flag: "--vus", message: "cannot be combined with --rate: choose the open (--rate) or closed (--vus) model")
+            throw LoadUsageError(
+                flag: "--vus",
+                message: "cannot be combined with --rate: choose the open (--rate) or closed (--vus) model")
         }
         return c
     }

@@ -22,7 +22,8 @@ struct LoadSSE: AsyncParsableCommand {
     @Option(help: "stalled: stay stopped this long. Default 10s.") var stallFor: String = "10s"
     @Option(help: "stalled: then 'resume' or 'leave'. Default resume.") var stallThen: String = "resume"
     @Option(help: "reconnecting: delay when the server sent no retry. Default 1s.") var reconnectDelay: String = "1s"
-    @Option(help: "Pause before a client opens its next stream after one ends. Default 1s.") var restartDelay: String = "1s"
+    @Option(help: "Pause before a client opens its next stream after one ends. Default 1s.") var restartDelay: String =
+        "1s"
     @Option(help: "First event sequence number expected (integrity), or 'any'. Default 1.") var firstSeq: String = "1"
 
     func run() async throws {
@@ -34,9 +35,13 @@ struct LoadSSE: AsyncParsableCommand {
     func configuration() throws -> LoadConfiguration {
         var c = try common.configuration(mode: .sse)
         c.clients = clients
-        do { c.mix = try ProfileMix(parsing: mix) } catch { throw LoadUsageError(flag: "--mix", message: error.description) }
+        do { c.mix = try ProfileMix(parsing: mix) } catch {
+            throw LoadUsageError(flag: "--mix", message: error.description)
+        }
         let r = try parseRate(ramp, flag: "--ramp")
-        guard r.isConstant else { throw LoadUsageError(flag: "--ramp", message: "'\(ramp)': expected a constant rate like 2000/s") }
+        guard r.isConstant else {
+            throw LoadUsageError(flag: "--ramp", message: "'\(ramp)': expected a constant rate like 2000/s")
+        }
         c.ramp = r.start
         c.slow.bytesPerSecond = slowRate
         c.slow.receiveBuffer = slowRcvbuf

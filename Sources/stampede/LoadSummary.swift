@@ -10,30 +10,39 @@ enum LoadSummary {
             "\(r.mode.rawValue) \(r.target.method) \(r.target.url)  \(String(format: "%.1f", r.elapsedSeconds))s"
                 + (r.stoppedEarly ? " (stopped early)" : ""))
         lines.append("")
-        lines.append(pad("latency (ms)", 22) + ["count", "p50", "p90", "p99", "p99.9", "max"].map { pad($0, 10) }.joined())
+        lines.append(
+            pad("latency (ms)", 22) + ["count", "p50", "p90", "p99", "p99.9", "max"].map { pad($0, 10) }.joined())
         for metric in LatencyMetric.allCases {
             guard let s = r.latency[metric.rawValue] else { continue }
             let cells = [s.p50, s.p90, s.p99, s.p999, s.max].map { pad(ms($0), 10) }.joined()
             lines.append(pad(metric.rawValue, 22) + pad(String(s.count), 10) + cells)
         }
         lines.append("")
-        lines.append("requests   started \(c.started)  succeeded \(c.succeeded)  failed \(c.failed)"
-            + (c.dropped > 0 ? "  dropped \(c.dropped)" : "") + "  open at end \(c.streamsOpenAtEnd)")
+        lines.append(
+            "requests   started \(c.started)  succeeded \(c.succeeded)  failed \(c.failed)"
+                + (c.dropped > 0 ? "  dropped \(c.dropped)" : "") + "  open at end \(c.streamsOpenAtEnd)")
         if r.mode == .sse {
-            lines.append("streams    completed \(c.streamsCompleted)  ended early \(c.streamsEndedEarly)"
-                + "  reconnects \(c.reconnects)  stalls \(c.stalls)")
-            lines.append("events     \(c.events) (\(String(format: "%.0f", r.rates.eventsPerSecond))/s)  pings \(c.comments)"
-                + "  \(bytes(Double(c.bytes))) (\(bytes(r.rates.bytesPerSecond))/s)")
+            lines.append(
+                "streams    completed \(c.streamsCompleted)  ended early \(c.streamsEndedEarly)"
+                    + "  reconnects \(c.reconnects)  stalls \(c.stalls)")
+            lines.append(
+                "events     \(c.events) (\(String(format: "%.0f", r.rates.eventsPerSecond))/s)  pings \(c.comments)"
+                    + "  \(bytes(Double(c.bytes))) (\(bytes(r.rates.bytesPerSecond))/s)")
             let integrityOK = c.gaps == 0 && c.duplicates == 0 && c.reorders == 0
-            lines.append("integrity  gaps \(c.gaps)  missing \(c.missingEvents)  duplicates \(c.duplicates)"
-                + "  reorders \(c.reorders)  unsequenced \(c.unsequencedEvents)" + (integrityOK ? "" : "  << LOST DATA"))
+            lines.append(
+                "integrity  gaps \(c.gaps)  missing \(c.missingEvents)  duplicates \(c.duplicates)"
+                    + "  reorders \(c.reorders)  unsequenced \(c.unsequencedEvents)"
+                    + (integrityOK ? "" : "  << LOST DATA"))
         } else {
-            lines.append("rate       \(String(format: "%.1f", r.rates.requestsPerSecond)) req/s  \(bytes(r.rates.bytesPerSecond))/s")
+            lines.append(
+                "rate       \(String(format: "%.1f", r.rates.requestsPerSecond)) req/s  \(bytes(r.rates.bytesPerSecond))/s"
+            )
         }
         let errors = r.errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }
         lines.append("errors     " + (errors.isEmpty ? "none" : errors.joined(separator: "  ")))
         let g = r.generator
-        var cost = "generator  \(g.threads) threads  CPU \(String(format: "%.0f", g.cpuPercent))% of one core (\(g.cores) cores)"
+        var cost =
+            "generator  \(g.threads) threads  CPU \(String(format: "%.0f", g.cpuPercent))% of one core (\(g.cores) cores)"
             + "  RSS peak \(bytes(Double(g.rssPeakBytes)))"
         if let e = g.cpuMicrosecondsPerEvent { cost += String(format: "  %.1f µs CPU/event", e) }
         if let q = g.cpuMicrosecondsPerRequest { cost += String(format: "  %.1f µs CPU/request", q) }

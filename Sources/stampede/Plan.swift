@@ -1,9 +1,9 @@
+import Analysis
 import ArgumentParser
 import Foundation
-import Analysis
-import ServerConfig
-import Server
 import Reports
+import Server
+import ServerConfig
 
 /// `stampede plan`: fleet size, fd limits, pools and memory from measured reports.
 struct Plan: AsyncParsableCommand {
@@ -29,18 +29,29 @@ struct Plan: AsyncParsableCommand {
             Example: stampede plan --target-sessions 300 --target-streams 5000 --session-duration 90s
             """)
 
-    @Option(help: ArgumentHelp("Concurrent agent sessions the fleet must hold.", valueName: "S")) var targetSessions: Int?
+    @Option(help: ArgumentHelp("Concurrent agent sessions the fleet must hold.", valueName: "S")) var targetSessions:
+        Int?
     @Option(help: ArgumentHelp("Concurrent SSE streams the fleet must hold.", valueName: "T")) var targetStreams: Int?
     @Option(
         name: .customLong("from"),
-        help: ArgumentHelp("A report (run directory or report.json) to plan from; repeatable. Default: the newest of each scenario in --reports.", valueName: "REPORT"))
+        help: ArgumentHelp(
+            "A report (run directory or report.json) to plan from; repeatable. Default: the newest of each scenario in --reports.",
+            valueName: "REPORT"))
     var from: [String] = []
-    @Option(help: ArgumentHelp("Where runs are, for the default --from.", valueName: "DIR")) var reports: String = "reports"
-    @Option(help: ArgumentHelp("How long one session lasts (default: the mean stream duration measured in the sweep), e.g. 90s.", valueName: "DURATION"))
+    @Option(help: ArgumentHelp("Where runs are, for the default --from.", valueName: "DIR")) var reports: String =
+        "reports"
+    @Option(
+        help: ArgumentHelp(
+            "How long one session lasts (default: the mean stream duration measured in the sweep), e.g. 90s.",
+            valueName: "DURATION"))
     var sessionDuration: String?
-    @Option(help: ArgumentHelp("The sweep whose USL fit sizes the fleet (default: recommended, else the one with the highest peak).", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The sweep whose USL fit sizes the fleet (default: recommended, else the one with the highest peak).",
+            valueName: "NAME"))
     var sweep: String?
-    @Option(help: ArgumentHelp("Head room on file descriptors, memory and pools.", valueName: "PERCENT")) var margin: String = "25%"
+    @Option(help: ArgumentHelp("Head room on file descriptors, memory and pools.", valueName: "PERCENT")) var margin:
+        String = "25%"
     @Flag(help: "Print the plan as JSON.") var json = false
 
     func validate() throws {
@@ -49,9 +60,12 @@ struct Plan: AsyncParsableCommand {
         }
         if let s = targetSessions, s < 1 { throw ValidationError("--target-sessions must be at least 1") }
         if let t = targetStreams, t < 1 { throw ValidationError("--target-streams must be at least 1") }
-        do { _ = try Tolerance(parsing: margin) } catch { throw ValidationError("--margin: expected a percentage such as 25%") }
+        do { _ = try Tolerance(parsing: margin) } catch {
+            throw ValidationError("--margin: expected a percentage such as 25%")
+        }
         if let sessionDuration, (DurationText.seconds(sessionDuration) ?? 0) <= 0 {
-            throw ValidationError("--session-duration: expected a positive duration such as 90s or 2m, got '\(sessionDuration)'")
+            throw ValidationError(
+                "--session-duration: expected a positive duration such as 90s or 2m, got '\(sessionDuration)'")
         }
     }
 
@@ -60,7 +74,10 @@ struct Plan: AsyncParsableCommand {
         do {
             let paths = from.isEmpty ? Self.newestRuns(in: reports) : from.map(ReportLocation.reportFile)
             guard !paths.isEmpty else {
-                throw ReportReadError(description: "no reports in \(reports)/; run scenarios first (stampede run scale-001, sse-capacity) or pass --from")
+                throw ReportReadError(
+                    description:
+                        "no reports in \(reports)/; run scenarios first (stampede run scale-001, sse-capacity) or pass --from"
+                )
             }
             for path in paths { inputs.append(.init(path: path, report: try RunReport.read(path))) }
         } catch {
@@ -89,7 +106,9 @@ struct Plan: AsyncParsableCommand {
         var newest: [String: String] = [:]
         for name in names.sorted() {
             let file = "\(root)/\(name)/report.json"
-            guard let scenario = ReportWriter.scenario(ofRunDirectory: name), FileManager.default.fileExists(atPath: file) else { continue }
+            guard let scenario = ReportWriter.scenario(ofRunDirectory: name),
+                FileManager.default.fileExists(atPath: file)
+            else { continue }
             newest[scenario] = file
         }
         return newest.keys.sorted().map { newest[$0]! }

@@ -1,11 +1,13 @@
+import Analysis
 import ArgumentParser
 import Foundation
-import Analysis
 import Reports
 
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-render report.md, report.html, junit.xml, timeseries.csv and .hgrm files of a run directory from its report.json.")
+        abstract:
+            "Re-render report.md, report.html, junit.xml, timeseries.csv and .hgrm files of a run directory from its report.json."
+    )
 
     @Argument(help: "A run directory (reports/ci-smoke-...) or reports/latest.") var directory: String
 

@@ -1,8 +1,8 @@
+import Analysis
 import ArgumentParser
 import Foundation
-import Analysis
-import Reports
 import Orchestration
+import Reports
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +51,9 @@ struct Run: AsyncParsableCommand {
         _ = try Self.parseOverrides(overrides)
         for text in gateOptions.thresholds {
             let threshold: Threshold
-            do { threshold = try Threshold(parsing: text) } catch { throw ValidationError("--threshold: \(error.description)") }
+            do { threshold = try Threshold(parsing: text) } catch {
+                throw ValidationError("--threshold: \(error.description)")
+            }
             if let problem = ReportMetricSource.problem(withBase: threshold.metric.base) {
                 throw ValidationError("--threshold '\(text)': \(problem)")
             }
@@ -79,7 +81,8 @@ struct Run: AsyncParsableCommand {
             return try ScenarioLoader.load(file: nameOrPath, overrides: overrides)
         }
         throw ValidationError(
-            "no built-in scenario or file named '\(nameOrPath)'; built-ins: \(BuiltinCatalog.entries.map(\.name).joined(separator: ", "))")
+            "no built-in scenario or file named '\(nameOrPath)'; built-ins: \(BuiltinCatalog.entries.map(\.name).joined(separator: ", "))"
+        )
     }
 
     /// This process's executable (`/proc/self/exe`), else argv[0].
@@ -94,7 +97,9 @@ struct Run: AsyncParsableCommand {
         var scenario: Scenario
         do {
             scenario = try Self.loadScenario(self.scenario, overrides: try Self.parseOverrides(overrides))
-            if !gateOptions.thresholds.isEmpty { scenario.thresholds = (scenario.thresholds ?? []) + gateOptions.thresholds }
+            if !gateOptions.thresholds.isEmpty {
+                scenario.thresholds = (scenario.thresholds ?? []) + gateOptions.thresholds
+            }
         } catch let error as ScenarioError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(ExitCode.validationFailure.rawValue)
@@ -110,7 +115,8 @@ struct Run: AsyncParsableCommand {
                 executable: executable ?? Self.selfExecutable(), redisURL: redisURL, databaseURL: databaseURL,
                 log: { line in
                     if !quiet {
-                        FileHandle.standardError.write(Data("[\(String(format: "%6.1f", Date().timeIntervalSince(started)))s] \(line)\n".utf8))
+                        FileHandle.standardError.write(
+                            Data("[\(String(format: "%6.1f", Date().timeIntervalSince(started)))s] \(line)\n".utf8))
                     }
                 },
                 observe: { orphanGuard?.record($0) }))

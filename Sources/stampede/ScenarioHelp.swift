@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 
 /// The parameters of one scenario, for `stampede show NAME` and `stampede run NAME --help`.
 enum ScenarioHelp {

@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Orchestration
 import Server
 import ServerConfig
 import ServiceLifecycle
-import Orchestration
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +36,8 @@ struct Serve: AsyncParsableCommand {
         while i < args.count {
             let arg = args[i]
             guard arg.hasPrefix("--"), arg.count > 2 else {
-                throw ValidationError("unexpected argument '\(arg)': knobs are --NAME VALUE (see stampede serve --help)")
+                throw ValidationError(
+                    "unexpected argument '\(arg)': knobs are --NAME VALUE (see stampede serve --help)")
             }
             var name = String(arg.dropFirst(2))
             var value: String
@@ -61,7 +62,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Environment variables first (their knobs' upstream names), then the command line.
-    func resolved(environment env: [String: String] = ProcessInfo.processInfo.environment) throws
+    func resolved(
+        environment env: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
         -> ResolvedServerConfiguration
     {
         let fromEnvironment = ServerKnobs.all.compactMap { knob -> ServerSetting? in
@@ -72,9 +75,7 @@ struct Serve: AsyncParsableCommand {
             return try ServerKnobs.resolve(
                 profile: profile, settings: fromEnvironment + (try Self.settings(fromArguments: knobs)))
         } catch let error as ServerConfigurationError {
-            throw ValidationError(
-                error.problems.map { p in p.knob == "configuration" ? p.message : "--\(p.description)" }
-                    .joined(separator: "\n"))
+            throw ValidationError(error.problems.map(\.commandLineDescription).joined(separator: "\n"))
         }
     }
 
@@ -88,7 +89,9 @@ struct Serve: AsyncParsableCommand {
         let state = try ServerState(configuration: configuration, logger: logger)
         let services = ReferenceServer.services(state: state, logger: logger) { port in
             // One line on stdout that orchestrators wait for.
-            print("stampede serve: listening on http://\(configuration.host):\(port) profile=\(configuration.profile.rawValue)")
+            print(
+                "stampede serve: listening on http://\(configuration.host):\(port) profile=\(configuration.profile.rawValue)"
+            )
             flushStandardOutput()
         }
         try await CommandLifecycle.run(services: services, logger: logger)

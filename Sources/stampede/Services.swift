@@ -1,9 +1,9 @@
-import ArgumentParser
-import Logging
-import Foundation
 import Analysis
-import ServiceLifecycle
+import ArgumentParser
+import Foundation
+import Logging
 import Orchestration
+import ServiceLifecycle
 
 struct Services: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +26,9 @@ struct Services: AsyncParsableCommand {
             let services = try await EmbeddedServices.start(config)
             let orphanGuard = try? OrphanGuard(executable: Run.selfExecutable())
             orphanGuard?.record(.directory(services.directory))
-            for pid in [services.redisPID, services.postgresPID].compactMap({ $0 }) { orphanGuard?.record(.process(pid: pid, name: "service")) }
+            for pid in [services.redisPID, services.postgresPID].compactMap({ $0 }) {
+                orphanGuard?.record(.process(pid: pid, name: "service"))
+            }
             defer { withExtendedLifetime(orphanGuard) {} }
             print("REDIS_URL=\(services.redisURL ?? "")")
             print("DATABASE_URL=\(services.databaseURL ?? "")")

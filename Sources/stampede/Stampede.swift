@@ -10,7 +10,10 @@ struct Stampede: AsyncParsableCommand {
             Start with `stampede services up` (embedded Redis and PostgreSQL), `stampede serve` (the \
             reference server) and `stampede load` (the load generator). Every subcommand has --help.
             """,
-        subcommands: [Run.self, List.self, Show.self, Report.self, GateCommand.self, Baseline.self, Plan.self, Serve.self, Services.self, Load.self, USL.self, Guard.self]
+        subcommands: [
+            Run.self, List.self, Show.self, Report.self, GateCommand.self, Baseline.self, Plan.self, Serve.self,
+            Services.self, Load.self, USL.self, Guard.self,
+        ]
     )
 
     /// As ArgumentParser's, except that `stampede run NAME --help` also lists NAME's parameters.

@@ -1,6 +1,6 @@
+import Analysis
 import ArgumentParser
 import Foundation
-import Analysis
 import Server
 
 /// `stampede usl FILE.csv`: fits the Universal Scalability Law and prints the fit as JSON.

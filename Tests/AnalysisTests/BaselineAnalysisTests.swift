@@ -4,8 +4,11 @@ import Testing
 @Suite struct BaselineAnalysisTests {
     typealias Verdict = BaselineComparison.Verdict
 
-    func verdict(_ direction: MetricDirection, _ base: Double, _ now: Double, tolerance: String = "10%") throws -> Verdict {
-        let comparison = BaselineComparison(rules: [.init("m", direction)], tolerance: try Tolerance(parsing: tolerance))
+    func verdict(
+        _ direction: MetricDirection, _ base: Double, _ now: Double, tolerance: String = "10%"
+    ) throws -> Verdict {
+        let comparison = BaselineComparison(
+            rules: [.init("m", direction)], tolerance: try Tolerance(parsing: tolerance))
         return comparison.compare(baseline: ["m": base], current: ["m": now])[0].verdict
     }
 
@@ -59,9 +62,11 @@ import Testing
 
     @Test func missingOrNonFiniteValuesAreErrorsNotPasses() {
         let comparison = BaselineComparison(rules: [
-            .init("a", .lowerIsBetter), .init("b", .lowerIsBetter), .init("c", .lowerIsBetter), .init("d", .higherIsBetter),
+            .init("a", .lowerIsBetter), .init("b", .lowerIsBetter), .init("c", .lowerIsBetter),
+            .init("d", .higherIsBetter),
         ])
-        let rows = comparison.compare(baseline: ["a": 1, "c": .nan, "d": 5], current: ["b": 1, "c": 1, "d": .infinity])
+        let rows = comparison.compare(
+            baseline: ["a": 1, "c": .nan, "d": 5], current: ["b": 1, "c": 1, "d": .infinity])
         #expect(rows.map(\.verdict) == [.error, .error, .error, .error])
         #expect(rows[0].message.contains("this run has no value"))
         #expect(rows[1].message.contains("baseline has no value"))
@@ -93,12 +98,13 @@ import Testing
         let rows = BaselineComparison(rules: [
             .init("rps", .higherIsBetter), .init("p99", .lowerIsBetter), .init("rss", .lowerIsBetter),
         ]).compare(baseline: ["rps": 1000, "p99": 0.2], current: ["rps": 850, "p99": 0.1, "rss": 5])
-        #expect(BaselineComparison.table(rows) == """
-            metric  baseline  now  change  verdict
-            rps     1000      850  -15%    REGRESSED
-            p99     0.2       0.1  -50%    improved
-            rss     -         5    -       ERROR
+        #expect(
+            BaselineComparison.table(rows) == """
+                metric  baseline  now  change  verdict
+                rps     1000      850  -15%    REGRESSED
+                p99     0.2       0.1  -50%    improved
+                rss     -         5    -       ERROR
 
-            """)
+                """)
     }
 }

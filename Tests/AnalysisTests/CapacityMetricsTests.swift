@@ -31,7 +31,8 @@ import Testing
                     "stampede_process_max_fds": index == 0 ? 1024 : 16384,
                 ]
                 return Sample.Server(
-                    instance: index, rssBytes: Int(100 * 1_048_576 + streams * 20 * 1024), openFDs: Int(50 + fdsPerStream * streams),
+                    instance: index, rssBytes: Int(100 * 1_048_576 + streams * 20 * 1024),
+                    openFDs: Int(50 + fdsPerStream * streams),
                     threads: 8, cpuSeconds: t, metrics: failedScrapes.contains(i) && index == 0 ? [:] : metrics)
             }
             return Sample(t: t, servers: [server(0), server(1)], generatorCPUSeconds: 0.1 * t)
@@ -39,7 +40,9 @@ import Testing
     }
 
     func compute(_ samples: [Sample], warmup: Double = 2) -> [String: Double] {
-        PhaseMetricsCalculator.compute(samples: samples, warmup: warmup, clients: [], limits: .init(minSamples: 8, cores: 2)).metrics
+        PhaseMetricsCalculator.compute(
+            samples: samples, warmup: warmup, clients: [], limits: .init(minSamples: 8, cores: 2)
+        ).metrics
     }
 
     @Test func poolCountersAndGauges() throws {
@@ -88,7 +91,11 @@ import Testing
     @Test func noScrapeNoGauges() {
         let blind = samples().map { s in
             var c = s
-            c.servers = s.servers.map { var x = $0; x.metrics = [:]; return x }
+            c.servers = s.servers.map {
+                var x = $0
+                x.metrics = [:]
+                return x
+            }
             return c
         }
         let m = compute(blind)

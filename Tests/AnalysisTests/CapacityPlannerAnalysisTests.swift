@@ -13,41 +13,48 @@ import Testing
 
     /// A sweep `recommended` at `sizes`, throughput exactly on `model`, streams of 0.5 s.
     static func sweepReport(sizes: [Int] = [1, 2, 3, 5, 8], weak: Int? = nil, complete: Bool = true) -> RunReport {
-        var h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var h = Histogram<UInt64>(
+            lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         _ = h.record(500_000, count: 100)
         let phases = sizes.map { n -> PhaseResult in
             var client = ClientGroupResult(name: "updaters", results: [])
             client.latency = [LatencyMetric.streamDuration.rawValue: LatencySummary(h)]
             var p = PhaseResult(
-                name: "recommended@\(n)", group: "g", instances: n, profile: "recommended", serveArguments: [], durationSeconds: 10,
+                name: "recommended@\(n)", group: "g", instances: n, profile: "recommended", serveArguments: [],
+                durationSeconds: 10,
                 warmupSeconds: 2, complete: true, metrics: ["updates_per_second": model.throughput(at: Double(n))],
                 validity: n == weak ? ["generator CPU 95% ≥ 90%"] : [], clients: [client])
             p.sweep = "recommended"
             return p
         }
         return RunReport(
-            scenario: Scenario(name: "scale-001"), startedAt: "2026-11-29T10:00:00Z", wallSeconds: 100, complete: complete,
+            scenario: Scenario(name: "scale-001"), startedAt: "2026-11-29T10:00:00Z", wallSeconds: 100,
+            complete: complete,
             incompleteReason: complete ? nil : "interrupted", environment: environment(), phases: phases, claims: [])
     }
 
     /// One instance held 1,000 streams without errors (and 3,000 with accept errors).
     static func streamsReport() -> RunReport {
         let ok = PhaseResult(
-            name: "ramp@1000", group: "g", instances: 1, profile: "recommended", serveArguments: [], durationSeconds: 10, warmupSeconds: 2,
+            name: "ramp@1000", group: "g", instances: 1, profile: "recommended", serveArguments: [],
+            durationSeconds: 10, warmupSeconds: 2,
             complete: true,
             metrics: [
                 "streams_open_max": 1000, "client_errors": 0, "accept_errors": 0, "fds_per_stream": 1, "fds_max": 1100,
                 "rss_per_stream_kb": 32, "rss_max_mb": 80, "db_pool_in_use_max": 40, "redis_pool_in_use_max": 20,
             ])
         let failing = PhaseResult(
-            name: "ramp@3000", group: "g", instances: 1, profile: "recommended", serveArguments: [], durationSeconds: 10, warmupSeconds: 2,
+            name: "ramp@3000", group: "g", instances: 1, profile: "recommended", serveArguments: [],
+            durationSeconds: 10, warmupSeconds: 2,
             complete: true, metrics: ["streams_open_max": 3000, "client_errors": 40, "accept_errors": 40])
         return RunReport(
-            scenario: Scenario(name: "sse-capacity"), startedAt: "2026-11-29T11:00:00Z", wallSeconds: 60, complete: true,
+            scenario: Scenario(name: "sse-capacity"), startedAt: "2026-11-29T11:00:00Z", wallSeconds: 60,
+            complete: true,
             incompleteReason: nil, environment: environment(), phases: [ok, failing], claims: [])
     }
 
-    func plan(sessions: Int? = nil, streams: Int? = nil, _ reports: [RunReport], seconds: Double? = nil) -> CapacityPlan {
+    func plan(sessions: Int? = nil, streams: Int? = nil, _ reports: [RunReport], seconds: Double? = nil) -> CapacityPlan
+    {
         CapacityPlanner(
             targetSessions: sessions, targetStreams: streams, sessionSeconds: seconds,
             inputs: reports.enumerated().map { .init(path: "r\($0.offset)", report: $0.element) }
@@ -76,7 +83,9 @@ import Testing
         let needed = try #require((1...30).first { Self.model.throughput(at: Double($0)) * 0.5 >= 420 })
         #expect(needed == 19)
         let far = plan(sessions: 420, [Self.sweepReport()])
-        #expect(far.refusals.first?.contains("too small") == true && far.refusals.first?.contains("N = 19") == true, "\(far.refusals)")
+        #expect(
+            far.refusals.first?.contains("too small") == true && far.refusals.first?.contains("N = 19") == true,
+            "\(far.refusals)")
         #expect(plan(sessions: 420, [Self.sweepReport(sizes: [1, 2, 4, 8, 12])]).instances == 19)
     }
 
@@ -117,6 +126,8 @@ import Testing
         var report = Self.streamsReport()
         report.phases.removeFirst()
         #expect(plan(streams: 100, [report]).refusals.first?.contains("without errors") == true)
-        #expect(plan(streams: 100, [Self.sweepReport()]).refusals.first?.contains("run `stampede run sse-capacity`") == true)
+        #expect(
+            plan(streams: 100, [Self.sweepReport()]).refusals.first?.contains("run `stampede run sse-capacity`") == true
+        )
     }
 }

@@ -27,7 +27,9 @@ import Testing
         #expect(s.group(named: "formula")?.flags["redis-pool"] == nil)
         #expect(s.group(named: "waiting")?.flags["redis-pool-timeout"] == "5s")
         #expect(s.claims.allSatisfy { $0.issue == "PERF-005" })
-        let tiny = try #require(try BuiltinCatalog.scenario(named: "perf-005", overrides: ["redis_pool": "2", "above": "30", "duration": "4s", "warmup": "1s"]))
+        let tiny = try #require(
+            try BuiltinCatalog.scenario(
+                named: "perf-005", overrides: ["redis_pool": "2", "above": "30", "duration": "4s", "warmup": "1s"]))
         #expect(tiny.group(named: "documented")?.flags["redis-pool"] == "2")
         #expect(tiny.phases[2].clients.first?.count == 30 && tiny.phases[2].duration == 4)
     }
@@ -38,10 +40,13 @@ import Testing
         #expect((s.group(named: "raised")?.maxFds ?? 0) > 2000)
         #expect(s.phases.first { $0.name == "raised" }?.clients.first?.count == 1600)
         #expect((s.phases.first { $0.name == "limited" }?.clients.first?.count ?? 0) > 1024)
-        let tiny = try #require(try BuiltinCatalog.scenario(named: "fd-limits", overrides: ["fd_limit": "64", "limited_streams": "80"]))
+        let tiny = try #require(
+            try BuiltinCatalog.scenario(named: "fd-limits", overrides: ["fd_limit": "64", "limited_streams": "80"]))
         #expect(tiny.group(named: "limited")?.maxFds == 64)
         #expect(tiny.group(named: "limited")?.serveArguments.suffix(2) == ["--max-fds", "64"])
-        #expect(throws: ScenarioError.self) { try BuiltinCatalog.scenario(named: "fd-limits", overrides: ["fd_limit": "lots"]) }
+        #expect(throws: ScenarioError.self) {
+            try BuiltinCatalog.scenario(named: "fd-limits", overrides: ["fd_limit": "lots"])
+        }
     }
 
     @Test func sseCapacityHasRegularRequestsBesideTheStreams() throws {
@@ -56,7 +61,9 @@ import Testing
         #expect(s.phases.first { $0.name == "share" }?.clients.first?.count == 1600)
         let claim = try #require(s.claims.first { $0.id == "sse-capacity-streams" })
         #expect(claim.target == 1600)
-        let tiny = try #require(try BuiltinCatalog.scenario(named: "sse-capacity", overrides: ["max_connections": "20", "share_streams": "10"]))
+        let tiny = try #require(
+            try BuiltinCatalog.scenario(
+                named: "sse-capacity", overrides: ["max_connections": "20", "share_streams": "10"]))
         #expect(tiny.claims.first { $0.id == "sse-capacity-streams" }?.target == 10)
         #expect(tiny.claims.first { $0.id == "sse-capacity-cap-streams" }?.target == 20)
     }

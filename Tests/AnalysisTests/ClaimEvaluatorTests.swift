@@ -3,14 +3,21 @@ import Testing
 @testable import Analysis
 
 @Suite struct ClaimEvaluatorTests {
-    func phase(_ name: String, _ metrics: [String: Double], complete: Bool = true, validity: [String] = []) -> PhaseResult {
+    func phase(
+        _ name: String, _ metrics: [String: Double], complete: Bool = true, validity: [String] = []
+    ) -> PhaseResult {
         PhaseResult(
-            name: name, group: "g", instances: 2, profile: "documented", serveArguments: [], durationSeconds: 10, warmupSeconds: 2,
+            name: name, group: "g", instances: 2, profile: "documented", serveArguments: [], durationSeconds: 10,
+            warmupSeconds: 2,
             complete: complete, error: complete ? nil : "boom", metrics: metrics, validity: validity)
     }
 
-    func claim(_ kind: ClaimSpec.Kind, _ relation: Relation, _ target: Double, metric: String = "p.lock_wait_p99_ms") -> ClaimSpec {
-        ClaimSpec(id: "c", issue: "SCALE-001", statement: "quote", kind: kind, metric: metric, relation: relation, target: target)
+    func claim(
+        _ kind: ClaimSpec.Kind, _ relation: Relation, _ target: Double, metric: String = "p.lock_wait_p99_ms"
+    ) -> ClaimSpec {
+        ClaimSpec(
+            id: "c", issue: "SCALE-001", statement: "quote", kind: kind, metric: metric, relation: relation,
+            target: target)
     }
 
     @Test(arguments: [
@@ -22,7 +29,8 @@ import Testing
         (.fix, .lessOrEqual, 0, 1, .reproduced),
     ])
     func verdicts(kind: ClaimSpec.Kind, relation: Relation, target: Double, measured: Double, expected: Verdict) {
-        let r = ClaimEvaluator.evaluate(claim(kind, relation, target), phases: [phase("p", ["lock_wait_p99_ms": measured])])
+        let r = ClaimEvaluator.evaluate(
+            claim(kind, relation, target), phases: [phase("p", ["lock_wait_p99_ms": measured])])
         #expect(r.verdict == expected)
         #expect(r.measured == measured)
         #expect(r.reason.contains("lock_wait_p99_ms"))
@@ -30,7 +38,8 @@ import Testing
 
     @Test func inconclusiveWhenTheMeasurementIsWeak() {
         let c = claim(.bug, .greater, 1)
-        let saturated = ClaimEvaluator.evaluate(c, phases: [phase("p", ["lock_wait_p99_ms": 9], validity: ["load generator saturated: 97 %"])])
+        let saturated = ClaimEvaluator.evaluate(
+            c, phases: [phase("p", ["lock_wait_p99_ms": 9], validity: ["load generator saturated: 97 %"])])
         #expect(saturated.verdict == .inconclusive)
         #expect(saturated.reason.contains("saturated"))
         #expect(saturated.measured == 9)
@@ -50,13 +59,15 @@ import Testing
         #expect(r.verdict == .fixed)
         #expect(r.threshold == 50)
         #expect(r.target == "0.5 × bug.rss_growth_mb")
-        let weakBase = ClaimEvaluator.evaluate(c, phases: [phase("bug", ["rss_growth_mb": 100], validity: ["only 2 server samples"]), phases[1]])
+        let weakBase = ClaimEvaluator.evaluate(
+            c, phases: [phase("bug", ["rss_growth_mb": 100], validity: ["only 2 server samples"]), phases[1]])
         #expect(weakBase.verdict == .inconclusive)
         #expect(weakBase.reason == "target: phase bug: only 2 server samples")
     }
 
     @Test(arguments: [
-        ("500", 500.0, nil as String?), ("p.lock_wait_p50_ms", 1, "p.lock_wait_p50_ms"), ("0.25 * p.rss_growth_mb", 0.25, "p.rss_growth_mb"),
+        ("500", 500.0, nil as String?), ("p.lock_wait_p50_ms", 1, "p.lock_wait_p50_ms"),
+        ("0.25 * p.rss_growth_mb", 0.25, "p.rss_growth_mb"),
         ("2 × p.x", 2, "p.x"),
     ])
     func parsesTargets(text: String, factor: Double, metric: String?) throws {

@@ -16,14 +16,16 @@ import Testing
         }
         #expect(s.claims.count == 4)
         #expect(s.claims.allSatisfy { $0.issue == "NEW" })
-        #expect(Set(s.claims.map(\.metric)) == [
-            "upstream.session_create_errors", "upstream.db_pool_timeouts",
-            "recommended.session_create_errors", "recommended.db_pool_timeouts",
-        ])
+        #expect(
+            Set(s.claims.map(\.metric)) == [
+                "upstream.session_create_errors", "upstream.db_pool_timeouts",
+                "recommended.session_create_errors", "recommended.db_pool_timeouts",
+            ])
         // More clients than pool size + overflow, and streams outlasting the checkout timeout.
         let clients = try #require(s.phases.first?.clients.first)
         #expect(clients.count > 10)
-        let small = try #require(try BuiltinCatalog.scenario(named: "db-pool-hold", overrides: ["clients": "12", "duration": "10s"]))
+        let small = try #require(
+            try BuiltinCatalog.scenario(named: "db-pool-hold", overrides: ["clients": "12", "duration": "10s"]))
         #expect(small.phases.allSatisfy { $0.clients.first?.count == 12 && $0.duration == 10 })
     }
 
@@ -48,9 +50,11 @@ import Testing
 
     func phase(_ name: String, errorsPerSecond: Double) -> PhaseResult {
         let (m, validity) = PhaseMetricsCalculator.compute(
-            samples: samples(errorsPerSecond: errorsPerSecond), warmup: 2, clients: [], limits: .init(minSamples: 8, cores: 2))
+            samples: samples(errorsPerSecond: errorsPerSecond), warmup: 2, clients: [],
+            limits: .init(minSamples: 8, cores: 2))
         return PhaseResult(
-            name: name, group: name, instances: 1, profile: name, serveArguments: [], durationSeconds: 10, warmupSeconds: 2,
+            name: name, group: name, instances: 1, profile: name, serveArguments: [], durationSeconds: 10,
+            warmupSeconds: 2,
             complete: true, error: nil, metrics: m, validity: validity)
     }
 
@@ -64,7 +68,8 @@ import Testing
         #expect(results.map(\.verdict) == [.reproduced, .reproduced, .fixed, .fixed])
 
         // The problem persisting under the fix, and not showing under upstream.
-        let persists = ClaimEvaluator.evaluate(s.claims, phases: [phase("upstream", errorsPerSecond: 0), phase("recommended", errorsPerSecond: 1)])
+        let persists = ClaimEvaluator.evaluate(
+            s.claims, phases: [phase("upstream", errorsPerSecond: 0), phase("recommended", errorsPerSecond: 1)])
         #expect(persists.map(\.verdict) == [.notReproduced, .notReproduced, .reproduced, .reproduced])
     }
 }

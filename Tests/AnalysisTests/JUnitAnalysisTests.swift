@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 import Testing
 
 #if canImport(FoundationXML)
@@ -16,15 +16,19 @@ enum JUnitSchema {
     }
 
     static let rules: [String: Rule] = [
-        "testsuites": Rule(required: [], optional: ["name", "time", "tests", "failures", "disabled", "errors", "skipped"],
-                           children: ["testsuite"]),
+        "testsuites": Rule(
+            required: [], optional: ["name", "time", "tests", "failures", "disabled", "errors", "skipped"],
+            children: ["testsuite"]),
         "testsuite": Rule(
             required: ["name", "tests"],
-            optional: ["failures", "errors", "time", "disabled", "skipped", "timestamp", "hostname", "id", "package", "file",
-                       "log", "url", "version"],
+            optional: [
+                "failures", "errors", "time", "disabled", "skipped", "timestamp", "hostname", "id", "package", "file",
+                "log", "url", "version",
+            ],
             children: ["properties", "testcase", "system-out", "system-err"]),
-        "testcase": Rule(required: ["name"], optional: ["assertions", "time", "classname", "status", "class", "file", "line"],
-                         children: ["skipped", "error", "failure", "system-out", "system-err"]),
+        "testcase": Rule(
+            required: ["name"], optional: ["assertions", "time", "classname", "status", "class", "file", "line"],
+            children: ["skipped", "error", "failure", "system-out", "system-err"]),
         "failure": Rule(required: [], optional: ["message", "type"], children: []),
         "error": Rule(required: [], optional: ["message", "type"], children: []),
         "skipped": Rule(required: [], optional: ["message"], children: []),
@@ -39,7 +43,9 @@ enum JUnitSchema {
         var problems: [String] = []
         let attributes = Set((element.attributes ?? []).compactMap(\.name))
         for missing in rule.required.subtracting(attributes) { problems.append("<\(name)> lacks \(missing)") }
-        for extra in attributes.subtracting(rule.required.union(rule.optional)) { problems.append("<\(name)> has \(extra)") }
+        for extra in attributes.subtracting(rule.required.union(rule.optional)) {
+            problems.append("<\(name)> has \(extra)")
+        }
         for child in element.children ?? [] {
             guard let child = child as? XMLElement else { continue }
             if !rule.children.contains(child.name ?? "") { problems.append("<\(child.name ?? "?")> inside <\(name)>") }
@@ -98,27 +104,38 @@ enum JUnitSchema {
         #expect(suites[1].attribute(forName: "errors")?.stringValue == "1")
 
         let cases = suites[0].elements(forName: "testcase")
-        #expect(cases.map { $0.attribute(forName: "name")?.stringValue ?? "" } == [
-            "stream.first_event: p(99) < 500ms", "stream.first_event: p(99) < 100ms", "errors: rate < 0.001",
-            "stream.first_evnt: p(99) < 500ms", "errors: rate << 1",
-        ])
+        #expect(
+            cases.map { $0.attribute(forName: "name")?.stringValue ?? "" } == [
+                "stream.first_event: p(99) < 500ms", "stream.first_event: p(99) < 100ms", "errors: rate < 0.001",
+                "stream.first_evnt: p(99) < 500ms", "errors: rate << 1",
+            ])
         #expect(cases[0].elements(forName: "failure").isEmpty && cases[0].elements(forName: "error").isEmpty)
         let failure = try #require(cases[1].elements(forName: "failure").first)
-        #expect(failure.attribute(forName: "message")?.stringValue == "stream.first_event p(99) = 300ms, expected < 100ms: FAILED")
+        #expect(
+            failure.attribute(forName: "message")?.stringValue
+                == "stream.first_event p(99) = 300ms, expected < 100ms: FAILED")
         let error = try #require(cases[3].elements(forName: "error").first)
-        #expect(error.attribute(forName: "message")?.stringValue?.contains("closest known names: stream.first_event") == true)
+        #expect(
+            error.attribute(forName: "message")?.stringValue?.contains("closest known names: stream.first_event")
+                == true)
         #expect(error.stringValue?.contains("^") == true)
         #expect(cases.allSatisfy { $0.attribute(forName: "classname")?.stringValue == "stampede.thresholds" })
     }
 
     @Test func specialCharactersAndControlCharactersSurviveTheRoundTrip() throws {
         let nasty = "a < b & c > d \"quoted\" 'single'\nsecond line\ttab \u{1} bell\u{7}"
-        let report = JUnitReport(name: nasty, suites: [
-            .init(name: "s&s", cases: [
-                .init(classname: "c<d>", name: nasty, time: 0.25, outcome: .failed(message: nasty, details: nasty + "]]>")),
-                .init(classname: "c", name: "skipped one", outcome: .skipped(message: "not run")),
+        let report = JUnitReport(
+            name: nasty,
+            suites: [
+                .init(
+                    name: "s&s",
+                    cases: [
+                        .init(
+                            classname: "c<d>", name: nasty, time: 0.25,
+                            outcome: .failed(message: nasty, details: nasty + "]]>")),
+                        .init(classname: "c", name: "skipped one", outcome: .skipped(message: "not run")),
+                    ])
             ])
-        ])
         let xml = report.xml()
         let root = try #require(try XMLDocument(xmlString: xml, options: []).rootElement())
         #expect(JUnitSchema.violations(of: root) == [])
@@ -131,12 +148,16 @@ enum JUnitSchema {
         #expect(root.attribute(forName: "skipped")?.stringValue == "1")
     }
 
-    @Test(arguments: [(0.0, "0.000"), (0.0004, "0.000"), (0.0005, "0.001"), (1.5, "1.500"), (61.25, "61.250"),
-                      (-1.0, "0.000"), (Double.nan, "0.000"), (12345.6789, "12345.679")])
+    @Test(arguments: [
+        (0.0, "0.000"), (0.0004, "0.000"), (0.0005, "0.001"), (1.5, "1.500"), (61.25, "61.250"),
+        (-1.0, "0.000"), (Double.nan, "0.000"), (12345.6789, "12345.679"),
+    ])
     func timeIsSecondsWithMillisecondsAndADot(seconds: Double, text: String) throws {
-        let report = JUnitReport(name: "r", suites: [
-            .init(name: "s", cases: [.init(classname: "c", name: "n", time: seconds, outcome: .passed)])
-        ])
+        let report = JUnitReport(
+            name: "r",
+            suites: [
+                .init(name: "s", cases: [.init(classname: "c", name: "n", time: seconds, outcome: .passed)])
+            ])
         let root = try #require(try XMLDocument(xmlString: report.xml(), options: []).rootElement())
         let testcase = root.elements(forName: "testsuite").first?.elements(forName: "testcase").first
         #expect(testcase?.attribute(forName: "time")?.stringValue == text)

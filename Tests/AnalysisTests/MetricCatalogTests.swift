@@ -18,7 +18,9 @@ import Testing
                 var metrics: [String: Double] = [:]
                 for series in ServerSeries.allCases {
                     let value = t * Double(index + 2)
-                    let keys = series.rawValue.hasPrefix("stampede_pool_") ? ["redis", "postgres"].map { series.pool($0) } : [series.rawValue]
+                    let keys =
+                        series.rawValue.hasPrefix("stampede_pool_")
+                        ? ["redis", "postgres"].map { series.pool($0) } : [series.rawValue]
                     for key in keys { metrics[key] = value }
                     if series.kind == .histogram {
                         for le in ["0.01", "0.5", "+Inf"] { metrics["\(series.bucket){le=\"\(le)\"}"] = value }
@@ -30,10 +32,12 @@ import Testing
                 }
                 metrics[ServerSeries.sseActiveStreams.rawValue] = streams
                 return Sample.Server(
-                    instance: index, rssBytes: Int(100 * 1_048_576 + streams * 20 * 1024), openFDs: Int(50 + streams), threads: 8,
+                    instance: index, rssBytes: Int(100 * 1_048_576 + streams * 20 * 1024), openFDs: Int(50 + streams),
+                    threads: 8,
                     cpuSeconds: t, metrics: metrics)
             }
-            var s = Sample(t: t, servers: [server(0), server(1)], generatorCPUSeconds: 0.1 * t, machineBusySeconds: 0.5 * t)
+            var s = Sample(
+                t: t, servers: [server(0), server(1)], generatorCPUSeconds: 0.1 * t, machineBusySeconds: 0.5 * t)
             var b = Sample.Backends()
             b.redisConnectedClients = 10
             b.redisOpsPerSecond = 100
@@ -84,7 +88,9 @@ import Testing
             #expect(m["c.\(metric.rawValue)"] != nil, "c.\(metric.rawValue) is catalogued but nothing produced it")
         }
         // And nothing is produced that the catalog does not declare.
-        for key in m.keys { #expect(MetricCatalog.definition(ofKey: key) != nil, "\(key) is produced but not catalogued") }
+        for key in m.keys {
+            #expect(MetricCatalog.definition(ofKey: key) != nil, "\(key) is produced but not catalogued")
+        }
     }
 
     @Test func unitsAndDirectionsComeFromTheCatalog() {

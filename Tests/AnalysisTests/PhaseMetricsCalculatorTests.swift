@@ -9,7 +9,8 @@ import Testing
             let t = Double(i) * 0.25
             func server(_ index: Int, updates: Double) -> Sample.Server {
                 Sample.Server(
-                    instance: index, rssBytes: Int((100 + (index == 0 ? t : 0)) * 1_048_576), openFDs: 40 + i, threads: 8, cpuSeconds: t,
+                    instance: index, rssBytes: Int((100 + (index == 0 ? t : 0)) * 1_048_576), openFDs: 40 + i,
+                    threads: 8, cpuSeconds: t,
                     metrics: [
                         "stampede_session_updates_total": updates * t,
                         "stampede_lock_timeouts_total": t >= 1 ? 1 : 0,
@@ -22,12 +23,14 @@ import Testing
                         "stampede_sse_buffered_bytes": Double(i) * 1024,
                     ])
             }
-            return Sample(t: t, servers: [server(0, updates: 10), server(1, updates: 0)], generatorCPUSeconds: cpuPerSecond * t)
+            return Sample(
+                t: t, servers: [server(0, updates: 10), server(1, updates: 0)], generatorCPUSeconds: cpuPerSecond * t)
         }
     }
 
     @Test func computesRatesPercentilesAndMemory() {
-        let (m, validity) = PhaseMetricsCalculator.compute(samples: samples(count: 41), warmup: 2, clients: [], limits: .init(minSamples: 8, cores: 2))
+        let (m, validity) = PhaseMetricsCalculator.compute(
+            samples: samples(count: 41), warmup: 2, clients: [], limits: .init(minSamples: 8, cores: 2))
         #expect(validity.isEmpty)
         #expect(m["samples"] == 33)
         #expect(abs(m["updates_per_second"]! - 10) < 1e-9)
@@ -45,9 +48,11 @@ import Testing
     }
 
     @Test func flagsTooFewSamplesAndASaturatedGenerator() {
-        let few = PhaseMetricsCalculator.compute(samples: samples(count: 10), warmup: 2, clients: [], limits: .init(minSamples: 8))
+        let few = PhaseMetricsCalculator.compute(
+            samples: samples(count: 10), warmup: 2, clients: [], limits: .init(minSamples: 8))
         #expect(few.validity.contains { $0.contains("only 2 server samples") })
-        let busy = PhaseMetricsCalculator.compute(samples: samples(count: 41, cpuPerSecond: 1.9), warmup: 0, clients: [], limits: .init(cores: 2))
+        let busy = PhaseMetricsCalculator.compute(
+            samples: samples(count: 41, cpuPerSecond: 1.9), warmup: 0, clients: [], limits: .init(cores: 2))
         #expect(busy.validity.contains { $0.contains("load generator saturated: 95 %") })
     }
 
@@ -60,7 +65,8 @@ import Testing
     }
 
     @Test func parsesPrometheusText() {
-        let m = PrometheusText.parse("# HELP x y\nstampede_a_total 3\nstampede_pool_in_use{pool=\"redis\"} 2\nh_bucket{le=\"+Inf\"} 7\n")
+        let m = PrometheusText.parse(
+            "# HELP x y\nstampede_a_total 3\nstampede_pool_in_use{pool=\"redis\"} 2\nh_bucket{le=\"+Inf\"} 7\n")
         #expect(m["stampede_a_total"] == 3)
         #expect(m["stampede_pool_in_use{pool=\"redis\"}"] == 2)
         #expect(PrometheusText.buckets(m, name: "h").map(\.count) == [7])
@@ -80,7 +86,8 @@ import Testing
         #expect(try #require(PrometheusText.quantile(0.5, buckets: buckets)) == 0.01)
         #expect(abs(try #require(PrometheusText.quantile(0.7, buckets: buckets)) - 0.015) < 1e-12)
         #expect(abs(try #require(PrometheusText.quantile(0.99, buckets: buckets)) - 0.038) < 1e-12)
-        #expect(abs(try #require(PrometheusText.quantile(0.25, buckets: buckets)) - 0.005) < 1e-12)  // from 0 to the first bound
+        // From 0 to the first bound.
+        #expect(abs(try #require(PrometheusText.quantile(0.25, buckets: buckets)) - 0.005) < 1e-12)
     }
 
     @Test func theInfiniteBucketGivesTheLargestFiniteBoundAndEmptyGivesNil() {
@@ -99,7 +106,8 @@ import Testing
         (0..<41).map { i in
             let t = Double(i) * 0.25
             return Sample(
-                t: t, servers: [Sample.Server(instance: 0, rssBytes: 1, openFDs: 1, threads: 1, cpuSeconds: 0, metrics: [:])],
+                t: t,
+                servers: [Sample.Server(instance: 0, rssBytes: 1, openFDs: 1, threads: 1, cpuSeconds: 0, metrics: [:])],
                 machineBusySeconds: busyPerSecond * t)
         }
     }
@@ -107,10 +115,12 @@ import Testing
     @Test func aBusyMachineMakesThePhaseWeak() throws {
         let limits = PhaseMetricsCalculator.Limits(minSamples: 8, machineCPULimit: 90, cores: 2)
         // 1.9 of 2 cores busy: 95 %.
-        let busy = PhaseMetricsCalculator.compute(samples: samples(busyPerSecond: 1.9), warmup: 2, clients: [], limits: limits)
+        let busy = PhaseMetricsCalculator.compute(
+            samples: samples(busyPerSecond: 1.9), warmup: 2, clients: [], limits: limits)
         #expect(abs(try #require(busy.metrics["machine_cpu_percent"]) - 95) < 1e-6)
         #expect(busy.validity.contains { $0.hasPrefix("machine saturated: 95 %") }, "\(busy.validity)")
-        let calm = PhaseMetricsCalculator.compute(samples: samples(busyPerSecond: 1.2), warmup: 2, clients: [], limits: limits)
+        let calm = PhaseMetricsCalculator.compute(
+            samples: samples(busyPerSecond: 1.2), warmup: 2, clients: [], limits: limits)
         #expect(abs(try #require(calm.metrics["machine_cpu_percent"]) - 60) < 1e-6)
         #expect(calm.validity.isEmpty, "\(calm.validity)")
     }

@@ -1,25 +1,28 @@
 import Foundation
 import Histogram
 import LoadGen
+import Reports
 import Testing
+
+@testable import Analysis
 
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 
-@testable import Analysis
-import Reports
-
 /// Thresholds, key figures, baselines and the gate over a hand-built run report.
 @Suite struct ReportGateAnalysisTests {
     /// A histogram of microsecond samples: `(value, count)`.
     static func latency(_ samples: [(UInt64, UInt64)]) -> LatencySummary {
-        var h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var h = Histogram<UInt64>(
+            lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         for (v, n) in samples { _ = h.record(v, count: n) }
         return LatencySummary(h)
     }
 
-    static func clients(_ name: String, started: Int, failed: Int, firstEvent: [(UInt64, UInt64)], elapsed: Double = 10) -> ClientGroupResult {
+    static func clients(
+        _ name: String, started: Int, failed: Int, firstEvent: [(UInt64, UInt64)], elapsed: Double = 10
+    ) -> ClientGroupResult {
         var c = ClientGroupResult(name: name, results: [])
         c.counters.started = started
         c.counters.failed = failed
@@ -34,23 +37,32 @@ import Reports
     static func report(
         updatesAt3: Double = 300, complete: Bool = true, thresholds: [String]? = nil, scenarioName: String = "gate-test"
     ) -> RunReport {
-        var slowSpec = PhaseSpec(name: "slow", group: "g", clients: [ClientSpec(name: "slowpokes", count: 8, mix: "fast:1,slow:1")])
+        var slowSpec = PhaseSpec(
+            name: "slow", group: "g", clients: [ClientSpec(name: "slowpokes", count: 8, mix: "fast:1,slow:1")])
         slowSpec.instances = 1
         let scenario = Scenario(name: scenarioName, phases: [slowSpec], thresholds: thresholds)
         var p1 = PhaseResult(
-            name: "lock@1", group: "g", instances: 1, profile: "documented", serveArguments: [], durationSeconds: 10, warmupSeconds: 2,
-            complete: true, metrics: ["updates_per_second": 100, "scaling_efficiency": 1, "lock_wait_p99_ms": 20, "samples": 40],
+            name: "lock@1", group: "g", instances: 1, profile: "documented", serveArguments: [], durationSeconds: 10,
+            warmupSeconds: 2,
+            complete: true,
+            metrics: ["updates_per_second": 100, "scaling_efficiency": 1, "lock_wait_p99_ms": 20, "samples": 40],
             clients: [clients("updaters", started: 100, failed: 0, firstEvent: [(1000, 99), (1_000_000, 1)])])
         p1.sweep = "lock"
         var p3 = PhaseResult(
-            name: "lock@3", group: "g", instances: 3, profile: "documented", serveArguments: [], durationSeconds: 10, warmupSeconds: 2,
+            name: "lock@3", group: "g", instances: 3, profile: "documented", serveArguments: [], durationSeconds: 10,
+            warmupSeconds: 2,
             complete: true,
-            metrics: ["updates_per_second": updatesAt3, "scaling_efficiency": updatesAt3 / 300, "lock_wait_p99_ms": 500, "samples": 40],
+            metrics: [
+                "updates_per_second": updatesAt3, "scaling_efficiency": updatesAt3 / 300, "lock_wait_p99_ms": 500,
+                "samples": 40,
+            ],
             clients: [clients("updaters", started: 100, failed: 2, firstEvent: [(2000, 100)])])
         p3.sweep = "lock"
         let slow = PhaseResult(
-            name: "slow", group: "g", instances: 1, profile: "upstream", serveArguments: [], durationSeconds: 10, warmupSeconds: 2,
-            complete: true, metrics: ["rss_slope_mb_per_s": 0.5, "generator_cpu_percent": 45, "slowpokes.gap_p99_ms": 250])
+            name: "slow", group: "g", instances: 1, profile: "upstream", serveArguments: [], durationSeconds: 10,
+            warmupSeconds: 2,
+            complete: true,
+            metrics: ["rss_slope_mb_per_s": 0.5, "generator_cpu_percent": 45, "slowpokes.gap_p99_ms": 250])
         return RunReport(
             scenario: scenario, startedAt: "2026-11-29T10:00:00Z", wallSeconds: 40, complete: complete,
             incompleteReason: complete ? nil : "interrupted by SIGINT",
@@ -106,7 +118,9 @@ import Reports
     }
 
     @Test func scenarioThresholdsAreEvaluatedIntoTheReport() throws {
-        let r = Self.report(thresholds: ["errors: rate < 5%", "phase.lock_wait_p99_ms[phase=lock@3] < 100ms", "stream.first_evnt: p(99) < 1s"])
+        let r = Self.report(thresholds: [
+            "errors: rate < 5%", "phase.lock_wait_p99_ms[phase=lock@3] < 100ms", "stream.first_evnt: p(99) < 1s",
+        ])
         let records = try #require(r.thresholds)
         #expect(records.map(\.status) == [.passed, .failed, .error])
         #expect(records[1].actual == "500ms")
@@ -142,11 +156,14 @@ import Reports
             Set(slower.baseline.filter { $0.verdict == .regressed }.map(\.metric))
                 == ["phase.updates_per_second[phase=lock@3]", "phase.scaling_efficiency[phase=lock@3]"])
         // ... unless the tolerance allows it.
-        #expect(Gate(baseline: baseline, tolerance: Tolerance(fraction: 0.25)).evaluate(Self.report(updatesAt3: 240)).exitCode == .passed)
+        #expect(
+            Gate(baseline: baseline, tolerance: Tolerance(fraction: 0.25)).evaluate(Self.report(updatesAt3: 240))
+                .exitCode == .passed)
         let junit = slower.junit(name: "stampede gate", timestamp: "2026-11-29T10:00:00Z")
         #expect(junit.failures == 2 && junit.errors == 0)
         // What the gate writes follows the junit-4 schema CI systems read, problems suite included.
-        let broken = Gate(extraThresholds: ["error: rate < 1%"], baseline: baseline).evaluate(Self.report(complete: false))
+        let broken = Gate(extraThresholds: ["error: rate < 1%"], baseline: baseline).evaluate(
+            Self.report(complete: false))
         for report in [junit, broken.junit(name: "stampede gate", timestamp: nil)] {
             let root = try #require(try XMLDocument(xmlString: report.xml(), options: []).rootElement())
             #expect(JUnitSchema.violations(of: root).isEmpty, "\(JUnitSchema.violations(of: root))")
@@ -162,12 +179,15 @@ import Reports
         #expect(Gate(extraThresholds: ["error: rate < 5%"]).evaluate(Self.report()).exitCode == .error)
         // A baseline figure this run does not have is an error, never a pass.
         var baseline = BaselineFile(report: Self.report())
-        baseline.figures.append(.init(metric: "phase.updates_per_second[phase=lock@10]", value: 900, direction: .higherIsBetter))
+        baseline.figures.append(
+            .init(metric: "phase.updates_per_second[phase=lock@10]", value: 900, direction: .higherIsBetter))
         let outcome = Gate(baseline: baseline).evaluate(Self.report())
         #expect(outcome.exitCode == .error)
         #expect(outcome.baseline.last?.verdict == .error)
         // A baseline of another scenario.
-        #expect(Gate(baseline: BaselineFile(report: Self.report(scenarioName: "other"))).evaluate(Self.report()).exitCode == .error)
+        #expect(
+            Gate(baseline: BaselineFile(report: Self.report(scenarioName: "other"))).evaluate(Self.report()).exitCode
+                == .error)
     }
 
     @Test func baselineFilesRoundTripAndReportsServeAsBaselines() throws {
@@ -183,7 +203,8 @@ import Reports
         #expect(try BaselineFile.read(dir + "/b.json") == baseline)
         try ReportWriter.write(Self.report(), to: dir)
         #expect(try BaselineFile.read(dir + "/report.json").figures == BaselineFile(report: Self.report()).figures)
-        try "{\"schema\": \"stampede.baseline\", \"schemaVersion\": 7}".write(toFile: dir + "/new.json", atomically: true, encoding: .utf8)
+        try "{\"schema\": \"stampede.baseline\", \"schemaVersion\": 7}".write(
+            toFile: dir + "/new.json", atomically: true, encoding: .utf8)
         #expect(throws: ReportReadError.self) { try BaselineFile.read(dir + "/new.json") }
         try "{\"schema\": \"something\"}".write(toFile: dir + "/x.json", atomically: true, encoding: .utf8)
         #expect(throws: ReportReadError.self) { try BaselineFile.read(dir + "/x.json") }
@@ -201,7 +222,9 @@ import Reports
     }
 
     @Test func scenarioFilesCheckThresholdsWhenLoaded() throws {
-        let yaml = Self.scenarioYAML(thresholds: ["errors: rate < 1%", "stream.first_event: p(99) <", "stream.first_evnt: p(99) < 1s"])
+        let yaml = Self.scenarioYAML(thresholds: [
+            "errors: rate < 1%", "stream.first_event: p(99) <", "stream.first_evnt: p(99) < 1s",
+        ])
         let error = #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "t.yaml") }
         let text = error?.description ?? ""
         #expect(text.contains("line 6") && text.contains("thresholds[1]"), "\(text)")

@@ -1,8 +1,8 @@
 import Foundation
+import ServerConfig
 import Testing
 
 @testable import Analysis
-import ServerConfig
 
 @Suite struct ScenarioLoaderTests {
     static let minimal = """
@@ -42,14 +42,18 @@ import ServerConfig
     @Test func readsEveryField() throws {
         let s = try ScenarioLoader.load(yaml: Self.minimal, source: "tiny.yaml")
         #expect(s.name == "tiny")
-        #expect(s.groups == [FleetGroup(name: "g", instances: 2, profile: "documented", flags: ["agent-events": "3"], maxFds: 4096)])
+        #expect(
+            s.groups == [
+                FleetGroup(name: "g", instances: 2, profile: "documented", flags: ["agent-events": "3"], maxFds: 4096)
+            ])
         #expect(
             s.groups[0].serveArguments == [
                 "--profile", "documented", "--log-level", "warning", "--agent-events", "3", "--max-fds", "4096",
             ])
         let p = try #require(s.phases.first)
         #expect(p.duration == 5 && p.warmup == 0.5 && p.hotSet == 2)
-        #expect(p.clients == [ClientSpec(name: "fast", count: 4, mix: "fast:3,slow:1", slowRate: 2048, restartDelay: 0.01)])
+        #expect(
+            p.clients == [ClientSpec(name: "fast", count: 4, mix: "fast:3,slow:1", slowRate: 2048, restartDelay: 0.01)])
         #expect(s.claims.map(\.kind) == [.bug, .fix])
         #expect(s.claims[1].phaseAndMetric! == ("p", "fast.gap_p99_ms"))
         #expect(s.sampling.hz == 4)
@@ -94,7 +98,8 @@ import ServerConfig
                 target: 1
               - {id: y, issue: PERF-004, statement: s, metric: p.samples, relation: "~", target: 1}
             """
-        let error = try #require(#expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "broken.yaml") })
+        let error = try #require(
+            #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "broken.yaml") })
         let byPath = Dictionary(error.problems.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         #expect(byPath["colour"]?.line == 2)
         #expect(byPath["groups[0].instances"]?.line == 5)
@@ -129,11 +134,14 @@ import ServerConfig
                 flags: {lock-timeout: "${timeout}", api-key: other-key}
             phases: [{name: p, group: g, clients: [{name: c}]}]
             """
-        let error = try #require(#expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "k.yaml") })
+        let error = try #require(
+            #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "k.yaml") })
         let byPath = Dictionary(error.problems.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let strategy = try #require(byPath["groups[0].flags.lock-strategy"])
         #expect(strategy.line == 6)
-        #expect(strategy.message.contains("expected one of exponential, exponential-jitter, full-jitter, decorrelated-jitter, optimistic"))
+        #expect(
+            strategy.message.contains(
+                "expected one of exponential, exponential-jitter, full-jitter, decorrelated-jitter, optimistic"))
         #expect(strategy.message.contains("closest valid value: optimistic"))
         #expect(byPath["groups[0].flags.lock-timeout"]?.line == 7)
         #expect(byPath["groups[0].flags.lock-timeout"]?.message.contains("a duration > 0") == true)
@@ -168,8 +176,12 @@ import ServerConfig
               - {name: p, group: g, duration: "${d}", warmup: 1s, clients: [{name: c}]}
               - {name: q, group: g, duration: 2s, warmup: 3s, clients: [{name: c}]}
             """
-        let error = try #require(#expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "t") })
-        #expect(error.problems.contains { $0.path == "phases[0].duration" && $0.message.contains("unknown parameter '${d}'") })
+        let error = try #require(
+            #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, source: "t") })
+        #expect(
+            error.problems.contains {
+                $0.path == "phases[0].duration" && $0.message.contains("unknown parameter '${d}'")
+            })
         #expect(error.problems.contains { $0.path == "phases[1].warmup" && $0.line == 5 })
     }
 
@@ -218,7 +230,11 @@ import ServerConfig
 
     @Test func hotSetsUpTo1000AreAcceptedAndBeyondIsAProblemWithTheRange() throws {
         #expect(try ScenarioLoader.load(yaml: yaml(hotSet: "64"), source: "h").phases[0].hotSet == 64)
-        let error = #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml(hotSet: "1001"), source: "h") }
-        #expect(error?.description.contains("phases[0].hot-set: expected a whole number in 1...1000") == true, "\(error?.description ?? "")")
+        let error = #expect(throws: ScenarioError.self) {
+            try ScenarioLoader.load(yaml: yaml(hotSet: "1001"), source: "h")
+        }
+        #expect(
+            error?.description.contains("phases[0].hot-set: expected a whole number in 1...1000") == true,
+            "\(error?.description ?? "")")
     }
 }

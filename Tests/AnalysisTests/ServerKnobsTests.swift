@@ -56,13 +56,19 @@ import Testing
     @Test func upstreamRedisPoolFollowsTheDatabasePoolUnlessSet() throws {
         func pool(_ profile: ServerProfile, _ settings: [(String, String)]) throws -> Int {
             try ServerKnobs.resolve(
-                profile: profile, settings: settings.map { ServerSetting(name: $0.0, value: $0.1, source: .commandLine) }
+                profile: profile,
+                settings: settings.map { ServerSetting(name: $0.0, value: $0.1, source: .commandLine) }
             ).configuration.redisPoolSize
         }
         #expect(try pool(.upstream, []) == 50)
         #expect(try pool(.upstream, [("db-pool", "40"), ("db-overflow", "20")]) == 60)
         #expect(try pool(.upstream, [("db-pool", "40"), ("redis-pool", "10")]) == 10)
         #expect(try pool(.documented, [("db-pool", "40"), ("db-overflow", "20")]) == 50)
+        let derived = try ServerKnobs.resolve(
+            profile: .upstream, settings: [.init(name: "db-pool", value: "40", source: .commandLine)])
+        #expect(
+            derived.settings.first { $0.name == "redis-pool" }?.source
+                == .rule("max(db_pool_size + db_max_overflow, 50)"))
     }
 
     @Test func laterSettingsWinAndTheirSourceIsRecorded() throws {
@@ -78,16 +84,37 @@ import Testing
         #expect(byName["db-pool"]?.source == .commandLine)
         #expect(byName["api-key"]?.source == .parameterOverride("key"))
         #expect(byName["lock-timeout"]?.source == .profile("upstream"))
-        #expect(byName["redis-pool"]?.value == "50" && byName["redis-pool"]?.source == .profile("upstream"))
+        // Upstream's Redis pool follows the database pool: max(14 + 20, 50), by the rule.
+        #expect(byName["redis-pool"]?.value == "50")
+        #expect(byName["redis-pool"]?.source == .rule("max(db_pool_size + db_max_overflow, 50)"))
     }
 
     @Test(arguments: [
-        SettingSource.profile("upstream"), .environment("API_KEY"), .scenario("g.flags.api-key"), .parameterOverride("k"),
-        .commandLine, .fleet,
+        SettingSource.profile("upstream"), .environment("API_KEY"), .scenario("g.flags.api-key"),
+        .parameterOverride("k"),
+        .commandLine, .fleet, .rule("max(db_pool_size + db_max_overflow, 50)"),
     ])
     func sourcesSurviveJSON(source: SettingSource) throws {
         let data = try JSONEncoder().encode([source])
         #expect(try JSONDecoder().decode([SettingSource].self, from: data) == [source])
+    }
+
+    @Test func reportsHideTheKeyAndURLPasswords() throws {
+        let r = try ServerKnobs.resolve(
+            profile: .upstream,
+            settings: [
+                .init(name: "api-key", value: "s3cret", source: .commandLine),
+                .init(name: "database-url", value: "postgresql://app:pw@db.internal:5432/app", source: .fleet),
+            ])
+        let recorded = Dictionary(uniqueKeysWithValues: r.recorded.map { ($0.name, $0.value) })
+        #expect(recorded["api-key"] == "(hidden)")
+        #expect(recorded["database-url"] == "postgresql://app:(hidden)@db.internal:5432/app")
+        #expect(recorded["redis-url"] == "redis://127.0.0.1:6379/0")
+        #expect(r.configuration.apiKey == "s3cret")
+        let args = ServerKnobs.arguments(
+            profile: .upstream, settings: [.init(name: "api-key", value: "s3cret", source: .commandLine)],
+            redacted: true)
+        #expect(args == ["--profile", "upstream", "--api-key", "(hidden)"])
     }
 
     @Test func scenarioFlagNamesAreCheckedWithSuggestions() {

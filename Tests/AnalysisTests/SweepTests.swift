@@ -35,7 +35,8 @@ import Testing
 
     func point(_ n: Int, _ x: Double, complete: Bool = true) -> PhaseResult {
         var p = PhaseResult(
-            name: "s@\(n)", group: "g", instances: n, profile: "documented", serveArguments: [], durationSeconds: 5, warmupSeconds: 1,
+            name: "s@\(n)", group: "g", instances: n, profile: "documented", serveArguments: [], durationSeconds: 5,
+            warmupSeconds: 1,
             complete: complete, metrics: ["updates_per_second": x])
         p.sweep = "s"
         return p

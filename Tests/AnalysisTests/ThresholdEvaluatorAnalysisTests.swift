@@ -44,30 +44,31 @@ import Testing
         #expect(r.status == status, "\(r.message)")
     }
 
-    @Test(arguments: [
-        ("stream.first_event: p(99) < 100ms", 0.099),
-        ("stream.first_event: p(50) < 100ms", 0.050),
-        ("stream.first_event: p(100) < 1s", 0.1),
-        ("stream.first_event: avg < 1s", 0.0505),
-        ("stream.first_event: min < 1s", 0.001),
-        ("stream.first_event: max < 1s", 0.1),
-        ("stream.first_event: count > 99", 100),
-        ("errors: rate < 0.01", 0.005),
-        ("errors: rate < 1%", 0.005),
-        ("errors: value < 1%", 0.005),
-        ("errors: count < 10", 5),
-        ("requests: count > 1000", 1200),
-        ("requests: value > 1000", 1200),
-        ("requests: rate > 10/s", 20),
-        ("requests: rate > 600/min", 20),
-        ("bytes: rate < 1MiB/s", 104_857.6),
-        ("bytes: count < 8MiB", 6_291_456),
-        ("scale.efficiency[N=10]: value > 0.8", 0.85),
-        ("server.rss_slope_per_slow_client < 64KiB/min", 32.0 * 1024 / 60),
-        ("event.size: max < 8KiB", 4096),
-        ("stream.duration: avg < 1min", 4),
-        ("stream.duration: p(50) < 5000ms", 4),
-    ] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("stream.first_event: p(99) < 100ms", 0.099),
+            ("stream.first_event: p(50) < 100ms", 0.050),
+            ("stream.first_event: p(100) < 1s", 0.1),
+            ("stream.first_event: avg < 1s", 0.0505),
+            ("stream.first_event: min < 1s", 0.001),
+            ("stream.first_event: max < 1s", 0.1),
+            ("stream.first_event: count > 99", 100),
+            ("errors: rate < 0.01", 0.005),
+            ("errors: rate < 1%", 0.005),
+            ("errors: value < 1%", 0.005),
+            ("errors: count < 10", 5),
+            ("requests: count > 1000", 1200),
+            ("requests: value > 1000", 1200),
+            ("requests: rate > 10/s", 20),
+            ("requests: rate > 600/min", 20),
+            ("bytes: rate < 1MiB/s", 104_857.6),
+            ("bytes: count < 8MiB", 6_291_456),
+            ("scale.efficiency[N=10]: value > 0.8", 0.85),
+            ("server.rss_slope_per_slow_client < 64KiB/min", 32.0 * 1024 / 60),
+            ("event.size: max < 8KiB", 4096),
+            ("stream.duration: avg < 1min", 4),
+            ("stream.duration: p(50) < 5000ms", 4),
+        ] as [(String, Double)])
     func everyAggregationAndUnitPassesWithTheRightValue(text: String, value: Double) throws {
         let r = try evaluate(text)
         #expect(r.status == .passed, "\(r.message)")
@@ -124,7 +125,9 @@ import Testing
         ("nothing: rate < 0.01", .noData, 1, "0 of 0"),
         ("reconnects: rate < 1/s", .noData, 1, "no run duration"),
     ])
-    func evaluationProblemsAreErrorsNeverPasses(text: String, kind: ThresholdError.Kind, column: Int, fragment: String) throws {
+    func evaluationProblemsAreErrorsNeverPasses(
+        text: String, kind: ThresholdError.Kind, column: Int, fragment: String
+    ) throws {
         let r = try evaluate(text)
         #expect(r.status == .error)
         let error = try #require(r.error)

@@ -10,7 +10,8 @@ import Testing
     ])
     func acceptsHeaderOrNotCommentsBlankLinesAndCRLF(text: String) throws {
         let points = try USLCSV.parse(text)
-        #expect(points == [USLPoint(n: 1, throughput: 10), USLPoint(n: 2, throughput: 19), USLPoint(n: 3, throughput: 27)])
+        #expect(
+            points == [USLPoint(n: 1, throughput: 10), USLPoint(n: 2, throughput: 19), USLPoint(n: 3, throughput: 27)])
     }
 
     @Test(arguments: [
@@ -39,14 +40,16 @@ import Testing
     }
 
     @Test func ciscoCSVFitsLikeThePoints() throws {
-        let csv = "N,throughput\n" + USLFitAnalysisTests.cisco.map { "\(Int($0.n)),\($0.throughput)" }.joined(separator: "\n")
+        let csv =
+            "N,throughput\n" + USLFitAnalysisTests.cisco.map { "\(Int($0.n)),\($0.throughput)" }.joined(separator: "\n")
         let fit = try USLFit(points: USLCSV.parse(csv))
         #expect(abs(fit.sigma - 0.02671591) / 0.02671591 < 0.001)
     }
 
     /// What `stampede usl FILE.csv` prints.
     @Test func csvToJSONIsWhatTheCommandPrints() throws {
-        let csv = "N,throughput\n" + USLFitAnalysisTests.cisco.map { "\(Int($0.n)),\($0.throughput)" }.joined(separator: "\n")
+        let csv =
+            "N,throughput\n" + USLFitAnalysisTests.cisco.map { "\(Int($0.n)),\($0.throughput)" }.joined(separator: "\n")
         let json = try USLFit(csv: csv).jsonString()
         #expect(json.contains("\"peakConcurrencyWhole\" : 35"))
         #expect(json.contains("\"throughputCeiling\" : null"))

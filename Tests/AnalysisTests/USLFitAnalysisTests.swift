@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 import Testing
 
 /// Seeded generator so noisy synthetic data is the same on every run.
@@ -138,9 +138,18 @@ struct SplitMix64: RandomNumberGenerator {
         ([USLPoint(n: 1, throughput: 10), USLPoint(n: 2, throughput: 19)], .tooFewPoints),
         ([1, 1, 2, 2].map { USLPoint(n: $0, throughput: 10 * $0) }, .tooFewDistinctConcurrencies),
         ([USLPoint(n: 0, throughput: 1), USLPoint(n: 2, throughput: 2), USLPoint(n: 3, throughput: 3)], .invalidPoint),
-        ([USLPoint(n: 1, throughput: 10), USLPoint(n: 2, throughput: 0), USLPoint(n: 3, throughput: 30)], .invalidPoint),
-        ([USLPoint(n: 1, throughput: 10), USLPoint(n: 2, throughput: -5), USLPoint(n: 3, throughput: 30)], .invalidPoint),
-        ([USLPoint(n: 1, throughput: .nan), USLPoint(n: 2, throughput: 5), USLPoint(n: 3, throughput: 30)], .invalidPoint),
+        (
+            [USLPoint(n: 1, throughput: 10), USLPoint(n: 2, throughput: 0), USLPoint(n: 3, throughput: 30)],
+            .invalidPoint
+        ),
+        (
+            [USLPoint(n: 1, throughput: 10), USLPoint(n: 2, throughput: -5), USLPoint(n: 3, throughput: 30)],
+            .invalidPoint
+        ),
+        (
+            [USLPoint(n: 1, throughput: .nan), USLPoint(n: 2, throughput: 5), USLPoint(n: 3, throughput: 30)],
+            .invalidPoint
+        ),
     ])
     func degenerateInputIsAClearError(points: [USLPoint], kind: USLFitError.Kind) {
         do {

@@ -3,7 +3,9 @@ import Synchronization
 import SystemSupport
 import Testing
 
-private func sseConfig(_ url: String, clients: Int, duration: Duration, mix: String = "fast:1") throws -> LoadConfiguration {
+private func sseConfig(
+    _ url: String, clients: Int, duration: Duration, mix: String = "fast:1"
+) throws -> LoadConfiguration {
     var c = LoadConfiguration(mode: .sse, url: url)
     c.clients = clients
     c.duration = duration
@@ -43,7 +45,7 @@ struct EngineTests {
         c.targets = ["\(a.base)/sse?events=5&interval_ms=2", "\(b.base)/sse?events=5&interval_ms=2"]
         let r = try await LoadRun(configuration: c).run()
         #expect(r.counters.streamsCompleted == 9)
-        // Client k goes to target k mod 2, whichever engine thread owns it: 0, 2, 4, 6, 8 and 1, 3, 5, 7.
+        // Clients 0-4 on the first target and 5-8 on the second, whichever engine thread owns them.
         #expect(a.connections.load(ordering: .relaxed) == 5)
         #expect(b.connections.load(ordering: .relaxed) == 4)
         #expect(r.target.url.contains(a.base) && r.target.url.contains(b.base))
@@ -87,8 +89,9 @@ struct EngineTests {
     @Test func slowClientsAreHeldToTheirCap() async throws {
         let server = try TestStreamServer()
         defer { server.stop() }
-        var c = try sseConfig("\(server.base)/sse?events=1000000&interval_ms=0&size=1000", clients: 4,
-                              duration: .seconds(4), mix: "fast:1,slow:1")
+        var c = try sseConfig(
+            "\(server.base)/sse?events=1000000&interval_ms=0&size=1000", clients: 4,
+            duration: .seconds(4), mix: "fast:1,slow:1")
         c.slow.bytesPerSecond = 16_384
         c.slow.receiveBuffer = 4096
         let r = try await LoadRun(configuration: c).run()
@@ -102,8 +105,9 @@ struct EngineTests {
     @Test func stalledClientsStopReadingThenResume() async throws {
         let server = try TestStreamServer()
         defer { server.stop() }
-        var c = try sseConfig("\(server.base)/sse?events=300&interval_ms=10", clients: 2, duration: .milliseconds(2500),
-                              mix: "stalled:1")
+        var c = try sseConfig(
+            "\(server.base)/sse?events=300&interval_ms=10", clients: 2, duration: .milliseconds(2500),
+            mix: "stalled:1")
         c.stall.after = .milliseconds(300)
         c.stall.length = .seconds(1)
         let r = try await LoadRun(configuration: c).run()

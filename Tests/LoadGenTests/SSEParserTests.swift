@@ -47,8 +47,12 @@ let sseCases: [SSECase] = [
     SSECase(
         "id persists across events", "id: s:1\ndata: a\n\ndata: b\n\n",
         [ev("a", id: "s:1", own: true), ev("b", id: "s:1", own: false)]),
-    SSECase("id with NUL is ignored", "id: 7\ndata: a\n\nid: 8\u{0}\ndata: b\n\n", [ev("a", id: "7", own: true), ev("b", id: "7")]),
-    SSECase("empty id resets the last event id", "id: 5\ndata: a\n\nid\ndata: b\n\n", [ev("a", id: "5", own: true), ev("b", id: "", own: true)]),
+    SSECase(
+        "id with NUL is ignored", "id: 7\ndata: a\n\nid: 8\u{0}\ndata: b\n\n",
+        [ev("a", id: "7", own: true), ev("b", id: "7")]),
+    SSECase(
+        "empty id resets the last event id", "id: 5\ndata: a\n\nid\ndata: b\n\n",
+        [ev("a", id: "5", own: true), ev("b", id: "", own: true)]),
     SSECase("retry digits only", "retry: 1500\ndata: a\n\n", [ev("a")], retry: 1500),
     SSECase("retry with non-digits is ignored", "retry: 15x\nretry: -1\nretry:\ndata: a\n\n", [ev("a")], retry: nil),
     SSECase("unknown fields are ignored", "foo: bar\ndata: a\nbaz\n\n", [ev("a")]),

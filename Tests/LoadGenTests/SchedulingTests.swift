@@ -1,5 +1,6 @@
-@testable import LoadGen
 import Testing
+
+@testable import LoadGen
 
 @Suite("Event sequences and integrity")
 struct IntegrityTests {
@@ -106,11 +107,38 @@ struct SchedulingTests {
 
 @Suite struct SessionPoolIdTests {
     @Test func indexesArePaddedToFixedWidthWhenAsked() {
-        let uuidLike = LoadConfiguration.SessionPool(hotSet: 1000, prefix: "371000fc-0000-4000-8000-00000000", indexDigits: 4)
+        let uuidLike = LoadConfiguration.SessionPool(
+            hotSet: 1000, prefix: "371000fc-0000-4000-8000-00000000", indexDigits: 4)
         #expect(uuidLike.id(7) == "371000fc-0000-4000-8000-000000000007")
         #expect(uuidLike.id(999) == "371000fc-0000-4000-8000-000000000999")
         #expect(uuidLike.id(7).count == uuidLike.id(999).count)
         // Without a width, the plain index (the `stampede load --hot-set` form).
         #expect(LoadConfiguration.SessionPool(hotSet: 20).id(12) == "session-12")
+    }
+}
+
+/// How one run's clients are split over several targets.
+@Suite struct TargetSplitTests {
+    @Test func contiguousBlocksKeepTheMixOnEveryTarget() throws {
+        let mix = try ProfileMix(parsing: "fast:80,slow:20")
+        let profiles = mix.assignments(count: 50)
+        for n in [2, 3, 5, 10] {
+            var slowPerTarget = [Int](repeating: 0, count: n)
+            var clientsPerTarget = [Int](repeating: 0, count: n)
+            for (k, p) in profiles.enumerated() {
+                let t = Engine.target(ofClient: k, of: profiles.count, targets: n)
+                clientsPerTarget[t] += 1
+                if p == .slow { slowPerTarget[t] += 1 }
+            }
+            #expect(clientsPerTarget.max()! - clientsPerTarget.min()! <= 1, "\(n) targets: \(clientsPerTarget)")
+            // 20 % of each target's clients, give or take one (k mod 5 would put every slow client on one target).
+            for t in 0..<n {
+                #expect(
+                    abs(Double(slowPerTarget[t]) - 0.2 * Double(clientsPerTarget[t])) <= 1,
+                    "\(n) targets: \(slowPerTarget)")
+            }
+        }
+        #expect(Engine.target(ofClient: 0, of: 1, targets: 3) == 0)
+        #expect(Engine.target(ofClient: 7, of: 8, targets: 1) == 0)
     }
 }

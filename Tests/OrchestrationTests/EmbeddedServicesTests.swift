@@ -1,8 +1,8 @@
-import Foundation
 import Analysis
-import Testing
 import Backends
+import Foundation
 import Orchestration
+import Testing
 
 @Suite(.serialized) struct EmbeddedServicesTests {
     func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }

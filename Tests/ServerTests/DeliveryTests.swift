@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import Server
 import LoadGen
 import ServerConfig
+import Testing
+
+@testable import Server
 
 /// PERF-004: what a client that stops reading does to each delivery policy.
 @Suite(.serialized) struct DeliveryTests {
@@ -17,16 +18,19 @@ import ServerConfig
     /// Opens a stream with a tiny receive buffer, reads its head, then stops reading for `stall`.
     func stalledStream(_ server: TestServer, stall: Duration) async throws -> RawConnection {
         let conn = try await server.client.openStream(#"{"prompt":"slow"}"#, receiveBuffer: 4096)
-        _ = try await onThread { conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5) }
+        _ = try await onThread {
+            conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5)
+        }
         try await Task.sleep(for: stall)
         return conn
     }
 
     @Test func unboundedBufferGrowsWhileTheClientStalls() async throws {
-        let server = try await TestServer.start({ c in
-            fastAgent(&c)
-            c.sseDelivery = .unbounded
-        }, profile: .documented)
+        let server = try await TestServer.start(
+            { c in
+                fastAgent(&c)
+                c.sseDelivery = .unbounded
+            }, profile: .documented)
         defer { Task { await server.stop() } }
         let conn = try await stalledStream(server, stall: .seconds(1))
         let early = server.state.metrics.bufferedBytes.value
@@ -57,20 +61,23 @@ import ServerConfig
     }
 
     @Test func deadlineCutsTheSlowConsumerAndResumeDeliversExactlyTheMissingEvents() async throws {
-        let server = try await TestServer.start({ c in
-            c.agent.eventsPerRun = .fixed(300)
-            c.agent.eventInterval = .milliseconds(1)
-            c.agent.payloadBytes = 8000
-            c.pollInterruptPerEvent = false
-            c.sseQueue = 20
-            c.slowConsumerDeadline = .milliseconds(500)
-            c.socketSendBuffer = 32 * 1024
-        }, profile: .recommended)
+        let server = try await TestServer.start(
+            { c in
+                c.agent.eventsPerRun = .fixed(300)
+                c.agent.eventInterval = .milliseconds(1)
+                c.agent.payloadBytes = 8000
+                c.pollInterruptPerEvent = false
+                c.sseQueue = 20
+                c.slowConsumerDeadline = .milliseconds(500)
+                c.socketSendBuffer = 32 * 1024
+            }, profile: .recommended)
         defer { Task { await server.stop() } }
         // A normal receive buffer: the stall alone fills the kernel buffers (a tiny window would
         // make the catch-up read crawl at one window per delayed ACK).
         let conn = try await server.client.openStream(#"{"prompt":"slow"}"#)
-        let head = try await onThread { conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5) }
+        let head = try await onThread {
+            conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5)
+        }
         try await Task.sleep(for: .milliseconds(1500))  // stop reading: the producer blocks, the deadline passes
         #expect(server.state.metrics.slowConsumersCut.value == 1)
         // Now read what the socket still holds: ends with the cut event.
@@ -92,7 +99,8 @@ import ServerConfig
     @Test func resumeOfAnUnknownStreamIsAClearError() async throws {
         let server = try await TestServer.start(profile: .recommended)
         defer { Task { await server.stop() } }
-        let r = try await server.client.request("POST", "/api/v1/query", body: #"{"prompt":"x"}"#, headers: ["Last-Event-ID": "feedbeef:3"])
+        let r = try await server.client.request(
+            "POST", "/api/v1/query", body: #"{"prompt":"x"}"#, headers: ["Last-Event-ID": "feedbeef:3"])
         #expect(r.status == 404 && (r.json?["error"] as? [String: Any])?["code"] as? String == "STREAM_NOT_FOUND")
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import Server
-import SystemSupport
 import LoadGen
 import ServerConfig
+import SystemSupport
+import Testing
+
+@testable import Server
 
 /// The HTTP surface against a real server on real Redis and PostgreSQL.
 @Suite(.serialized) struct HTTPBehaviourTests {
@@ -51,15 +52,22 @@ import ServerConfig
         defer { Task { await server.stop() } }
         let c = server.client
         let malformed = try await c.request("POST", "/api/v1/query", body: "{not json")
-        #expect(malformed.status == 422 && (malformed.json?["detail"] as? [[String: Any]])?.first?["type"] as? String == "json_invalid")
+        #expect(
+            malformed.status == 422
+                && (malformed.json?["detail"] as? [[String: Any]])?.first?["type"] as? String == "json_invalid")
         let schema = try await c.request("POST", "/api/v1/query", body: #"{"prompt": ""}"#)
         #expect(schema.status == 422)
-        let big = try await c.request("POST", "/api/v1/query", body: "{\"prompt\": \"\(String(repeating: "x", count: 5000))\"}")
+        let big = try await c.request(
+            "POST", "/api/v1/query", body: "{\"prompt\": \"\(String(repeating: "x", count: 5000))\"}")
         #expect(big.status == 413)
         let badUUID = try await c.request("GET", "/api/v1/sessions/not-a-uuid")
-        #expect(badUUID.status == 422 && (badUUID.json?["error"] as? [String: Any])?["code"] as? String == "VALIDATION_ERROR")
+        #expect(
+            badUUID.status == 422
+                && (badUUID.json?["error"] as? [String: Any])?["code"] as? String == "VALIDATION_ERROR")
         let unknown = try await c.request("GET", "/api/v1/sessions/\(UUID().uuidString.lowercased())")
-        #expect(unknown.status == 404 && (unknown.json?["error"] as? [String: Any])?["code"] as? String == "SESSION_NOT_FOUND")
+        #expect(
+            unknown.status == 404
+                && (unknown.json?["error"] as? [String: Any])?["code"] as? String == "SESSION_NOT_FOUND")
         let badPage = try await c.request("GET", "/api/v1/sessions?page_size=500")
         #expect(badPage.status == 422)
         let health = try await c.request("GET", "/health")
@@ -69,7 +77,12 @@ import ServerConfig
     @Test func someoneElsesSessionIsNotFound() async throws {
         let owner = try await TestServer.start()
         let other = try await TestServer.start { $0.apiKey = "another-key" }
-        defer { Task { await owner.stop(); await other.stop() } }
+        defer {
+            Task {
+                await owner.stop()
+                await other.stop()
+            }
+        }
         let (_, events) = try await owner.client.stream(#"{"prompt":"mine"}"#)
         let id = try #require(events.first?.json?["session_id"] as? String)
         #expect(try await owner.client.request("GET", "/api/v1/sessions/\(id)").status == 200)
@@ -88,8 +101,12 @@ import ServerConfig
         defer { Task { await server.stop() } }
         let a = try await server.client.openStream(#"{"prompt":"a"}"#)
         let b = try await server.client.openStream(#"{"prompt":"b"}"#)
-        _ = try await onThread { a.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5) }
-        _ = try await onThread { b.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5) }
+        _ = try await onThread {
+            a.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5)
+        }
+        _ = try await onThread {
+            b.read(until: { String(decoding: $0, as: UTF8.self).contains("event: init") }, timeout: 5)
+        }
         let third = try await server.client.request("GET", "/api/v1/sessions")
         #expect(third.status == 503)
         #expect(server.state.metrics.rejectedConnections.value == 1)
@@ -109,7 +126,9 @@ import ServerConfig
         }
         defer { Task { await server.stop() } }
         let conn = try await server.client.openStream(#"{"prompt":"long"}"#)
-        let head = try await onThread { conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5) }
+        let head = try await onThread {
+            conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5)
+        }
         let text = String(decoding: head, as: UTF8.self)
         let id = try #require(text.range(of: #""session_id": ""#).map { String(text[$0.upperBound...].prefix(36)) })
         let r = try await server.client.request("POST", "/api/v1/sessions/\(id)/interrupt")
@@ -126,7 +145,9 @@ import ServerConfig
             $0.agent.eventInterval = .milliseconds(10)
         }
         let conn = try await server.client.openStream(#"{"prompt":"x"}"#)
-        _ = try await onThread { conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5) }
+        _ = try await onThread {
+            conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5)
+        }
         let reading = Task { try await onThread { try conn.readAll(timeout: 15) } }
         let started = ContinuousClock.now
         await server.stop()

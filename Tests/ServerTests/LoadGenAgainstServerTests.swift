@@ -1,8 +1,9 @@
 import Foundation
 import LoadGen
-import Testing
-@testable import Server
 import ServerConfig
+import Testing
+
+@testable import Server
 
 /// The load generator against the reference server: what each side sees of the other.
 @Suite(.serialized) struct LoadGenAgainstServerTests {
@@ -25,7 +26,9 @@ import ServerConfig
             c.pollInterruptPerEvent = false
         }
         defer { Task { await server.stop() } }
-        let result = try await LoadRun(configuration: try sseLoad(server, clients: 50, mix: "fast:100", duration: .seconds(2))).run { _ in }
+        let result = try await LoadRun(
+            configuration: try sseLoad(server, clients: 50, mix: "fast:100", duration: .seconds(2))
+        ).run { _ in }
         #expect(result.counters.started >= 50 && result.counters.failed == 0)
         #expect(result.counters.gaps == 0 && result.counters.duplicates == 0 && result.counters.reorders == 0)
         #expect(result.counters.events > 50 * 20)

@@ -1,8 +1,9 @@
-import Foundation
-import Testing
-@testable import Server
-import ServerConfig
 import Backends
+import Foundation
+import ServerConfig
+import Testing
+
+@testable import Server
 
 /// SCALE-001's read-modify-write under every strategy: two instances, many concurrent stream
 /// completions on one session, and not one update lost.
@@ -19,7 +20,12 @@ import Backends
         }
         let a = try await TestServer.start(configure)
         let b = try await TestServer.start(configure)
-        defer { Task { await a.stop(); await b.stop() } }
+        defer {
+            Task {
+                await a.stop()
+                await b.stop()
+            }
+        }
         let (_, first) = try await a.client.stream(#"{"prompt":"start"}"#)
         let id = try #require(first.first?.json?["session_id"] as? String)
         let streams = 24

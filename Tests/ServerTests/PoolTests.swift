@@ -1,20 +1,23 @@
-import Foundation
 import Analysis
-import Testing
-@testable import Server
-import LoadGen
-import StampedeTestSupport
 import Backends
-import ServerConfig
+import Foundation
+import LoadGen
 import Orchestration
+import ServerConfig
+import StampedeTestSupport
+import Testing
+
+@testable import Server
 
 /// PERF-005 and the db-pool-hold quirk, on real Redis and PostgreSQL connections.
 @Suite(.serialized) struct PoolTests {
-    func redisPool(_ size: Int, _ mode: PoolConfiguration.WhenExhausted) async throws -> ConnectionPool<RedisConnection> {
+    func redisPool(_ size: Int, _ mode: PoolConfiguration.WhenExhausted) async throws -> ConnectionPool<RedisConnection>
+    {
         let services = try await SharedServices.get()
         let endpoint = try RedisEndpoint(url: services.redisURL!)
         return ConnectionPool(
-            name: "redis", configuration: .init(size: size, whenExhausted: mode), executor: BlockingExecutor(threads: 4),
+            name: "redis", configuration: .init(size: size, whenExhausted: mode),
+            executor: BlockingExecutor(threads: 4),
             isBroken: { $0.isBroken }, factory: { try RedisConnection(endpoint: endpoint, timeoutMilliseconds: 1000) })
     }
 
@@ -54,23 +57,29 @@ import Orchestration
     }
 
     @Test func heldConnectionQuirkStarvesTheStreamAfterThePoolIsFull() async throws {
-        let server = try await TestServer.start({ c in
-            c.dbPoolSize = 2
-            c.dbMaxOverflow = 0
-            c.dbPoolTimeout = .milliseconds(500)
-            c.agent.eventsPerRun = .fixed(100)
-            c.agent.eventInterval = .milliseconds(20)
-        }, profile: .upstream)
+        let server = try await TestServer.start(
+            { c in
+                c.dbPoolSize = 2
+                c.dbMaxOverflow = 0
+                c.dbPoolTimeout = .milliseconds(500)
+                c.agent.eventsPerRun = .fixed(100)
+                c.agent.eventInterval = .milliseconds(20)
+            }, profile: .upstream)
         defer { Task { await server.stop() } }
         let a = try await server.client.openStream(#"{"prompt":"a"}"#)
         let b = try await server.client.openStream(#"{"prompt":"b"}"#)
         for s in [a, b] {
-            _ = try await onThread { s.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5) }
+            _ = try await onThread {
+                s.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5)
+            }
         }
         #expect(server.state.databasePool.statistics.inUse == 2)  // both held, "idle in transaction"
         let third = try await server.client.openStream(#"{"prompt":"c"}"#)
         let text = try await onThread {
-            String(decoding: third.read(until: { String(decoding: $0, as: UTF8.self).contains("Session creation failed") }, timeout: 5), as: UTF8.self)
+            String(
+                decoding: third.read(
+                    until: { String(decoding: $0, as: UTF8.self).contains("Session creation failed") }, timeout: 5),
+                as: UTF8.self)
         }
         #expect(text.contains("Session creation failed"))
         #expect(text.contains("QueuePool limit of size 2 overflow 0 reached"))
@@ -80,14 +89,15 @@ import Orchestration
     }
 
     @Test func withoutTheQuirkTheSamePoolServesEveryStream() async throws {
-        let server = try await TestServer.start({ c in
-            c.dbPoolSize = 2
-            c.dbMaxOverflow = 0
-            c.dbPoolTimeout = .milliseconds(500)
-            c.holdDBConnectionPerStream = false
-            c.agent.eventsPerRun = .fixed(10)
-            c.agent.eventInterval = .milliseconds(20)
-        }, profile: .upstream)
+        let server = try await TestServer.start(
+            { c in
+                c.dbPoolSize = 2
+                c.dbMaxOverflow = 0
+                c.dbPoolTimeout = .milliseconds(500)
+                c.holdDBConnectionPerStream = false
+                c.agent.eventsPerRun = .fixed(10)
+                c.agent.eventInterval = .milliseconds(20)
+            }, profile: .upstream)
         defer { Task { await server.stop() } }
         try await withThrowingTaskGroup(of: [SSEEvent].self) { group in
             for _ in 0..<6 { group.addTask { try await server.client.stream(#"{"prompt":"x"}"#).events } }

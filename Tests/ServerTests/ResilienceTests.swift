@@ -1,11 +1,12 @@
+import Analysis
 import Foundation
 import Orchestration
-import Analysis
+import ServerConfig
+import StampedeTestSupport
 import SystemSupport
 import Testing
+
 @testable import Server
-import StampedeTestSupport
-import ServerConfig
 
 /// Dependencies failing under the server, and the server at its file-descriptor limit.
 @Suite(.serialized) struct ResilienceTests {
@@ -21,7 +22,9 @@ import ServerConfig
         let server = try await TestServer.start(configuration: c)
         defer { Task { await server.stop() } }
         let conn = try await server.client.openStream(#"{"prompt":"long"}"#)
-        _ = try await onThread { conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5) }
+        _ = try await onThread {
+            conn.read(until: { String(decoding: $0, as: UTF8.self).contains("event: message") }, timeout: 5)
+        }
         try await services.restartRedis(downFor: .milliseconds(300))
         // The running stream keeps going to its end (interrupt polls fail and are skipped).
         let rest = String(decoding: try await onThread { try conn.readAll(timeout: 10) }, as: UTF8.self)
@@ -37,7 +40,9 @@ import ServerConfig
     @Test func acceptFailuresAtTheFDLimitAreCountedAndTheServerKeepsServing() async throws {
         let services = try await SharedServices.get()
         let port = try FreePort.next()
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("stampede").path
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "stampede"
+        ).path
         let log = NSTemporaryDirectory() + "/stampede-fd-test-\(port).log"
         let server = try ChildProcess(
             name: "stampede serve", executable: binary,

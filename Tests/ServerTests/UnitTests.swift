@@ -1,9 +1,10 @@
-import Foundation
-import Testing
-@testable import Server
-import SystemSupport
 import Backends
+import Foundation
 import ServerConfig
+import SystemSupport
+import Testing
+
+@testable import Server
 
 @Suite struct BackoffTests {
     @Test func exponentialDoublesWithoutJitterUpToTheCap() {
@@ -67,7 +68,8 @@ import ServerConfig
     }
 
     @Test func overflowConnectionsCloseOnReturnAndWaitersAreServedInOrder() {
-        var m = Machine(name: "pg", configuration: .init(size: 1, overflow: 1, whenExhausted: .wait(timeout: .seconds(30))))
+        var m = Machine(
+            name: "pg", configuration: .init(size: 1, overflow: 1, whenExhausted: .wait(timeout: .seconds(30))))
         _ = m.checkout(enqueue: { "x" })
         _ = m.checkout(enqueue: { "y" })
         guard case .wait(let id1) = m.checkout(enqueue: { "w1" }), case .wait = m.checkout(enqueue: { "w2" }) else {
@@ -95,7 +97,8 @@ import ServerConfig
     }
 
     @Test func timeoutFailsAWaiterWithQueuePoolsMessage() {
-        var m = Machine(name: "pg", configuration: .init(size: 1, overflow: 0, whenExhausted: .wait(timeout: .seconds(30))))
+        var m = Machine(
+            name: "pg", configuration: .init(size: 1, overflow: 0, whenExhausted: .wait(timeout: .seconds(30))))
         _ = m.checkout(enqueue: { "x" })
         guard case .wait(let id) = m.checkout(enqueue: { "w" }), let (w, e) = m.timeout(id: id) else {
             Issue.record("expected a wait then a timeout")
@@ -136,9 +139,15 @@ import ServerConfig
     @Test func takeRespectsTheByteBudgetButAlwaysMovesOne() {
         var b = StreamBuffer(capacity: nil, retainForResume: 0)
         for i in 1...5 { _ = b.push(item(i), now: .now) }
-        guard case .items(let first, _) = b.take(maxBytes: 1) else { Issue.record("expected items"); return }
+        guard case .items(let first, _) = b.take(maxBytes: 1) else {
+            Issue.record("expected items")
+            return
+        }
         #expect(first.count == 1)
-        guard case .items(let rest, _) = b.take(maxBytes: 17) else { Issue.record("expected items"); return }
+        guard case .items(let rest, _) = b.take(maxBytes: 17) else {
+            Issue.record("expected items")
+            return
+        }
         #expect(rest.map(\.seq) == [2, 3])
     }
 
@@ -147,12 +156,21 @@ import ServerConfig
         for i in 1...4 { _ = b.push(item(i), now: .now) }
         _ = b.take(maxBytes: 20)  // writes 1 (and maybe 2)
         b.cut(final: Array("bye".utf8))
-        guard case .final = b.take(maxBytes: 1 << 20) else { Issue.record("expected the final event"); return }
+        guard case .final = b.take(maxBytes: 1 << 20) else {
+            Issue.record("expected the final event")
+            return
+        }
         b.detach()
         #expect(b.phase == .detached)
-        guard case .resumed(let n) = b.resume(after: 1) else { Issue.record("expected resume"); return }
+        guard case .resumed(let n) = b.resume(after: 1) else {
+            Issue.record("expected resume")
+            return
+        }
         #expect(n == 3)
-        guard case .items(let batch, _) = b.take(maxBytes: 1 << 20) else { Issue.record("expected items"); return }
+        guard case .items(let batch, _) = b.take(maxBytes: 1 << 20) else {
+            Issue.record("expected items")
+            return
+        }
         #expect(batch.map(\.seq) == [2, 3, 4])
     }
 
@@ -160,9 +178,15 @@ import ServerConfig
         var b = StreamBuffer(capacity: 2, retainForResume: 2)
         for i in 1...2 { _ = b.push(item(i), now: .now) }
         _ = b.take(maxBytes: 1 << 20)
-        for i in 3...6 { _ = b.push(item(i), now: .now); _ = b.take(maxBytes: 1 << 20) }
+        for i in 3...6 {
+            _ = b.push(item(i), now: .now)
+            _ = b.take(maxBytes: 1 << 20)
+        }
         b.detach()
-        guard case .gap(let from, let to) = b.resume(after: 1) else { Issue.record("expected a gap"); return }
+        guard case .gap(let from, let to) = b.resume(after: 1) else {
+            Issue.record("expected a gap")
+            return
+        }
         #expect(from == 2 && to == 4)
     }
 }
@@ -192,7 +216,8 @@ import ServerConfig
         config.payloadBytes = 50
         let agent = SimulatedAgent(configuration: config)
         let fast = agent.messageTemplate(model: "opus").encode(streamID: "s1", seq: seq, index: index)
-        let slow = SSEEncoder.event(streamID: "s1", seq: seq, name: "message", data: agent.messageData(model: "opus", index: index))
+        let slow = SSEEncoder.event(
+            streamID: "s1", seq: seq, name: "message", data: agent.messageData(model: "opus", index: index))
         #expect(String(decoding: fast, as: UTF8.self) == String(decoding: slow, as: UTF8.self))
     }
 
@@ -253,8 +278,12 @@ import ServerConfig
 
 @Suite struct QueryRequestTests {
     @Test func validRequestDecodes() throws {
-        let q = try QueryRequest.validate(["prompt": "hi", "include_partial_messages": true, "max_turns": 3, "session_id": "x"])
-        #expect(q.prompt == "hi" && q.includePartialMessages && q.maxTurns == 3 && q.sessionID == "x" && q.model == "sonnet")
+        let q = try QueryRequest.validate([
+            "prompt": "hi", "include_partial_messages": true, "max_turns": 3, "session_id": "x",
+        ])
+        #expect(
+            q.prompt == "hi" && q.includePartialMessages && q.maxTurns == 3 && q.sessionID == "x" && q.model == "sonnet"
+        )
     }
 
     @Test func everySchemaProblemIsReported() {
@@ -273,7 +302,9 @@ import ServerConfig
     }
 
     @Test func booleanFieldRejectsNumbers() {
-        #expect(throws: ValidationFailure.self) { try QueryRequest.validate(["prompt": "p", "include_partial_messages": 1]) }
+        #expect(throws: ValidationFailure.self) {
+            try QueryRequest.validate(["prompt": "p", "include_partial_messages": 1])
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 import Orchestration
 
 /// One embedded Redis + PostgreSQL for the whole test process (started on first use, stopped at

@@ -16,7 +16,8 @@ extension BaselineComparison {
                 row.baseline.map(Quantity.number) ?? "-",
                 row.current.map(Quantity.number) ?? "-",
                 row.change.map { ($0 >= 0 ? "+" : "") + Quantity.number($0 * 100) + "%" } ?? "-",
-                row.verdict == .regressed || row.verdict == .error ? row.verdict.rawValue.uppercased() : row.verdict.rawValue,
+                row.verdict == .regressed || row.verdict == .error
+                    ? row.verdict.rawValue.uppercased() : row.verdict.rawValue,
             ]
         }
         let all = [header] + body

@@ -57,7 +57,8 @@ public struct BaselineComparison: Sendable {
             change: nil, verdict: .error, message: ""
         )
         guard let base = baseline else {
-            row.message = "\(rule.metric): the baseline has no value for it; update the baseline "
+            row.message =
+                "\(rule.metric): the baseline has no value for it; update the baseline "
                 + "(stampede baseline update) or drop the rule"
             return row
         }
@@ -66,7 +67,8 @@ public struct BaselineComparison: Sendable {
             return row
         }
         guard let now = current else {
-            row.message = "\(rule.metric): this run has no value for it; check the metric name or that the scenario measures it"
+            row.message =
+                "\(rule.metric): this run has no value for it; check the metric name or that the scenario measures it"
             return row
         }
         guard now.isFinite else {
@@ -85,9 +87,11 @@ public struct BaselineComparison: Sendable {
         }
         // A hair of slack so 10 % written as 0.1 is not beaten by binary rounding.
         let slack = 1e-12
-        row.verdict = worse > tolerance.fraction + slack ? .regressed : worse < -tolerance.fraction - slack ? .improved : .pass
+        row.verdict =
+            worse > tolerance.fraction + slack ? .regressed : worse < -tolerance.fraction - slack ? .improved : .pass
         let changeText = row.change.map { ($0 >= 0 ? "+" : "") + Quantity.number($0 * 100) + "%" } ?? "from 0"
-        row.message = "\(rule.metric): \(Quantity.number(base)) → \(Quantity.number(now)) (\(changeText)), "
+        row.message =
+            "\(rule.metric): \(Quantity.number(base)) → \(Quantity.number(now)) (\(changeText)), "
             + "\(rule.direction.phrase), tolerance \(tolerance): \(row.verdict.rawValue)"
         return row
     }

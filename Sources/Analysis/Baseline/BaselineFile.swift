@@ -38,7 +38,9 @@ public struct BaselineFile: Sendable, Codable, Equatable {
         startedAt = report.startedAt
         gitCommit = report.environment.gitCommit
         self.tolerance = tolerance
-        figures = KeyFigures.figures(of: report).map { Figure(metric: $0.key, value: $0.value, direction: $0.direction) }
+        figures = KeyFigures.figures(of: report).map {
+            Figure(metric: $0.key, value: $0.value, direction: $0.direction)
+        }
     }
 
     /// The comparison rules (one per figure) and the baseline values by key.
@@ -60,7 +62,8 @@ public struct BaselineFile: Sendable, Codable, Equatable {
     /// Reads a baseline file, or a `report.json` (whose key figures become the baseline).
     public static func read(_ path: String) throws -> BaselineFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReportReadError(description: "cannot read the baseline \(path); check the path (stampede baseline update writes one)")
+            throw ReportReadError(
+                description: "cannot read the baseline \(path); check the path (stampede baseline update writes one)")
         }
         struct Header: Decodable { var schema: String? }
         let schema = (try? JSONDecoder().decode(Header.self, from: data))?.schema
@@ -69,7 +72,9 @@ public struct BaselineFile: Sendable, Codable, Equatable {
             struct Version: Decodable { var schemaVersion: Int }
             if let v = try? JSONDecoder().decode(Version.self, from: data), v.schemaVersion > currentSchemaVersion {
                 throw ReportReadError(
-                    description: "\(path) is baseline schema version \(v.schemaVersion); this stampede reads up to \(currentSchemaVersion)")
+                    description:
+                        "\(path) is baseline schema version \(v.schemaVersion); this stampede reads up to \(currentSchemaVersion)"
+                )
             }
             do { return try JSONDecoder().decode(BaselineFile.self, from: data) } catch {
                 throw ReportReadError(description: "\(path): not a valid baseline: \(error)")

@@ -37,7 +37,8 @@ public enum KeyFigures {
         for name in source.metricNames where name.labels.isEmpty == false {
             // Sweep aliases (`@max`, `@min`) would count the same phase twice.
             if let phase = name.labels["phase"], phase.hasSuffix("@max") || phase.hasSuffix("@min") { continue }
-            guard let direction = direction(of: name), case .gauge(let v, _) = source.metric(named: name)!, v.isFinite else { continue }
+            guard let direction = direction(of: name), case .gauge(let v, _) = source.metric(named: name)!, v.isFinite
+            else { continue }
             // A zero throughput measured nothing (a phase without that kind of load); a zero
             // latency or size would make any measurable value a "regression". Zero counts of bad
             // things (errors, timeouts, losses) are kept: any of them later is a regression.
@@ -60,7 +61,8 @@ public enum KeyFigures {
 
     /// Which way a labelled gauge should move (the catalog's direction); nil for figures not worth gating.
     static func direction(of name: MetricName) -> MetricDirection? {
-        if name.base.hasPrefix("scale.") { return nil }  // the same numbers as phase.updates_per_second / scaling_efficiency
+        // scale.* are the same numbers as phase.updates_per_second / scaling_efficiency.
+        if name.base.hasPrefix("scale.") { return nil }
         if name.base == "server.rss_slope_per_slow_client" { return .lowerIsBetter }
         return MetricCatalog.definition(ofBase: name.base)?.direction
     }

@@ -33,11 +33,14 @@ public struct Gate: Sendable {
         let expressions = (report.config.thresholds ?? []) + extraThresholds
         var problems: [String] = []
         if !report.complete {
-            problems.append("the run is incomplete (\(report.incompleteReason ?? "unknown reason")): its numbers cannot pass a gate")
+            problems.append(
+                "the run is incomplete (\(report.incompleteReason ?? "unknown reason")): its numbers cannot pass a gate"
+            )
         }
         if expressions.isEmpty && baseline == nil {
             problems.append(
-                "nothing to check: the scenario has no thresholds and no baseline was given; pass --threshold EXPR or --baseline FILE")
+                "nothing to check: the scenario has no thresholds and no baseline was given; pass --threshold EXPR or --baseline FILE"
+            )
         }
         var rows: [BaselineComparison.Row] = []
         if let baseline {
@@ -48,7 +51,8 @@ public struct Gate: Sendable {
             for figure in baseline.figures {
                 current[figure.metric] = KeyFigures.value(of: figure.metric, in: source)
             }
-            let comparison = BaselineComparison(rules: baseline.rules, tolerance: tolerance ?? baseline.tolerance ?? .default)
+            let comparison = BaselineComparison(
+                rules: baseline.rules, tolerance: tolerance ?? baseline.tolerance ?? .default)
             rows = comparison.compare(baseline: baseline.values, current: current)
         }
         return Outcome(thresholds: Threshold.evaluate(expressions, against: source), baseline: rows, problems: problems)
@@ -67,12 +71,15 @@ extension Gate.Outcome {
             out += "thresholds:\n"
             for r in thresholds {
                 let mark = r.status == .passed ? "ok  " : r.status == .failed ? "FAIL" : "ERR "
-                out += "  \(mark) \(r.status == .error ? (r.error?.description ?? r.message).replacingOccurrences(of: "\n", with: "\n       ") : r.message)\n"
+                out +=
+                    "  \(mark) \(r.status == .error ? (r.error?.description ?? r.message).replacingOccurrences(of: "\n", with: "\n       ") : r.message)\n"
             }
         }
         if !baseline.isEmpty {
             out += "baseline:\n"
-            out += BaselineComparison.table(baseline).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+            out +=
+                BaselineComparison.table(baseline).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+                + "\n"
         }
         for p in problems { out += "error: \(p)\n" }
         out += "gate: \(exitCode) (exit \(exitCode.rawValue))\n"
@@ -89,7 +96,9 @@ extension Gate.Outcome {
                 JUnitReport.Suite(
                     name: "gate",
                     cases: problems.map {
-                        JUnitReport.TestCase(classname: "stampede.gate", name: "gate can be evaluated", outcome: .error(message: $0, details: $0))
+                        JUnitReport.TestCase(
+                            classname: "stampede.gate", name: "gate can be evaluated",
+                            outcome: .error(message: $0, details: $0))
                     }))
         }
         for i in suites.indices { suites[i].timestamp = timestamp }

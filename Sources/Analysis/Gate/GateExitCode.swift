@@ -19,7 +19,9 @@ public enum GateExitCode: Int32, Sendable, Codable, CaseIterable, CustomStringCo
     public init(thresholds: [ThresholdResult], baseline: [BaselineComparison.Row] = []) {
         if thresholds.contains(where: { $0.status == .error }) || baseline.contains(where: { $0.verdict == .error }) {
             self = .error
-        } else if thresholds.contains(where: { $0.status == .failed }) || baseline.contains(where: { $0.verdict == .regressed }) {
+        } else if thresholds.contains(where: { $0.status == .failed })
+            || baseline.contains(where: { $0.verdict == .regressed })
+        {
             self = .failed
         } else {
             self = .passed

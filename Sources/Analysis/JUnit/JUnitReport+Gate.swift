@@ -4,7 +4,9 @@ extension JUnitReport.Suite {
     /// point at the column).
     public static func thresholds(_ results: [ThresholdResult], name: String = "thresholds") -> Self {
         thresholds(
-            results.map { ($0.expression, $0.status, $0.error?.summary ?? $0.message, $0.error?.description ?? $0.message) },
+            results.map {
+                ($0.expression, $0.status, $0.error?.summary ?? $0.message, $0.error?.description ?? $0.message)
+            },
             name: name)
     }
 
@@ -47,7 +49,8 @@ extension JUnitReport.Suite {
                     }
                 let passed = row.verdict == .pass || row.verdict == .improved
                 return JUnitReport.TestCase(
-                    classname: "stampede.\(name)", name: row.metric, outcome: outcome, output: passed ? row.message : nil
+                    classname: "stampede.\(name)", name: row.metric, outcome: outcome,
+                    output: passed ? row.message : nil
                 )
             }
         )

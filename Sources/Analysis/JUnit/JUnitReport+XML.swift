@@ -4,10 +4,12 @@ extension JUnitReport {
     /// The report as UTF-8 XML text.
     public func xml() -> String {
         var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        out += "<testsuites" + Self.attributes([
-            ("name", name), ("tests", "\(tests)"), ("failures", "\(failures)"), ("errors", "\(errors)"),
-            ("skipped", "\(skipped)"), ("time", Self.seconds(time)),
-        ]) + ">\n"
+        out +=
+            "<testsuites"
+            + Self.attributes([
+                ("name", name), ("tests", "\(tests)"), ("failures", "\(failures)"), ("errors", "\(errors)"),
+                ("skipped", "\(skipped)"), ("time", Self.seconds(time)),
+            ]) + ">\n"
         for (index, suite) in suites.enumerated() {
             var attrs = [
                 ("name", suite.name), ("tests", "\(suite.cases.count)"), ("failures", "\(suite.failures)"),
@@ -24,15 +26,19 @@ extension JUnitReport {
     }
 
     private static func testcase(_ c: TestCase) -> String {
-        let open = "    <testcase" + attributes([("classname", c.classname), ("name", c.name), ("time", seconds(c.time))])
+        let open =
+            "    <testcase" + attributes([("classname", c.classname), ("name", c.name), ("time", seconds(c.time))])
         var body = ""
         switch c.outcome {
         case .passed: break
         case .failed(let message, let details):
-            body += "      <failure" + attributes([("message", message), ("type", "failure")]) + ">"
+            body +=
+                "      <failure" + attributes([("message", message), ("type", "failure")]) + ">"
                 + text(details) + "</failure>\n"
         case .error(let message, let details):
-            body += "      <error" + attributes([("message", message), ("type", "error")]) + ">" + text(details) + "</error>\n"
+            body +=
+                "      <error" + attributes([("message", message), ("type", "error")]) + ">" + text(details)
+                + "</error>\n"
         case .skipped(let message):
             body += "      <skipped" + attributes([("message", message)]) + "/>\n"
         }

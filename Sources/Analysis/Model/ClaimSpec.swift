@@ -26,7 +26,8 @@ public struct ClaimSpec: Sendable, Codable, Equatable {
     public var targetMetric: String?
 
     public init(
-        id: String, issue: String, statement: String, kind: Kind = .bug, metric: String, relation: Relation, target: Double,
+        id: String, issue: String, statement: String, kind: Kind = .bug, metric: String, relation: Relation,
+        target: Double,
         targetMetric: String? = nil
     ) {
         self.id = id

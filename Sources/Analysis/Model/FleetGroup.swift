@@ -18,7 +18,8 @@ public struct FleetGroup: Sendable, Codable, Equatable {
     public static let profiles = ServerProfile.allCases.map(\.rawValue)
 
     public init(
-        name: String, instances: Int = 1, profile: String = "upstream", flags: [String: String] = [:], maxFds: Int? = nil
+        name: String, instances: Int = 1, profile: String = "upstream", flags: [String: String] = [:],
+        maxFds: Int? = nil
     ) {
         self.name = name
         self.instances = instances
@@ -37,7 +38,9 @@ public struct FleetGroup: Sendable, Codable, Equatable {
                 name: key, value: flags[key]!,
                 source: flagOverrides?[key].map { .parameterOverride($0) } ?? .scenario("\(name).flags.\(key)"))
         }
-        if let maxFds { out.append(ServerSetting(name: "max-fds", value: String(maxFds), source: .scenario("\(name).max-fds"))) }
+        if let maxFds {
+            out.append(ServerSetting(name: "max-fds", value: String(maxFds), source: .scenario("\(name).max-fds")))
+        }
         return out
     }
 
@@ -56,7 +59,9 @@ public struct FleetGroup: Sendable, Codable, Equatable {
     ) throws(ServerConfigurationError) -> ResolvedServerConfiguration {
         guard let p = ServerProfile(rawValue: profile) else {
             throw ServerConfigurationError(problems: [
-                .init(knob: "profile", message: "expected one of \(Self.profiles.joined(separator: ", ")), got '\(profile)'")
+                .init(
+                    knob: "profile",
+                    message: "expected one of \(Self.profiles.joined(separator: ", ")), got '\(profile)'")
             ])
         }
         return try ServerKnobs.resolve(profile: p, settings: fleetSettings + settings)
@@ -65,5 +70,11 @@ public struct FleetGroup: Sendable, Codable, Equatable {
     /// The `stampede serve` arguments of one instance (port and service URLs added by the fleet).
     public var serveArguments: [String] {
         ServerKnobs.arguments(profile: ServerProfile(rawValue: profile) ?? .upstream, settings: settings)
+    }
+
+    /// ``serveArguments`` as reports keep them (the API key hidden).
+    public var recordedServeArguments: [String] {
+        ServerKnobs.arguments(
+            profile: ServerProfile(rawValue: profile) ?? .upstream, settings: settings, redacted: true)
     }
 }

@@ -26,15 +26,26 @@ public struct MetricDefinition: Sendable, Equatable {
     public var source: Source
     public var description: String
 
-    init(_ metric: PhaseMetric, _ unit: MetricUnit, _ direction: MetricDirection?, _ source: Source, _ description: String) {
-        self.init(name: metric.rawValue, scope: .phase, unit: unit, direction: direction, source: source, description: description)
+    init(
+        _ metric: PhaseMetric, _ unit: MetricUnit, _ direction: MetricDirection?, _ source: Source,
+        _ description: String
+    ) {
+        self.init(
+            name: metric.rawValue, scope: .phase, unit: unit, direction: direction, source: source,
+            description: description)
     }
 
-    init(client metric: ClientMetric, _ unit: MetricUnit, _ direction: MetricDirection?, _ source: Source, _ description: String) {
-        self.init(name: metric.rawValue, scope: .client, unit: unit, direction: direction, source: source, description: description)
+    init(
+        client metric: ClientMetric, _ unit: MetricUnit, _ direction: MetricDirection?, _ source: Source,
+        _ description: String
+    ) {
+        self.init(
+            name: metric.rawValue, scope: .client, unit: unit, direction: direction, source: source,
+            description: description)
     }
 
-    init(name: String, scope: Scope, unit: MetricUnit, direction: MetricDirection?, source: Source, description: String) {
+    init(name: String, scope: Scope, unit: MetricUnit, direction: MetricDirection?, source: Source, description: String)
+    {
         self.name = name
         self.scope = scope
         self.unit = unit
@@ -80,7 +91,9 @@ public enum MetricCatalog {
 
     /// The definition of a key of ``PhaseResult/metrics``: `NAME`, or `CLIENTS.NAME` for a client group's.
     public static func definition(ofKey key: String) -> MetricDefinition? {
-        if let dot = key.firstIndex(of: ".") { return ClientMetric(rawValue: String(key[key.index(after: dot)...]))?.definition }
+        if let dot = key.firstIndex(of: ".") {
+            return ClientMetric(rawValue: String(key[key.index(after: dot)...]))?.definition
+        }
         return PhaseMetric(rawValue: key)?.definition
     }
 
@@ -95,7 +108,8 @@ public enum MetricCatalog {
     public static func isKnown(_ name: String, clients: [String]) -> Bool {
         if PhaseMetric(rawValue: name) != nil { return true }
         guard let dot = name.firstIndex(of: ".") else { return false }
-        return clients.contains(String(name[..<dot])) && ClientMetric(rawValue: String(name[name.index(after: dot)...])) != nil
+        return clients.contains(String(name[..<dot]))
+            && ClientMetric(rawValue: String(name[name.index(after: dot)...])) != nil
     }
 }
 
@@ -109,7 +123,8 @@ extension MetricCatalog {
             let name = d.scope == .client ? "`CLIENTS.\(d.name)`" : "`\(d.name)`"
             let better = d.direction.map { $0 == .higherIsBetter ? "higher" : "lower" } ?? ""
             let unit = d.unit == .count ? "" : d.unit.rawValue
-            lines.append("| \(name) | \(d.scope.rawValue) | \(unit) | \(better) | \(d.source.rawValue) | \(d.description) |")
+            lines.append(
+                "| \(name) | \(d.scope.rawValue) | \(unit) | \(better) | \(d.source.rawValue) | \(d.description) |")
         }
         return lines.joined(separator: "\n")
     }

@@ -68,53 +68,157 @@ extension PhaseMetric {
     /// This metric's catalog entry.
     public var definition: MetricDefinition {
         switch self {
-        case .updatesPerSecond: .init(self, .perSecond, .higherIsBetter, .server, "end-of-stream session updates completed per second (server counters)")
-        case .scalingEfficiency: .init(self, .count, .higherIsBetter, .derived, "updates_per_second / (instances × updates_per_second per instance of the sweep's smallest fleet); sweeps of 2 or more sizes only")
-        case .lostUpdates: .init(self, .count, .lowerIsBetter, .verification, "hot-session updates lost (must be 0): a verification burst after the load, all streams complete; needs a fixed agent-events")
-        case .updateErrors: .init(self, .count, .lowerIsBetter, .server, "session updates that failed (lock timeouts and others)")
-        case .lockTimeouts: .init(self, .count, .lowerIsBetter, .server, "lock acquisitions that gave up after the lock timeout")
-        case .sessionCreateErrors: .init(self, .count, .lowerIsBetter, .server, "new-session creations that failed (stampede_session_create_errors_total)")
-        case .dbPoolTimeouts: .init(self, .count, .lowerIsBetter, .server, "PostgreSQL pool checkouts that timed out waiting (stampede_pool_timeouts_total{pool=\"postgres\"})")
-        case .lockWaitMeanMs: .init(self, .milliseconds, .lowerIsBetter, .server, "lock acquire wait, mean (exact: histogram sum / count), ms")
-        case .lockWaitP50Ms: .init(self, .milliseconds, .lowerIsBetter, .server, "lock acquire wait, median (server histogram, 5 buckets per decade, interpolated in its bucket), ms")
-        case .lockWaitP99Ms: .init(self, .milliseconds, .lowerIsBetter, .server, "lock acquire wait, 99th percentile (server histogram, interpolated in its bucket), ms")
-        case .lockWaitMaxMs: .init(self, .milliseconds, .lowerIsBetter, .server, "longest lock acquire wait of any instance since start, ms")
-        case .redisCommandsPerUpdate: .init(self, .count, .lowerIsBetter, .server, "Redis commands per successful session update")
-        case .rssMaxMb: .init(self, .mebibytes, .lowerIsBetter, .sampler, "largest resident memory of one instance, MiB (/proc)")
-        case .rssGrowthMb: .init(self, .mebibytes, .lowerIsBetter, .sampler, "largest growth of one instance's resident memory over the window, MiB")
-        case .rssSlopeMbPerS: .init(self, .mebibytesPerSecond, .lowerIsBetter, .sampler, "largest least-squares slope of one instance's resident memory, MiB/s")
-        case .bufferedMaxMb: .init(self, .mebibytes, .lowerIsBetter, .server, "largest bytes held between agent and socket by one instance, MiB")
+        case .updatesPerSecond:
+            .init(
+                self, .perSecond, .higherIsBetter, .server,
+                "end-of-stream session updates completed per second (server counters)")
+        case .scalingEfficiency:
+            .init(
+                self, .count, .higherIsBetter, .derived,
+                "updates_per_second / (instances × updates_per_second per instance of the sweep's smallest fleet); sweeps of 2 or more sizes only"
+            )
+        case .lostUpdates:
+            .init(
+                self, .count, .lowerIsBetter, .verification,
+                "hot-session updates lost (must be 0): a verification burst after the load, all streams complete; needs a fixed agent-events"
+            )
+        case .updateErrors:
+            .init(self, .count, .lowerIsBetter, .server, "session updates that failed (lock timeouts and others)")
+        case .lockTimeouts:
+            .init(self, .count, .lowerIsBetter, .server, "lock acquisitions that gave up after the lock timeout")
+        case .sessionCreateErrors:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "new-session creations that failed (stampede_session_create_errors_total)")
+        case .dbPoolTimeouts:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "PostgreSQL pool checkouts that timed out waiting (stampede_pool_timeouts_total{pool=\"postgres\"})")
+        case .lockWaitMeanMs:
+            .init(
+                self, .milliseconds, .lowerIsBetter, .server,
+                "lock acquire wait, mean (exact: histogram sum / count), ms")
+        case .lockWaitP50Ms:
+            .init(
+                self, .milliseconds, .lowerIsBetter, .server,
+                "lock acquire wait, median (server histogram, 5 buckets per decade, interpolated in its bucket), ms")
+        case .lockWaitP99Ms:
+            .init(
+                self, .milliseconds, .lowerIsBetter, .server,
+                "lock acquire wait, 99th percentile (server histogram, interpolated in its bucket), ms")
+        case .lockWaitMaxMs:
+            .init(
+                self, .milliseconds, .lowerIsBetter, .server,
+                "longest lock acquire wait of any instance since start, ms")
+        case .redisCommandsPerUpdate:
+            .init(self, .count, .lowerIsBetter, .server, "Redis commands per successful session update")
+        case .rssMaxMb:
+            .init(self, .mebibytes, .lowerIsBetter, .sampler, "largest resident memory of one instance, MiB (/proc)")
+        case .rssGrowthMb:
+            .init(
+                self, .mebibytes, .lowerIsBetter, .sampler,
+                "largest growth of one instance's resident memory over the window, MiB")
+        case .rssSlopeMbPerS:
+            .init(
+                self, .mebibytesPerSecond, .lowerIsBetter, .sampler,
+                "largest least-squares slope of one instance's resident memory, MiB/s")
+        case .bufferedMaxMb:
+            .init(
+                self, .mebibytes, .lowerIsBetter, .server,
+                "largest bytes held between agent and socket by one instance, MiB")
         case .fdsMax: .init(self, .count, nil, .sampler, "most open file descriptors of one instance (/proc)")
-        case .fdLimit: .init(self, .count, nil, .server, "soft open-file limit of the instances (smallest; stampede_process_max_fds)")
-        case .fdsPerStream: .init(self, .count, .lowerIsBetter, .server, "open file descriptors per SSE stream held: least-squares slope of /proc open FDs against open streams (largest of any instance; needs a changing stream count)")
-        case .rssPerStreamKb: .init(self, .kibibytes, .lowerIsBetter, .sampler, "resident memory per SSE stream held, KiB: least-squares slope of RSS against open streams (largest of any instance)")
-        case .streamsOpenMax: .init(self, .count, nil, .server, "most SSE streams open at once on one instance (stampede_sse_active_streams)")
-        case .acceptErrors: .init(self, .count, .lowerIsBetter, .server, "accept() failures on the listening socket, EMFILE when out of file descriptors (stampede_accept_errors_total)")
-        case .rejectedConnections: .init(self, .count, nil, .server, "requests answered 503 at the connection cap, --max-connections (stampede_http_rejected_total)")
-        case .redisPoolErrors: .init(self, .count, .lowerIsBetter, .server, "Redis checkouts refused at once, fail fast: \"Too many connections\" (stampede_pool_exhausted_total{pool=\"redis\"})")
-        case .redisPoolTimeouts: .init(self, .count, .lowerIsBetter, .server, "Redis checkouts that waited and timed out (stampede_pool_timeouts_total{pool=\"redis\"})")
-        case .redisPoolWaits: .init(self, .count, nil, .server, "Redis checkouts that had to wait for a connection (stampede_pool_wait_seconds_count{pool=\"redis\"})")
-        case .redisPoolInUseMax: .init(self, .count, nil, .server, "most Redis connections checked out at once on one instance, since it started (stampede_pool_in_use_peak)")
-        case .redisPoolMax: .init(self, .count, nil, .server, "Redis pool limit of the instances (stampede_pool_max{pool=\"redis\"})")
+        case .fdLimit:
+            .init(
+                self, .count, nil, .server, "soft open-file limit of the instances (smallest; stampede_process_max_fds)"
+            )
+        case .fdsPerStream:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "open file descriptors per SSE stream held: least-squares slope of /proc open FDs against open streams (largest of any instance; needs a changing stream count)"
+            )
+        case .rssPerStreamKb:
+            .init(
+                self, .kibibytes, .lowerIsBetter, .sampler,
+                "resident memory per SSE stream held, KiB: least-squares slope of RSS against open streams (largest of any instance)"
+            )
+        case .streamsOpenMax:
+            .init(
+                self, .count, nil, .server,
+                "most SSE streams open at once on one instance (stampede_sse_active_streams)")
+        case .acceptErrors:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "accept() failures on the listening socket, EMFILE when out of file descriptors (stampede_accept_errors_total)"
+            )
+        case .rejectedConnections:
+            .init(
+                self, .count, nil, .server,
+                "requests answered 503 at the connection cap, --max-connections (stampede_http_rejected_total)")
+        case .redisPoolErrors:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "Redis checkouts refused at once, fail fast: \"Too many connections\" (stampede_pool_exhausted_total{pool=\"redis\"})"
+            )
+        case .redisPoolTimeouts:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "Redis checkouts that waited and timed out (stampede_pool_timeouts_total{pool=\"redis\"})")
+        case .redisPoolWaits:
+            .init(
+                self, .count, nil, .server,
+                "Redis checkouts that had to wait for a connection (stampede_pool_wait_seconds_count{pool=\"redis\"})")
+        case .redisPoolInUseMax:
+            .init(
+                self, .count, nil, .server,
+                "most Redis connections checked out at once on one instance, since it started (stampede_pool_in_use_peak)"
+            )
+        case .redisPoolMax:
+            .init(self, .count, nil, .server, "Redis pool limit of the instances (stampede_pool_max{pool=\"redis\"})")
         case .dbPoolWaits: .init(self, .count, nil, .server, "PostgreSQL checkouts that had to wait for a connection")
-        case .dbPoolInUseMax: .init(self, .count, nil, .server, "most PostgreSQL connections checked out at once on one instance, since it started")
-        case .dbPoolMax: .init(self, .count, nil, .server, "PostgreSQL pool limit, size + overflow (stampede_pool_max{pool=\"postgres\"})")
-        case .redisClientsMax: .init(self, .count, nil, .backends, "most Redis client connections (INFO connected_clients, the sampler's own excluded)")
+        case .dbPoolInUseMax:
+            .init(
+                self, .count, nil, .server,
+                "most PostgreSQL connections checked out at once on one instance, since it started")
+        case .dbPoolMax:
+            .init(
+                self, .count, nil, .server,
+                "PostgreSQL pool limit, size + overflow (stampede_pool_max{pool=\"postgres\"})")
+        case .redisClientsMax:
+            .init(
+                self, .count, nil, .backends,
+                "most Redis client connections (INFO connected_clients, the sampler's own excluded)")
         case .redisOpsPerSecondMax: .init(self, .count, nil, .backends, "highest Redis instantaneous_ops_per_sec")
-        case .pgConnectionsMax: .init(self, .count, nil, .backends, "most PostgreSQL client connections (pg_stat_activity, the sampler's own excluded)")
+        case .pgConnectionsMax:
+            .init(
+                self, .count, nil, .backends,
+                "most PostgreSQL client connections (pg_stat_activity, the sampler's own excluded)")
         case .pgActiveMax: .init(self, .count, nil, .backends, "most PostgreSQL connections in state active")
-        case .pgIdleInTransactionMax: .init(self, .count, nil, .backends, "most PostgreSQL connections idle in transaction (upstream's held connection)")
+        case .pgIdleInTransactionMax:
+            .init(
+                self, .count, nil, .backends,
+                "most PostgreSQL connections idle in transaction (upstream's held connection)")
         case .slowConsumersCut: .init(self, .count, nil, .server, "streams cut by the slow-consumer deadline")
         case .eventsProduced: .init(self, .count, nil, .server, "events the agents produced")
         case .eventsSent: .init(self, .count, nil, .server, "events written to sockets")
-        case .streamsCompleted: .init(self, .count, .higherIsBetter, .loadGenerator, "streams that ended with `done` (load generator)")
-        case .streamsPerSecond: .init(self, .perSecond, .higherIsBetter, .loadGenerator, "streams completed per second of the whole phase (load generator)")
-        case .eventsPerSecond: .init(self, .perSecond, .higherIsBetter, .loadGenerator, "events received per second (load generator)")
+        case .streamsCompleted:
+            .init(self, .count, .higherIsBetter, .loadGenerator, "streams that ended with `done` (load generator)")
+        case .streamsPerSecond:
+            .init(
+                self, .perSecond, .higherIsBetter, .loadGenerator,
+                "streams completed per second of the whole phase (load generator)")
+        case .eventsPerSecond:
+            .init(self, .perSecond, .higherIsBetter, .loadGenerator, "events received per second (load generator)")
         case .clientErrors: .init(self, .count, .lowerIsBetter, .loadGenerator, "failed requests (load generator)")
-        case .lostEvents: .init(self, .count, .lowerIsBetter, .loadGenerator, "gaps, duplicates and reorders seen in event ids (load generator)")
-        case .gapP99Ms: .init(self, .milliseconds, .lowerIsBetter, .loadGenerator, "inter-event gap p99 of all clients, ms")
-        case .generatorCpuPercent: .init(self, .percent, nil, .sampler, "load generator (this process) CPU, percent of all cores")
-        case .machineCpuPercent: .init(self, .percent, nil, .sampler, "the whole machine's busy CPU (/proc/stat), percent of all cores")
+        case .lostEvents:
+            .init(
+                self, .count, .lowerIsBetter, .loadGenerator,
+                "gaps, duplicates and reorders seen in event ids (load generator)")
+        case .gapP99Ms:
+            .init(self, .milliseconds, .lowerIsBetter, .loadGenerator, "inter-event gap p99 of all clients, ms")
+        case .generatorCpuPercent:
+            .init(self, .percent, nil, .sampler, "load generator (this process) CPU, percent of all cores")
+        case .machineCpuPercent:
+            .init(self, .percent, nil, .sampler, "the whole machine's busy CPU (/proc/stat), percent of all cores")
         case .samples: .init(self, .count, nil, .sampler, "server samples taken in the measured window")
         }
     }
@@ -125,13 +229,24 @@ extension ClientMetric {
     public var definition: MetricDefinition {
         switch self {
         case .gapP99Ms: .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "inter-event gap p99, ms")
-        case .gapMaxMs: .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "largest inter-event gap, ms")
-        case .firstEventP99Ms: .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "time to first event p99, ms")
+        case .gapMaxMs:
+            .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "largest inter-event gap, ms")
+        case .firstEventP99Ms:
+            .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "time to first event p99, ms")
         case .events: .init(client: self, .count, nil, .loadGenerator, "events received")
-        case .streamsCompleted: .init(client: self, .count, .higherIsBetter, .loadGenerator, "streams ended with `done`")
-        case .errors: .init(client: self, .count, .lowerIsBetter, .loadGenerator, "failed requests (503 at the connection cap included)")
-        case .requests: .init(client: self, .count, nil, .loadGenerator, "requests answered with a 2xx status (SSE: streams opened)")
-        case .requestP99Ms: .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "request latency p99 of `mode: http` groups, ms")
+        case .streamsCompleted:
+            .init(client: self, .count, .higherIsBetter, .loadGenerator, "streams ended with `done`")
+        case .errors:
+            .init(
+                client: self, .count, .lowerIsBetter, .loadGenerator,
+                "failed requests (503 at the connection cap included)")
+        case .requests:
+            .init(
+                client: self, .count, nil, .loadGenerator, "requests answered with a 2xx status (SSE: streams opened)")
+        case .requestP99Ms:
+            .init(
+                client: self, .milliseconds, .lowerIsBetter, .loadGenerator,
+                "request latency p99 of `mode: http` groups, ms")
         }
     }
 }

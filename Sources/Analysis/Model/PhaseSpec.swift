@@ -15,7 +15,10 @@ public struct PhaseSpec: Sendable, Codable, Equatable {
     /// The phase's name before a sweep expanded it into `NAME@N` phases, one per instance count.
     public var sweep: String?
 
-    public init(name: String, group: String, duration: Double = 15, warmup: Double = 3, hotSet: Int? = nil, clients: [ClientSpec] = []) {
+    public init(
+        name: String, group: String, duration: Double = 15, warmup: Double = 3, hotSet: Int? = nil,
+        clients: [ClientSpec] = []
+    ) {
         self.name = name
         self.group = group
         self.duration = duration
@@ -53,7 +56,10 @@ public struct ClientSpec: Sendable, Codable, Equatable {
     /// The mode actually used.
     public var effectiveMode: ClientMode { mode ?? .sse }
 
-    public init(name: String, count: Int = 10, mix: String = "fast", slowRate: Int = 1024, ramp: Double = 200, restartDelay: Double = 0.05) {
+    public init(
+        name: String, count: Int = 10, mix: String = "fast", slowRate: Int = 1024, ramp: Double = 200,
+        restartDelay: Double = 0.05
+    ) {
         self.name = name
         self.count = count
         self.mix = mix

@@ -7,10 +7,14 @@ import Yams
 /// field path and YAML line; unknown keys are errors. `overrides` (`--set name=value`) replace
 /// parameter defaults before `${name}` substitution.
 public enum ScenarioLoader {
-    static let topKeys = ["name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims", "thresholds"]
+    static let topKeys = [
+        "name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims", "thresholds",
+    ]
     static let groupKeys = ["name", "instances", "profile", "flags", "max-fds"]
     static let phaseKeys = ["name", "group", "duration", "warmup", "hot-set", "clients", "instances"]
-    static let clientKeys = ["name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode"]
+    static let clientKeys = [
+        "name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode",
+    ]
     static let claimKeys = ["id", "issue", "statement", "kind", "metric", "relation", "target"]
     static let samplingKeys = ["hz", "metrics", "min-samples", "generator-cpu-limit", "machine-cpu-limit"]
     static let serviceKeys = ["redis-url", "database-url"]
@@ -27,10 +31,12 @@ public enum ScenarioLoader {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw ScenarioError(source: source, problems: [.init(path: "", line: nil, message: "not valid YAML: \(error)")])
+            throw ScenarioError(
+                source: source, problems: [.init(path: "", line: nil, message: "not valid YAML: \(error)")])
         }
         guard let root else {
-            throw ScenarioError(source: source, problems: [.init(path: "", line: nil, message: "the document is empty")])
+            throw ScenarioError(
+                source: source, problems: [.init(path: "", line: nil, message: "the document is empty")])
         }
         // Parameters first: their values feed `${...}` everywhere else.
         let bootstrap = YAMLReader(parameters: [:])
@@ -40,7 +46,10 @@ public enum ScenarioLoader {
         for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
             if parameters[key] == nil {
                 let known = parameters.keys.sorted().joined(separator: ", ")
-                problems.append(.init(path: "--set \(key)", line: nil, message: "no such parameter; parameters: \(known.isEmpty ? "none" : known)"))
+                problems.append(
+                    .init(
+                        path: "--set \(key)", line: nil,
+                        message: "no such parameter; parameters: \(known.isEmpty ? "none" : known)"))
             } else {
                 parameters[key] = value
             }
@@ -83,7 +92,9 @@ public enum ScenarioLoader {
             s.metrics = list.enumerated().compactMap { r.string($1, "sampling.metrics[\($0)]") }
         }
         if let v = r.int(m["min-samples"], "sampling.min-samples", range: 1...100_000) { s.minSamples = v }
-        if let v = r.number(m["generator-cpu-limit"], "sampling.generator-cpu-limit", minimum: 1) { s.generatorCPULimit = v }
+        if let v = r.number(m["generator-cpu-limit"], "sampling.generator-cpu-limit", minimum: 1) {
+            s.generatorCPULimit = v
+        }
         if let v = r.number(m["machine-cpu-limit"], "sampling.machine-cpu-limit", minimum: 1) { s.machineCPULimit = v }
         return s
     }
@@ -96,7 +107,7 @@ public enum ScenarioLoader {
         if let v = r.int(m["instances"], "\(path).instances", range: 1...32) { g.instances = v }
         if let v = r.choice(m["profile"], "\(path).profile", FleetGroup.profiles) { g.profile = v }
         if let flagNodes = r.mapping(m["flags"], "\(path).flags", allowed: []) {
-            g.flags = flags(r, flagNodes, "\(path).flags", into: &g)
+            flags(r, flagNodes, "\(path).flags", into: &g)
         }
         g.maxFds = r.int(m["max-fds"], "\(path).max-fds", range: 64...1_048_576)
         // Values that are each fine can still disagree (a slow-consumer deadline with unbounded delivery).
@@ -109,9 +120,9 @@ public enum ScenarioLoader {
     }
 
     /// A group's `flags:`, each key a ``ServerKnobs`` knob a scenario may set and each value one
-    /// that knob accepts (checked now, with the value's line and the valid values).
-    static func flags(_ r: YAMLReader, _ nodes: [String: Node], _ path: String, into g: inout FleetGroup) -> [String: String] {
-        var out: [String: String] = [:]
+    /// that knob accepts (checked now, with the value's line and the valid values). A value that
+    /// came from a `--set` parameter is remembered as such, for the report's sources.
+    static func flags(_ r: YAMLReader, _ nodes: [String: Node], _ path: String, into g: inout FleetGroup) {
         var scratch = ServerConfiguration()
         for key in nodes.keys.sorted() {
             let node = nodes[key]!
@@ -124,10 +135,11 @@ public enum ScenarioLoader {
                 r.problem("\(path).\(key)", node, error.message)
                 continue
             }
-            out[key] = value
-            if let parameter = r.overriddenParameter(in: node) { g.flagOverrides = (g.flagOverrides ?? [:]).merging([key: parameter]) { $1 } }
+            g.flags[key] = value
+            if let parameter = r.overriddenParameter(in: node) {
+                g.flagOverrides = (g.flagOverrides ?? [:]).merging([key: parameter]) { $1 }
+            }
         }
-        return out
     }
 
     /// One phase, or one per instance count of an `instances: 1,2,3` sweep (named `NAME@N`).
@@ -147,7 +159,9 @@ public enum ScenarioLoader {
         guard let text = r.string(m["instances"], "\(path).instances") else { return [p] }
         let counts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ $0 != nil && (1...32).contains($0!) }) else {
-            r.problem("\(path).instances", m["instances"], "expected instance counts in 1...32 separated by commas (1,2,3,5), got '\(text)'")
+            r.problem(
+                "\(path).instances", m["instances"],
+                "expected instance counts in 1...32 separated by commas (1,2,3,5), got '\(text)'")
             return [p]
         }
         return counts.compactMap { $0 }.map { n in
@@ -218,13 +232,18 @@ public enum ScenarioLoader {
         } else if let text = r.string(m["target"], "\(path).target") {
             target = ClaimSpec.parseTarget(text)
             if target == nil {
-                r.problem("\(path).target", m["target"], "expected a number, PHASE.METRIC or FACTOR * PHASE.METRIC, got '\(text)'")
+                r.problem(
+                    "\(path).target", m["target"],
+                    "expected a number, PHASE.METRIC or FACTOR * PHASE.METRIC, got '\(text)'")
             }
         }
-        let kind = r.choice(m["kind"], "\(path).kind", ClaimSpec.Kind.allCases.map(\.rawValue)).flatMap(ClaimSpec.Kind.init) ?? .bug
+        let kind =
+            r.choice(m["kind"], "\(path).kind", ClaimSpec.Kind.allCases.map(\.rawValue)).flatMap(ClaimSpec.Kind.init)
+            ?? .bug
         guard let id, let issue, let statement, let metric, let relation, let target else { return nil }
         return ClaimSpec(
-            id: id, issue: issue, statement: statement, kind: kind, metric: metric, relation: relation, target: target.factor,
+            id: id, issue: issue, statement: statement, kind: kind, metric: metric, relation: relation,
+            target: target.factor,
             targetMetric: target.metric)
     }
 }

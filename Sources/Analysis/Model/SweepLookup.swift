@@ -16,7 +16,8 @@ public enum SweepLookup {
             let base = String(name.dropLast(suffix.count))
             let members = phases.filter { $0.sweep == base && $0.sweepInstances != nil }
             return largest
-                ? members.max { $0.sweepInstances! < $1.sweepInstances! } : members.min { $0.sweepInstances! < $1.sweepInstances! }
+                ? members.max { $0.sweepInstances! < $1.sweepInstances! }
+                : members.min { $0.sweepInstances! < $1.sweepInstances! }
         }
         return nil
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Yams
 import ServerConfig
+import Yams
 
 /// Reads typed values out of a composed YAML tree, collecting every problem with its field path
 /// and line instead of stopping at the first. Scalars get `${parameter}` substitution.

@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import LoadGen
+import ServerConfig
 
 /// `stampede plan`: sizes a fleet for a number of concurrent sessions and SSE streams from
 /// measured reports, and says which measurement each figure came from. Pure: reports in, plan out.
@@ -50,9 +51,7 @@ public struct CapacityPlanner: Sendable {
     }
 
     /// The upstream defaults the pools are sized against (KNOWN_ISSUES.md PERF-005).
-    public static let upstreamDBPool = 10
-    public static let upstreamDBOverflow = 20
-    public static let upstreamRedisPool = 50
+    static let upstream = ServerConfiguration(profile: .upstream)
     /// PostgreSQL's `superuser_reserved_connections` default plus a few for administration.
     public static let postgresReserved = 10
     /// A plan may extrapolate a sweep up to this multiple of its largest measured fleet.
@@ -68,7 +67,8 @@ public struct CapacityPlanner: Sendable {
         }
         for input in inputs where !input.report.complete {
             plan.refusals.append(
-                "\(input.path) is an incomplete run (\(input.report.incompleteReason ?? "unknown reason")); it is not used")
+                "\(input.path) is an incomplete run (\(input.report.incompleteReason ?? "unknown reason")); it is not used"
+            )
         }
         let usable = inputs.filter(\.report.complete)
         var instances: [(Int, String)] = []
@@ -81,7 +81,8 @@ public struct CapacityPlanner: Sendable {
             let n = Int((Double(streams) / capacity.streamsPerInstance).rounded(.up))
             plan.add(
                 "instances for streams", Double(n), "instances",
-                from: "\(Int(capacity.streamsPerInstance)) streams per instance, the most held without an error (\(capacity.source))",
+                from:
+                    "\(Int(capacity.streamsPerInstance)) streams per instance, the most held without an error (\(capacity.source))",
                 note: "\(streams) streams / \(Int(capacity.streamsPerInstance)) per instance")
             instances.append((n, "streams"))
         }
@@ -97,7 +98,8 @@ public struct CapacityPlanner: Sendable {
     private func planSessions(_ sessions: Int, _ usable: [Input], _ plan: inout CapacityPlan) -> Int? {
         let candidates = usable.flatMap { input in SweepUSL.fits(input.report).map { (input, $0) } }
         guard !candidates.isEmpty else {
-            plan.refusals.append("sessions: no report has an instance sweep; run `stampede run scale-001` and pass it with --from")
+            plan.refusals.append(
+                "sessions: no report has an instance sweep; run `stampede run scale-001` and pass it with --from")
             return nil
         }
         let chosen: (Input, SweepUSL)?
@@ -105,25 +107,30 @@ public struct CapacityPlanner: Sendable {
             chosen = candidates.first { $0.1.sweep == sweep }
             if chosen == nil {
                 plan.refusals.append(
-                    "sessions: no sweep named \(sweep); the reports have: \(Set(candidates.map(\.1.sweep)).sorted().joined(separator: ", "))")
+                    "sessions: no sweep named \(sweep); the reports have: \(Set(candidates.map(\.1.sweep)).sorted().joined(separator: ", "))"
+                )
                 return nil
             }
         } else {
             chosen =
                 candidates.first { $0.1.sweep == "recommended" && $0.1.fit != nil }
-                ?? candidates.filter { $0.1.fit != nil }.max { ($0.1.fit?.maxThroughput ?? .infinity) < ($1.1.fit?.maxThroughput ?? .infinity) }
+                ?? candidates.filter { $0.1.fit != nil }.max {
+                    ($0.1.fit?.maxThroughput ?? .infinity) < ($1.1.fit?.maxThroughput ?? .infinity)
+                }
                 ?? candidates.first
         }
         guard let (input, usl) = chosen else { return nil }
         let source = "\(input.path), sweep \(usl.sweep)"
         guard usl.weakPhases.isEmpty else {
             plan.refusals.append(
-                "sessions: \(source) is inconclusive: weak measurements in \(usl.weakPhases.joined(separator: ", ")) (see the report); run it again on a quieter machine or with fewer clients")
+                "sessions: \(source) is inconclusive: weak measurements in \(usl.weakPhases.joined(separator: ", ")) (see the report); run it again on a quieter machine or with fewer clients"
+            )
             return nil
         }
         guard usl.points.count >= 3, Set(usl.points.map(\.n)).count >= 3, let fit = usl.fit else {
             plan.refusals.append(
-                "sessions: \(source) is too small: \(usl.points.count) measured fleet sizes (\(usl.problem ?? "a fit needs 3 or more")); sweep at least 3 instance counts (--set instances=1,2,3,5,8)")
+                "sessions: \(source) is too small: \(usl.points.count) measured fleet sizes (\(usl.problem ?? "a fit needs 3 or more")); sweep at least 3 instance counts (--set instances=1,2,3,5,8)"
+            )
             return nil
         }
         let seconds: Double
@@ -132,7 +139,8 @@ public struct CapacityPlanner: Sendable {
             plan.add("session duration", seconds, "s", from: "--session-duration")
         } else if let measured = Self.meanStreamSeconds(input.report, sweep: usl.sweep) {
             seconds = measured
-            plan.add("session duration", seconds, "s", from: "mean stream duration in \(source)",
+            plan.add(
+                "session duration", seconds, "s", from: "mean stream duration in \(source)",
                 note: "pass --session-duration for your sessions' real length")
         } else {
             plan.refusals.append("sessions: \(source) has no stream durations; pass --session-duration")
@@ -144,8 +152,15 @@ public struct CapacityPlanner: Sendable {
         let measuredMax = usl.points.map(\.n).max() ?? 1
         let peak = fit.model.peakConcurrencyWhole
         let limit = peak ?? Int(measuredMax * Self.extrapolationLimit)
-        if let peak { plan.add("USL N*", Double(peak), "instances", from: source, note: "adding instances past N* lowers throughput") }
-        guard let n = (1...max(1, limit)).first(where: { fit.model.throughput(at: Double($0)) * seconds >= Double(sessions) }) else {
+        if let peak {
+            plan.add(
+                "USL N*", Double(peak), "instances", from: source, note: "adding instances past N* lowers throughput")
+        }
+        guard
+            let n = (1...max(1, limit)).first(where: {
+                fit.model.throughput(at: Double($0)) * seconds >= Double(sessions)
+            })
+        else {
             let best = Double(limit)
             let most = fit.model.throughput(at: best) * seconds
             plan.refusals.append(
@@ -157,13 +172,15 @@ public struct CapacityPlanner: Sendable {
         guard Double(n) <= measuredMax * Self.extrapolationLimit else {
             plan.refusals.append(
                 "sessions: \(source) is too small: the target needs N = \(n) but the sweep measured up to N = \(Int(measuredMax)); "
-                    + "measure up to at least N = \(Int((Double(n) / Self.extrapolationLimit).rounded(.up))) (--set instances=...)")
+                    + "measure up to at least N = \(Int((Double(n) / Self.extrapolationLimit).rounded(.up))) (--set instances=...)"
+            )
             return nil
         }
         let x = fit.model.throughput(at: Double(n))
         plan.add(
             "instances for sessions", Double(n), "instances", from: source,
-            note: "X(\(n)) = \(Quantity.number(x)) updates/s × \(Quantity.number(seconds)) s = \(Int(x * seconds)) sessions (Little's law); "
+            note:
+                "X(\(n)) = \(Quantity.number(x)) updates/s × \(Quantity.number(seconds)) s = \(Int(x * seconds)) sessions (Little's law); "
                 + "efficiency \(Quantity.number(x / (Double(n) * fit.model.throughput(at: 1))))")
         return n
     }
@@ -195,14 +212,17 @@ public struct CapacityPlanner: Sendable {
         for input in usable {
             for phase in input.report.phases where phase.complete {
                 guard let held = phase.metrics[.streamsOpenMax], held > 0 else { continue }
-                let errors = [PhaseMetric.clientErrors, .acceptErrors, .rejectedConnections].compactMap { phase.metrics[$0] }.reduce(0, +)
+                let errors = [PhaseMetric.clientErrors, .acceptErrors, .rejectedConnections].compactMap {
+                    phase.metrics[$0]
+                }.reduce(0, +)
                 guard errors == 0 else { continue }
                 guard phase.validity.isEmpty else {
                     weak.append("\(input.path) phase \(phase.name): \(phase.validity.joined(separator: "; "))")
                     continue
                 }
                 if held > best?.streamsPerInstance ?? 0 {
-                    best = StreamCapacity(streamsPerInstance: held, phase: phase, source: "\(input.path) phase \(phase.name)")
+                    best = StreamCapacity(
+                        streamsPerInstance: held, phase: phase, source: "\(input.path) phase \(phase.name)")
                 }
             }
         }
@@ -215,7 +235,8 @@ public struct CapacityPlanner: Sendable {
         }
         guard best.streamsPerInstance >= Self.minimumStreamsMeasured else {
             plan.refusals.append(
-                "streams: \(best.source) is too small: \(Int(best.streamsPerInstance)) streams per instance at most; measure at least \(Int(Self.minimumStreamsMeasured))")
+                "streams: \(best.source) is too small: \(Int(best.streamsPerInstance)) streams per instance at most; measure at least \(Int(Self.minimumStreamsMeasured))"
+            )
             return nil
         }
         return best
@@ -225,32 +246,36 @@ public struct CapacityPlanner: Sendable {
 
     private func sizeInstances(fleet: Int, capacity: StreamCapacity?, _ usable: [Input], _ plan: inout CapacityPlan) {
         let phases = usable.flatMap { input in input.report.phases.filter(\.complete).map { (input.path, $0) } }
-        func largest(_ metric: String) -> (Double, String)? {
-            phases.compactMap { path, p in p.metrics[metric].map { ($0, "\(path) phase \(p.name)") } }.max { $0.0 < $1.0 }
+        func largest(_ metric: PhaseMetric) -> (Double, String)? {
+            phases.compactMap { path, p in p.metrics[metric].map { ($0, "\(path) phase \(p.name)") } }.max {
+                $0.0 < $1.0
+            }
         }
         let headroom = 1 + margin
         // Pools: the document's formula, unless a measured peak (with the margin) needs more.
-        var dbPool = Self.upstreamDBPool + Self.upstreamDBOverflow
-        var dbSource = "upstream default pool 10 + overflow 20"
-        if let (peak, source) = largest("db_pool_in_use_max"), Int((peak * headroom).rounded(.up)) > dbPool {
+        var dbPool = Self.upstream.databasePool.maxConnections
+        var dbSource = "upstream default pool \(Self.upstream.dbPoolSize) + overflow \(Self.upstream.dbMaxOverflow)"
+        if let (peak, source) = largest(.dbPoolInUseMax), Int((peak * headroom).rounded(.up)) > dbPool {
             dbPool = Int((peak * headroom).rounded(.up))
             dbSource = "peak \(Int(peak)) in use (\(source)) + \(Quantity.number(margin * 100))%"
         }
         plan.add("PostgreSQL pool per instance (size + overflow)", Double(dbPool), "connections", from: dbSource)
-        var redisPool = max(dbPool, Self.upstreamRedisPool)
-        var redisSource = "max(db_pool_size + db_max_overflow, 50), KNOWN_ISSUES.md PERF-005"
-        if let (peak, source) = largest("redis_pool_in_use_max"), Int((peak * headroom).rounded(.up)) > redisPool {
+        var redisPool = ServerConfiguration.upstreamRedisPoolSize(dbPool: dbPool, dbOverflow: 0)
+        var redisSource = "\(ServerConfiguration.upstreamRedisPoolRule), KNOWN_ISSUES.md PERF-005"
+        if let (peak, source) = largest(.redisPoolInUseMax), Int((peak * headroom).rounded(.up)) > redisPool {
             redisPool = Int((peak * headroom).rounded(.up))
             redisSource = "peak \(Int(peak)) in use (\(source)) + \(Quantity.number(margin * 100))%"
         }
-        if let (errors, source) = largest("redis_pool_errors"), errors > 0 {
+        if let (errors, source) = largest(.redisPoolErrors), errors > 0 {
             redisSource += "; note: \(source) saw \(Int(errors)) \"Too many connections\" errors at its pool size"
         }
         plan.add("Redis pool per instance (REDIS_MAX_CONNECTIONS)", Double(redisPool), "connections", from: redisSource)
         plan.add(
             "PostgreSQL max_connections", Double(fleet * dbPool + Self.postgresReserved), "connections",
             from: "\(fleet) instances × \(dbPool) + \(Self.postgresReserved) reserved")
-        plan.add("Redis maxclients (at least)", Double(fleet * redisPool + Self.postgresReserved), "clients", from: "\(fleet) instances × \(redisPool) + \(Self.postgresReserved)")
+        plan.add(
+            "Redis maxclients (at least)", Double(fleet * redisPool + Self.postgresReserved), "clients",
+            from: "\(fleet) instances × \(redisPool) + \(Self.postgresReserved)")
 
         guard let streams = targetStreams, let capacity else { return }
         let perInstance = (Double(streams) / Double(fleet)).rounded(.up)
@@ -264,9 +289,13 @@ public struct CapacityPlanner: Sendable {
             plan.add(
                 "soft open-file limit per instance (ulimit -n)", limit, "FDs",
                 from: "\(Quantity.number(fds)) FDs per stream and \(Int(base)) at rest (\(capacity.source))",
-                note: "(\(Int(base)) + \(Quantity.number(fds)) × \(Int(perInstance)) streams + \(dbPool + redisPool) pool connections) × \(Quantity.number(headroom)), rounded up to 1024")
+                note:
+                    "(\(Int(base)) + \(Quantity.number(fds)) × \(Int(perInstance)) streams + \(dbPool + redisPool) pool connections) × \(Quantity.number(headroom)), rounded up to 1024"
+            )
         } else {
-            plan.refusals.append("file descriptors: \(capacity.source) has no fds_per_stream (its stream count did not change while sampled)")
+            plan.refusals.append(
+                "file descriptors: \(capacity.source) has no fds_per_stream (its stream count did not change while sampled)"
+            )
         }
         if let kib = phase.metrics[.rssPerStreamKb], let rssMax = phase.metrics[.rssMaxMb] {
             let base = max(0, rssMax - kib / 1024 * held)
@@ -274,7 +303,8 @@ public struct CapacityPlanner: Sendable {
             plan.add(
                 "memory per instance", mib.rounded(.up), "MiB",
                 from: "\(Quantity.number(kib)) KiB per stream and \(Int(base)) MiB at rest (\(capacity.source))",
-                note: "(\(Int(base)) + \(Quantity.number(kib)) KiB × \(Int(perInstance))) × \(Quantity.number(headroom))")
+                note:
+                    "(\(Int(base)) + \(Quantity.number(kib)) KiB × \(Int(perInstance))) × \(Quantity.number(headroom))")
         } else {
             plan.refusals.append("memory: \(capacity.source) has no rss_per_stream_kb")
         }
@@ -320,7 +350,8 @@ public struct CapacityPlan: Sendable, Codable, Equatable {
         if let targetStreams { out += " \(targetStreams) SSE streams" }
         out += " (margin \(Quantity.number(margin * 100))%)\n"
         for f in figures {
-            let value = f.value == f.value.rounded() && abs(f.value) < 1e9 ? String(Int(f.value)) : Quantity.number(f.value)
+            let value =
+                f.value == f.value.rounded() && abs(f.value) < 1e9 ? String(Int(f.value)) : Quantity.number(f.value)
             let unit = f.unit == "instances" && f.value == 1 ? "instance" : f.unit
             out += "  \(f.name): \(value)\(unit.isEmpty ? "" : " " + unit)\n      from \(f.from)\n"
             if let note = f.note { out += "      \(note)\n" }

@@ -76,11 +76,13 @@ public struct ReportMetricSource: MetricSource, Sendable {
         guard totals.groups > 0 else { return }
         for (metric, histogram) in totals.histograms {
             guard let name = Self.distributionNames[metric] else { continue }
-            metrics[MetricName(name, labels: labels)] = .distribution(HistogramDistribution(histogram, scale: 1e-6), .seconds)
+            metrics[MetricName(name, labels: labels)] = .distribution(
+                HistogramDistribution(histogram, scale: 1e-6), .seconds)
         }
         let c = totals.counters
         let seconds: Double? = totals.elapsedSeconds > 0 ? totals.elapsedSeconds : nil
-        metrics[MetricName("errors", labels: labels)] = .ratio(hits: Double(c.failed), total: Double(max(c.started, c.failed)))
+        metrics[MetricName("errors", labels: labels)] = .ratio(
+            hits: Double(c.failed), total: Double(max(c.started, c.failed)))
         metrics[MetricName("requests", labels: labels)] = .counter(Double(c.started), .none, durationSeconds: seconds)
         metrics[MetricName("events", labels: labels)] = .counter(Double(c.events), .none, durationSeconds: seconds)
         metrics[MetricName("bytes", labels: labels)] = .counter(Double(c.bytes), .bytes, durationSeconds: seconds)
@@ -112,7 +114,9 @@ public struct ReportMetricSource: MetricSource, Sendable {
         guard let spec = specs.first(where: { $0.name == phase.name }) else { return 0 }
         return spec.clients.reduce(0) { sum, client in
             guard let mix = try? ProfileMix(parsing: client.mix) else { return sum }
-            let slow = mix.assignments(count: client.total(instances: phase.instances)).filter { $0 == .slow || $0 == .stalled }
+            let slow = mix.assignments(count: client.total(instances: phase.instances)).filter {
+                $0 == .slow || $0 == .stalled
+            }
             return sum + slow.count
         }
     }
@@ -134,7 +138,8 @@ public struct ReportMetricSource: MetricSource, Sendable {
         let known = fixedBases.union((MetricCatalog.phase + MetricCatalog.client).map { "phase." + $0.name })
         guard !known.contains(base) else { return nil }
         let closest = EditDistance.closest(to: base, in: known.sorted())
-        return "unknown metric \"\(base)\"" + (closest.isEmpty ? "" : "; closest known names: " + closest.joined(separator: ", "))
+        return "unknown metric \"\(base)\""
+            + (closest.isEmpty ? "" : "; closest known names: " + closest.joined(separator: ", "))
             + " (the names are in docs/gates.md)"
     }
 
@@ -173,7 +178,8 @@ struct LoadTotals {
                 histograms[metric] = h
             }
         }
-        elapsedSeconds = concurrently ? max(elapsedSeconds, other.elapsedSeconds) : elapsedSeconds + other.elapsedSeconds
+        elapsedSeconds =
+            concurrently ? max(elapsedSeconds, other.elapsedSeconds) : elapsedSeconds + other.elapsedSeconds
         groups += other.groups
     }
 }

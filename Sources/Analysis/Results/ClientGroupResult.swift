@@ -15,7 +15,8 @@ public struct ClientGroupResult: Sendable, Codable, Equatable {
     public var generatorCPUPercent: Double
 
     public init(
-        name: String, clients: Int, counters: LoadCounters, errors: [String: Int] = [:], latency: [String: LatencySummary],
+        name: String, clients: Int, counters: LoadCounters, errors: [String: Int] = [:],
+        latency: [String: LatencySummary],
         elapsedSeconds: Double, generatorCPUPercent: Double = 0
     ) {
         self.name = name
@@ -65,8 +66,12 @@ public struct ClientGroupResult: Sendable, Codable, Equatable {
             m[ClientMetric.gapP99Ms] = Double(gap.p99) / 1000
             m[ClientMetric.gapMaxMs] = Double(gap.max) / 1000
         }
-        if let first = latency[LatencyMetric.timeToFirstEvent.rawValue] { m[ClientMetric.firstEventP99Ms] = Double(first.p99) / 1000 }
-        if let request = latency[LatencyMetric.requestLatency.rawValue] { m[ClientMetric.requestP99Ms] = Double(request.p99) / 1000 }
+        if let first = latency[LatencyMetric.timeToFirstEvent.rawValue] {
+            m[ClientMetric.firstEventP99Ms] = Double(first.p99) / 1000
+        }
+        if let request = latency[LatencyMetric.requestLatency.rawValue] {
+            m[ClientMetric.requestP99Ms] = Double(request.p99) / 1000
+        }
         return m
     }
 }

@@ -33,7 +33,8 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public init(
         name: String, group: String, instances: Int, profile: String, serveArguments: [String], durationSeconds: Double,
         warmupSeconds: Double, startedAtUnixSeconds: Double = 0, wallSeconds: Double = 0, complete: Bool = false,
-        error: String? = nil, metrics: [String: Double] = [:], validity: [String] = [], clients: [ClientGroupResult] = [],
+        error: String? = nil, metrics: [String: Double] = [:], validity: [String] = [],
+        clients: [ClientGroupResult] = [],
         samples: [Sample] = []
     ) {
         self.name = name

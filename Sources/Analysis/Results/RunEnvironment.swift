@@ -1,4 +1,3 @@
-
 /// Where a run happened: machine, kernel, limits, versions and the source commit.
 public struct RunEnvironment: Sendable, Codable, Equatable {
     public var hostname: String

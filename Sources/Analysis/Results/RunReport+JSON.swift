@@ -5,13 +5,16 @@ extension RunReport {
     public func jsonData() throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        e.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try e.encode(self)
     }
 
     /// Reads `report.json`, rejecting other schemas and newer versions.
     public static func read(_ path: String) throws -> RunReport {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReportReadError(description: "cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportReadError(description: "cannot read \(path)")
+        }
         struct Header: Decodable {
             var schema: String
             var schemaVersion: Int
@@ -20,14 +23,18 @@ extension RunReport {
             throw ReportReadError(description: "\(path) is not a stampede report (no schema/schemaVersion)")
         }
         guard header.schema == RunReport.schemaName else {
-            throw ReportReadError(description: "\(path) has schema '\(header.schema)', expected '\(RunReport.schemaName)'")
+            throw ReportReadError(
+                description: "\(path) has schema '\(header.schema)', expected '\(RunReport.schemaName)'")
         }
         guard header.schemaVersion <= RunReport.currentSchemaVersion else {
             throw ReportReadError(
-                description: "\(path) is schema version \(header.schemaVersion); this stampede reads up to \(RunReport.currentSchemaVersion)")
+                description:
+                    "\(path) is schema version \(header.schemaVersion); this stampede reads up to \(RunReport.currentSchemaVersion)"
+            )
         }
         let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        d.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do { return try d.decode(RunReport.self, from: data) } catch {
             throw ReportReadError(description: "\(path): \(error)")
         }

@@ -10,7 +10,9 @@ public struct Sample: Sendable, Codable, Equatable {
         /// `/metrics` series → value (empty when the scrape failed).
         public var metrics: [String: Double]
 
-        public init(instance: Int, rssBytes: Int, openFDs: Int, threads: Int, cpuSeconds: Double, metrics: [String: Double]) {
+        public init(
+            instance: Int, rssBytes: Int, openFDs: Int, threads: Int, cpuSeconds: Double, metrics: [String: Double]
+        ) {
             self.instance = instance
             self.rssBytes = rssBytes
             self.openFDs = openFDs
@@ -39,7 +41,10 @@ public struct Sample: Sendable, Codable, Equatable {
     public var machineBusySeconds: Double?
     public var backends: Backends?
 
-    public init(t: Double, servers: [Server], generatorRSSBytes: Int = 0, generatorCPUSeconds: Double = 0, machineBusySeconds: Double? = nil) {
+    public init(
+        t: Double, servers: [Server], generatorRSSBytes: Int = 0, generatorCPUSeconds: Double = 0,
+        machineBusySeconds: Double? = nil
+    ) {
         self.t = t
         self.servers = servers
         self.generatorRSSBytes = generatorRSSBytes

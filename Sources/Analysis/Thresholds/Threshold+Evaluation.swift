@@ -1,4 +1,5 @@
 import ServerConfig
+
 extension Threshold {
     /// Evaluates against `source`. Never throws and never passes by default: an unknown metric,
     /// an aggregation that does not apply, a unit that measures something else, or a metric with
@@ -11,7 +12,8 @@ extension Threshold {
             return .error(error, threshold: self)
         }
         guard actual.dimension == bound.dimension else { return .error(unitMismatch(actual), threshold: self) }
-        return comparison.holds(actual.value, bound.value) ? .passed(self, actual: actual) : .failed(self, actual: actual)
+        return comparison.holds(actual.value, bound.value)
+            ? .passed(self, actual: actual) : .failed(self, actual: actual)
     }
 
     /// The metric's aggregated value in `source`, without the comparison (baselines read key
@@ -70,7 +72,8 @@ extension Threshold {
         }
         guard let result else {
             if case .distribution = metric, !aggregationIsExplicit {
-                throw unsupported(metric, why: "a distribution needs an aggregation: write \"\(self.metric): p(99) ...\"")
+                throw unsupported(
+                    metric, why: "a distribution needs an aggregation: write \"\(self.metric): p(99) ...\"")
             }
             throw unsupported(metric, why: nil)
         }
@@ -85,18 +88,22 @@ extension Threshold {
             names.isEmpty
             ? "unknown metric \"\(metric)\"; the report has no metrics at all"
             : "unknown metric \"\(metric)\""
-        return ThresholdError(.unknownMetric, expression: expression, column: metricColumn, message: message, suggestions: suggestions)
+        return ThresholdError(
+            .unknownMetric, expression: expression, column: metricColumn, message: message, suggestions: suggestions)
     }
 
     private func unsupported(_ metric: MetricValue, why: String?) -> ThresholdError {
         let kind = metric.kindDescription
-        var message = "\(aggregation) does not apply to \(self.metric), which is \(kind.name) (use \(kind.aggregations))"
+        var message =
+            "\(aggregation) does not apply to \(self.metric), which is \(kind.name) (use \(kind.aggregations))"
         if let why { message = "\(self.metric) is \(kind.name): \(why)" }
-        return ThresholdError(.unsupportedAggregation, expression: expression, column: aggregationColumn, message: message)
+        return ThresholdError(
+            .unsupportedAggregation, expression: expression, column: aggregationColumn, message: message)
     }
 
     private func noData(_ message: String) -> ThresholdError {
-        ThresholdError(.noData, expression: expression, column: metricColumn, message: message + "; a gate cannot pass on no data")
+        ThresholdError(
+            .noData, expression: expression, column: metricColumn, message: message + "; a gate cannot pass on no data")
     }
 
     private func unitMismatch(_ actual: Quantity) -> ThresholdError {

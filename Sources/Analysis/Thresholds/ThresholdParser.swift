@@ -71,7 +71,9 @@ struct ThresholdParser {
         let boundText = String(chars[(boundColumn - 1)..<index])
         skipSpaces()
         guard atEnd else {
-            throw fail("unexpected \"\(String(chars[index...]))\" after the bound \(boundText); a threshold has one comparison")
+            throw fail(
+                "unexpected \"\(String(chars[index...]))\" after the bound \(boundText); a threshold has one comparison"
+            )
         }
         var t = Threshold(
             expression: text, metric: metric, aggregation: aggregation, aggregationIsExplicit: explicit,
@@ -146,7 +148,9 @@ struct ThresholdParser {
             guard consume(")") else { throw fail("expected \")\" to close p(\(Quantity.number(p))") }
             return .percentile(p)
         case "":
-            throw fail("expected an aggregation after \":\" (one of \(Aggregation.spellings.joined(separator: ", ")))", at: start)
+            throw fail(
+                "expected an aggregation after \":\" (one of \(Aggregation.spellings.joined(separator: ", ")))",
+                at: start)
         default:
             var hint = ""
             if word.hasPrefix("p"), let n = Double(word.dropFirst()) { hint = "; write p(\(Quantity.number(n)))" }
@@ -220,7 +224,9 @@ struct ThresholdParser {
                 throw fail("expected a time unit after \"/\" (s, min, h, ...), found \"\(per)\"", at: perColumn)
             }
             guard let dimension = quantity.dimension.perSecond else {
-                throw fail("\(unit)/\(per) is not supported; a rate is a size or a count per time (64KiB/min, 100/s)", at: unitColumn)
+                throw fail(
+                    "\(unit)/\(per) is not supported; a rate is a size or a count per time (64KiB/min, 100/s)",
+                    at: unitColumn)
             }
             // value per (f seconds) = value / f per second.
             quantity = Quantity(quantity.value * f.divisor / f.multiplier, dimension)

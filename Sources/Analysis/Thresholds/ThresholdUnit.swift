@@ -30,6 +30,7 @@ enum ThresholdUnit {
     ]
 
     /// For error messages.
-    static let summary = "time ns, us, ms, s, m (or min), h; size B, KiB, MiB, GiB, kB, MB, GB; "
+    static let summary =
+        "time ns, us, ms, s, m (or min), h; size B, KiB, MiB, GiB, kB, MB, GB; "
         + "per time: SIZE/TIME or N/TIME (e.g. 64KiB/min, 100/s); percent: 10%"
 }

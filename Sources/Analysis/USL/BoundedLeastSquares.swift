@@ -41,7 +41,9 @@ struct BoundedLeastSquares {
                 let atUpper = p[i] >= upper[i] && g[i] < 0
                 return !(atLower || atUpper) && a[i][i] > 0
             }
-            if free.isEmpty { return Solution(parameters: p, sumOfSquares: cost, iterations: iteration, converged: true) }
+            if free.isEmpty {
+                return Solution(parameters: p, sumOfSquares: cost, iterations: iteration, converged: true)
+            }
 
             var accepted = false
             while mu < 1e16 {

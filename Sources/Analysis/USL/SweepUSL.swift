@@ -17,11 +17,14 @@ public struct SweepUSL: Sendable {
         return sweeps.map { sweep in
             let phases = report.phases.filter { $0.sweep == sweep && $0.complete }
             let points = phases.compactMap { p in
-                p.metrics[metric].flatMap { $0.isFinite && $0 > 0 ? USLPoint(n: Double(p.instances), throughput: $0) : nil }
+                p.metrics[metric].flatMap {
+                    $0.isFinite && $0 > 0 ? USLPoint(n: Double(p.instances), throughput: $0) : nil
+                }
             }.sorted { $0.n < $1.n }
             let weak = phases.filter { !$0.validity.isEmpty }.map(\.name)
             do {
-                return SweepUSL(sweep: sweep, points: points, weakPhases: weak, fit: try USLFit(points: points), problem: nil)
+                return SweepUSL(
+                    sweep: sweep, points: points, weakPhases: weak, fit: try USLFit(points: points), problem: nil)
             } catch {
                 return SweepUSL(sweep: sweep, points: points, weakPhases: weak, fit: nil, problem: "\(error)")
             }

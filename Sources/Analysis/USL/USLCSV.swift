@@ -31,7 +31,9 @@ public enum USLCSV {
             if !sawData && isHeaderField(fields[0]) {
                 sawData = true  // the header: only allowed before any data line
                 guard fields.count == 2 else {
-                    throw ParseError(line: lineNumber, message: "the header has \(fields.count) columns; expected 2 (N, throughput).")
+                    throw ParseError(
+                        line: lineNumber, message: "the header has \(fields.count) columns; expected 2 (N, throughput)."
+                    )
                 }
                 continue
             }
@@ -39,7 +41,8 @@ public enum USLCSV {
             guard fields.count == 2 else {
                 throw ParseError(
                     line: lineNumber,
-                    message: "expected 2 comma-separated columns (N, throughput), found \(fields.count): \"\(trimmed)\"."
+                    message:
+                        "expected 2 comma-separated columns (N, throughput), found \(fields.count): \"\(trimmed)\"."
                 )
             }
             guard let n = Double(fields[0]), n.isFinite else {
@@ -49,10 +52,12 @@ public enum USLCSV {
                 throw ParseError(line: lineNumber, message: "throughput \"\(fields[1])\" is not a number.")
             }
             guard n >= 1 else {
-                throw ParseError(line: lineNumber, message: "N is \(fields[0]); it is a concurrency and must be at least 1.")
+                throw ParseError(
+                    line: lineNumber, message: "N is \(fields[0]); it is a concurrency and must be at least 1.")
             }
             guard x > 0 else {
-                throw ParseError(line: lineNumber, message: "throughput is \(fields[1]); it must be positive (drop failed runs).")
+                throw ParseError(
+                    line: lineNumber, message: "throughput is \(fields[1]); it must be positive (drop failed runs).")
             }
             points.append(USLPoint(n: n, throughput: x))
         }

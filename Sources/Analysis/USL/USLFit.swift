@@ -61,8 +61,9 @@ public struct USLFit: Sendable, Equatable {
                     + "at steady state and that N is the concurrency that was varied."
             )
         }
-        self.init(model: USLModel(lambda: best.parameters[0], sigma: best.parameters[1], kappa: best.parameters[2]),
-                  points: points, iterations: best.iterations)
+        self.init(
+            model: USLModel(lambda: best.parameters[0], sigma: best.parameters[1], kappa: best.parameters[2]),
+            points: points, iterations: best.iterations)
     }
 
     /// The fit statistics of a given model over `points` (no fitting).
@@ -89,10 +90,12 @@ public struct USLFit: Sendable, Equatable {
         }
         for (i, p) in points.enumerated() {
             guard p.n.isFinite, p.throughput.isFinite else {
-                throw USLFitError(.invalidPoint, "Point \(i + 1) (N = \(p.n), throughput = \(p.throughput)) is not a finite number.")
+                throw USLFitError(
+                    .invalidPoint, "Point \(i + 1) (N = \(p.n), throughput = \(p.throughput)) is not a finite number.")
             }
             guard p.n >= 1 else {
-                throw USLFitError(.invalidPoint, "Point \(i + 1) has N = \(p.n); N is a concurrency and must be at least 1.")
+                throw USLFitError(
+                    .invalidPoint, "Point \(i + 1) has N = \(p.n); N is a concurrency and must be at least 1.")
             }
             guard p.throughput > 0 else {
                 throw USLFitError(

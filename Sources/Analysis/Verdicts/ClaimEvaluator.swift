@@ -20,23 +20,27 @@ public enum ClaimEvaluator {
     static func evaluate(_ claim: ClaimSpec, phases: [PhaseResult], source: ReportMetricSource) -> ClaimResult {
         let measured = lookup(claim.metric, phases: phases, source: source)
         guard case .value(let value) = measured else {
-            return ClaimResult(claim: claim, measured: measured.partial, verdict: .inconclusive, reason: measured.reason ?? "")
+            return ClaimResult(
+                claim: claim, measured: measured.partial, verdict: .inconclusive, reason: measured.reason ?? "")
         }
         var target = claim.target
         if let reference = claim.targetMetric {
             let other = lookup(reference, phases: phases, source: source)
             guard case .value(let base) = other else {
-                return ClaimResult(claim: claim, measured: value, verdict: .inconclusive, reason: "target: \(other.reason ?? "")")
+                return ClaimResult(
+                    claim: claim, measured: value, verdict: .inconclusive, reason: "target: \(other.reason ?? "")")
             }
             target = claim.target * base
         }
         let metric = claim.phaseAndMetric?.metric ?? claim.metric
         let threshold = gauge(claim.metric, relation: claim.relation, bound: target)
         guard let threshold, case let result = threshold.evaluate(against: source), result.status != .error else {
-            return ClaimResult(claim: claim, measured: value, verdict: .inconclusive, reason: "\(metric) cannot be compared")
+            return ClaimResult(
+                claim: claim, measured: value, verdict: .inconclusive, reason: "\(metric) cannot be compared")
         }
         let holds = result.status == .passed
-        let comparison = "\(metric) \(format(value)) \(holds ? "" : "not ")\(claim.relation.rawValue) \(format(target))"
+        let comparison =
+            "\(metric) \(format(value)) \(holds ? "" : "not ")\(claim.relation.rawValue) \(format(target))"
             + (claim.targetMetric == nil ? "" : " (\(claim.targetText))")
         let (verdict, reason): (Verdict, String) =
             switch (claim.kind, holds) {
@@ -60,7 +64,8 @@ public enum ClaimEvaluator {
 
     /// The threshold-namespace name of `PHASE.METRIC` and the metric's unit.
     static func metricName(_ reference: String) -> (MetricName, MetricUnit)? {
-        guard let (phase, metric) = ClaimSpec.split(reference), let definition = MetricCatalog.definition(ofKey: metric) else {
+        guard let (phase, metric) = ClaimSpec.split(reference), let definition = MetricCatalog.definition(ofKey: metric)
+        else {
             return nil
         }
         var labels = ["phase": phase]
@@ -96,8 +101,12 @@ public enum ClaimEvaluator {
             return .missing(reason: "phase \(phaseName) did not run", partial: nil)
         }
         let raw = phase.metrics[metric]
-        if !phase.complete { return .missing(reason: "phase \(phaseName) did not complete: \(phase.error ?? "stopped")", partial: raw) }
-        if let problem = phase.validity.first { return .missing(reason: "phase \(phaseName): \(problem)", partial: raw) }
+        if !phase.complete {
+            return .missing(reason: "phase \(phaseName) did not complete: \(phase.error ?? "stopped")", partial: raw)
+        }
+        if let problem = phase.validity.first {
+            return .missing(reason: "phase \(phaseName): \(problem)", partial: raw)
+        }
         let notMeasured = "\(metric) was not measured in phase \(phaseName)"
         guard let (name, unit) = metricName(reference),
             let quantity = try? Threshold(

@@ -1,5 +1,5 @@
-import LoadGen
 import Foundation
+import LoadGen
 import ServerConfig
 
 /// Turns a phase's samples and client results into the metrics of ``MetricCatalog`` and the list
@@ -22,7 +22,9 @@ public enum PhaseMetricsCalculator {
         }
     }
 
-    public static func compute(samples all: [Sample], warmup: Double, clients: [ClientGroupResult], limits: Limits)
+    public static func compute(
+        samples all: [Sample], warmup: Double, clients: [ClientGroupResult], limits: Limits
+    )
         -> (metrics: [String: Double], validity: [String])
     {
         var m: [String: Double] = [:]
@@ -57,7 +59,10 @@ public enum PhaseMetricsCalculator {
             let cpu = percentOfCores(last.generatorCPUSeconds - first.generatorCPUSeconds)
             m[.generatorCpuPercent] = cpu
             if cpu >= limits.generatorCPULimit {
-                validity.append(String(format: "load generator saturated: %.0f %% of all cores (limit %.0f %%)", cpu, limits.generatorCPULimit))
+                validity.append(
+                    String(
+                        format: "load generator saturated: %.0f %% of all cores (limit %.0f %%)", cpu,
+                        limits.generatorCPULimit))
             }
             if let busyFirst = first.machineBusySeconds, let busyLast = last.machineBusySeconds {
                 let machine = percentOfCores(busyLast - busyFirst)
@@ -65,8 +70,10 @@ public enum PhaseMetricsCalculator {
                 if machine >= limits.machineCPULimit {
                     validity.append(
                         String(
-                            format: "machine saturated: %.0f %% of all cores busy (limit %.0f %%); servers, generator and services "
-                                + "competed for CPU, so the numbers measure this machine", machine, limits.machineCPULimit))
+                            format:
+                                "machine saturated: %.0f %% of all cores busy (limit %.0f %%); servers, generator and services "
+                                + "competed for CPU, so the numbers measure this machine", machine,
+                            limits.machineCPULimit))
                 }
             }
         }
@@ -81,9 +88,10 @@ public enum PhaseMetricsCalculator {
     static func lockWaitBuckets(first: Sample, last: Sample) -> [(le: Double, count: Double)] {
         var byBound: [Double: Double] = [:]
         for s in last.servers {
-            let begin = first.servers.first { $0.instance == s.instance }.map {
-                PrometheusText.buckets($0.metrics, name: ServerSeries.lockAcquireWaitSeconds.rawValue)
-            } ?? []
+            let begin =
+                first.servers.first { $0.instance == s.instance }.map {
+                    PrometheusText.buckets($0.metrics, name: ServerSeries.lockAcquireWaitSeconds.rawValue)
+                } ?? []
             for b in PrometheusText.buckets(s.metrics, name: ServerSeries.lockAcquireWaitSeconds.rawValue) {
                 let before = begin.first { $0.le == b.le }?.count ?? 0
                 byBound[b.le, default: 0] += b.count - before
@@ -97,13 +105,16 @@ public enum PhaseMetricsCalculator {
         guard !instances.isEmpty else { return }
         var rssMax = 0.0, growth = -Double.infinity, slope = -Double.infinity, buffered = 0.0, fds = 0.0
         for i in instances {
-            let points = window.compactMap { s in s.servers.first { $0.instance == i }.map { (s.t, Double($0.rssBytes) / mib, $0) } }
-                .filter { $0.1 > 0 }
+            let points = window.compactMap { s in
+                s.servers.first { $0.instance == i }.map { (s.t, Double($0.rssBytes) / mib, $0) }
+            }
+            .filter { $0.1 > 0 }
             guard let a = points.first, let b = points.last else { continue }
             rssMax = max(rssMax, points.map(\.1).max() ?? 0)
             growth = max(growth, b.1 - a.1)
             if let k = leastSquaresSlope(points.map { ($0.0, $0.1) }) { slope = max(slope, k) }
-            buffered = max(buffered, points.compactMap { $0.2.metrics[ServerSeries.sseBufferedBytes.rawValue] }.max() ?? 0)
+            buffered = max(
+                buffered, points.compactMap { $0.2.metrics[ServerSeries.sseBufferedBytes.rawValue] }.max() ?? 0)
             fds = max(fds, Double(points.map(\.2.openFDs).max() ?? 0))
         }
         m[.rssMaxMb] = rssMax
@@ -130,7 +141,8 @@ public enum PhaseMetricsCalculator {
         let events = clients.reduce(0) { $0 + $1.counters.events }
         m[PhaseMetric.streamsCompleted] = Double(completed)
         m[.clientErrors] = Double(clients.reduce(0) { $0 + $1.counters.failed })
-        m[.lostEvents] = Double(clients.reduce(0) { $0 + $1.counters.gaps + $1.counters.duplicates + $1.counters.reorders })
+        m[.lostEvents] = Double(
+            clients.reduce(0) { $0 + $1.counters.gaps + $1.counters.duplicates + $1.counters.reorders })
         if elapsed > 0 {
             m[.streamsPerSecond] = Double(completed) / elapsed
             m[.eventsPerSecond] = Double(events) / elapsed
@@ -141,7 +153,9 @@ public enum PhaseMetricsCalculator {
             if let g = c.latency["inter_event_gap"] { gaps = (gaps ?? LatencySummaryMerge()).adding(g) }
             let harness = c.errors.filter { ["emfile", "out_of_memory"].contains($0.key) || $0.key.hasPrefix("curl_") }
             if !harness.isEmpty {
-                validity.append("load generator errors in client group \(c.name): \(harness.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ", "))")
+                validity.append(
+                    "load generator errors in client group \(c.name): \(harness.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ", "))"
+                )
             }
         }
         if let p99 = gaps?.p99Microseconds { m[PhaseMetric.gapP99Ms] = Double(p99) / 1000 }

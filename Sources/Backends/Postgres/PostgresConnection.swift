@@ -1,8 +1,9 @@
+import CLibPQ
+import SystemSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLibPQ
-import SystemSupport
 
 /// One blocking libpq connection. Not thread-safe: a pool hands it to one caller at a time, and
 /// calls run on a thread pool, never on an event loop.
@@ -18,7 +19,9 @@ public final class PostgresConnection: @unchecked Sendable {
 
     public init(url: String) throws {
         guard FileDescriptorHeadroom.hasRoomForConnection() else {
-            throw PostgresError.connection("cannot connect to PostgreSQL: out of file descriptors (\(FileDescriptorHeadroom.connectionReserve) kept for the runtime)")
+            throw PostgresError.connection(
+                "cannot connect to PostgreSQL: out of file descriptors (\(FileDescriptorHeadroom.connectionReserve) kept for the runtime)"
+            )
         }
         let c = PQconnectdb(url)
         guard let c, PQstatus(c) == CONNECTION_OK else {

@@ -11,7 +11,9 @@ public final class RedisConnection: @unchecked Sendable {
 
     public init(endpoint: RedisEndpoint, timeoutMilliseconds: Int) throws {
         guard FileDescriptorHeadroom.hasRoomForConnection() else {
-            throw RedisError.connection("cannot connect to Redis: out of file descriptors (\(FileDescriptorHeadroom.connectionReserve) kept for the runtime)")
+            throw RedisError.connection(
+                "cannot connect to Redis: out of file descriptors (\(FileDescriptorHeadroom.connectionReserve) kept for the runtime)"
+            )
         }
         self.endpoint = endpoint
         guard let ctx = chiredis_connect(endpoint.host, Int32(endpoint.port), timeoutMilliseconds) else {

@@ -6,7 +6,10 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var username: String?
     public var password: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 6379, database: Int = 0, username: String? = nil, password: String? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 6379, database: Int = 0, username: String? = nil,
+        password: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.database = database
@@ -15,11 +18,13 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     public init(url: String) throws {
-        let u = try URLParts(url, schemes: ["redis"], defaultPort: 6379, what: "Redis URL", example: "redis://127.0.0.1:6379/0")
+        let u = try URLParts(
+            url, schemes: ["redis"], defaultPort: 6379, what: "Redis URL", example: "redis://127.0.0.1:6379/0")
         self.init(host: u.host, port: u.port, database: 0, username: u.user, password: u.password)
         if let path = u.path, !path.isEmpty {
             guard let db = Int(path), db >= 0 else {
-                throw ConfigurationError("invalid Redis URL \(url): the path must be a database number, as in redis://127.0.0.1:6379/0")
+                throw ConfigurationError(
+                    "invalid Redis URL \(url): the path must be a database number, as in redis://127.0.0.1:6379/0")
             }
             database = db
         }

@@ -9,8 +9,11 @@ extension LoadConfiguration {
         var problems: [String] = []
         if targets.isEmpty { problems.append("url: none given; expected an http:// or https:// URL") }
         for url in targets
-        where !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.count <= "http://".count || url.contains(" ") {
-            problems.append("url '\(url)': expected an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080/events")
+        where !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.count <= "http://".count
+            || url.contains(" ")
+        {
+            problems.append(
+                "url '\(url)': expected an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080/events")
         }
         if duration <= .zero { problems.append("duration: must be above zero, e.g. 60s") }
         if threads < 1 || threads > 256 { problems.append("threads \(threads): expected 1...256") }

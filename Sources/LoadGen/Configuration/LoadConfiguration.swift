@@ -71,8 +71,9 @@ public struct LoadConfiguration: Sendable {
     }
 
     public var mode: Mode
-    /// The targets, `http://` or `https://`: client `k` (and open-model arrival `k`) goes to
-    /// `targets[k % targets.count]`, so one run spreads its clients over a fleet evenly.
+    /// The targets, `http://` or `https://`. The clients are split over them in contiguous blocks
+    /// (client `k` of `N` on `targets[k·n/N]`, so each target gets the profile mix's proportions);
+    /// open-model arrival `k` goes to `targets[k % n]`.
     public var targets: [String]
     /// The first target; setting it replaces all targets with this one.
     public var url: String {

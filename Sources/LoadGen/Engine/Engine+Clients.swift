@@ -19,9 +19,17 @@ extension Engine {
                 metrics.countError("out_of_memory", second: currentSecond)
                 continue
             }
-            t.target = (index + local * engineCount) % template.urls.count
+            t.target = Self.target(
+                ofClient: index + local * engineCount, of: totalClients, targets: template.urls.count)
             startRequest(t, intendedStart: due, now: now)
         }
+    }
+
+    /// Clients are split over the targets in contiguous blocks (client k of N on target k·n/N), so
+    /// each target gets the mix's proportions: the mix repeats its pattern along the client
+    /// numbers, and `k mod n` would line a pattern up with a target.
+    static func target(ofClient k: Int, of clients: Int, targets n: Int) -> Int {
+        n <= 1 || clients <= 0 ? 0 : min(k * n / clients, n - 1)
     }
 
     func nextArrivalTime() -> UInt64? {

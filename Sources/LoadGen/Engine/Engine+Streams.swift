@@ -117,7 +117,11 @@ extension Engine {
             if t.headersOK {
                 metrics.record(.streamDuration, microseconds: (now - t.start) / 1000)
                 if errorKind == nil && !deliberate {
-                    if t.sawDone { metrics.counters.streamsCompleted += 1 } else { metrics.counters.streamsEndedEarly += 1 }
+                    if t.sawDone {
+                        metrics.counters.streamsCompleted += 1
+                    } else {
+                        metrics.counters.streamsEndedEarly += 1
+                    }
                 }
             }
             t.parser.finish()
@@ -125,7 +129,8 @@ extension Engine {
             // a fresh stream after the restart delay.
             let resume = t.profile == .reconnecting && t.streamEstablished && !t.sawDone && !deliberate
             t.resumeNext = resume
-            let delay = resume
+            let delay =
+                resume
                 ? (t.parser.retryMilliseconds.map { UInt64($0) * 1_000_000 } ?? configuration.reconnectDelay.nanoseconds)
                 : configuration.restartDelay.nanoseconds
             schedule(.start, for: t, at: now + delay)

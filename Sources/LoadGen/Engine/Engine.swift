@@ -30,6 +30,8 @@ final class Engine {
 
     // Client ramp-up (SSE and closed model): local client j is global client index + j * count.
     var clientProfiles: [ClientProfile] = []
+    /// Clients of the whole run (all engines), for their split over the targets.
+    var totalClients = 0
     var nextClientToStart = 0
     // Open model: global arrival numbers index, index + count, ...
     var schedule: ArrivalSchedule?
@@ -41,8 +43,10 @@ final class Engine {
 
     static let wakeToken = UInt64.max
 
-    init?(index: Int, of count: Int, configuration: LoadConfiguration, profiles: [ClientProfile],
-          runStart: UInt64, runEnd: UInt64) {
+    init?(
+        index: Int, of count: Int, configuration: LoadConfiguration, profiles: [ClientProfile],
+        runStart: UInt64, runEnd: UInt64
+    ) {
         guard let multi = curl_multi_init() else { return nil }
         let ep = epoll_create1(Int32(EPOLL_CLOEXEC))
         let wake = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -68,13 +72,16 @@ final class Engine {
         switch configuration.mode {
         case .sse:
             clientProfiles = stride(from: index, to: profiles.count, by: count).map { profiles[$0] }
+            totalClients = profiles.count
         case .http:
             switch configuration.driver {
             case .open(let rate, let maxInFlight):
                 schedule = ArrivalSchedule(rate: rate, duration: (runEnd - runStart).secondsFromNanos)
                 maxSlots = (maxInFlight + count - 1) / count
             case .closed(let vus, _):
-                clientProfiles = Array(repeating: .fast, count: stride(from: index, to: vus, by: count).underestimatedCount)
+                clientProfiles = Array(
+                    repeating: .fast, count: stride(from: index, to: vus, by: count).underestimatedCount)
+                totalClients = vus
             }
         }
         installMultiCallbacks()

@@ -48,7 +48,6 @@ public struct EngineMetrics: Sendable {
         }
     }
 
-
     public mutating func merge(_ other: EngineMetrics) {
         for (i, h) in other.histograms.enumerated() { histograms[i].add(h) }
         counters.add(other.counters)

@@ -108,7 +108,8 @@ public final class LoadRun: Sendable {
         let elapsed = Double(monotonicNanos() - runStart) / 1e9
         return LoadResult(
             configuration: configuration, metrics: merged, threads: threads, startedAt: wallStart,
-            elapsed: elapsed, stoppedEarly: stopped.load(ordering: .acquiring) && elapsed < configuration.duration.secondsDouble,
+            elapsed: elapsed,
+            stoppedEarly: stopped.load(ordering: .acquiring) && elapsed < configuration.duration.secondsDouble,
             statsAtStart: statsAtStart, statsAtEnd: ProcessStats.read(), samples: samples, limits: limits)
     }
 

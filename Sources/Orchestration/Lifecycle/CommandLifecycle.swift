@@ -13,7 +13,8 @@ public enum CommandLifecycle {
         logger: Logger = Logger(label: "stampede"), onSignal stop: @escaping @Sendable (String) -> Void,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let signals = TerminationSignalService()
+        // The signals are trapped before the work starts, so an early Ctrl-C still stops it cleanly.
+        let signals = await TerminationSignalService()
         let work = WorkService(body: body, signal: signals.received, stop: stop)
         try await run(services: [work], signals: signals, logger: logger)
         return try work.result()
@@ -21,7 +22,7 @@ public enum CommandLifecycle {
 
     /// Runs long-lived services (a server) until a termination signal, then shuts them down gracefully.
     public static func run(services: [any Service], logger: Logger) async throws {
-        try await run(services: services, signals: TerminationSignalService(), logger: logger)
+        try await run(services: services, signals: await TerminationSignalService(), logger: logger)
     }
 
     private static func run(services: [any Service], signals: TerminationSignalService, logger: Logger) async throws {
@@ -34,14 +35,16 @@ public enum CommandLifecycle {
     }
 }
 
-/// Returns at the first SIGINT or SIGTERM (remembering which), or when the group shuts down.
+/// Returns at the first SIGINT or SIGTERM (remembering which), or when the group shuts down. The
+/// signals are trapped from `init` on.
 public final class TerminationSignalService: Service, Sendable {
     let received = SignalName()
+    private let signals: UnixSignalsSequence
 
-    public init() {}
+    public init() async { signals = await UnixSignalsSequence(trapping: .sigint, .sigterm) }
 
     public func run() async throws {
-        for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm).cancelOnGracefulShutdown() {
+        for await signal in signals.cancelOnGracefulShutdown() {
             received.set(signal.description)
             return
         }
@@ -66,7 +69,8 @@ final class WorkService<T: Sendable>: Service, @unchecked Sendable {
     private let lock = NSLock()
     private var outcome: Result<T, any Error>?
 
-    init(body: @escaping @Sendable () async throws -> T, signal: SignalName, stop: @escaping @Sendable (String) -> Void) {
+    init(body: @escaping @Sendable () async throws -> T, signal: SignalName, stop: @escaping @Sendable (String) -> Void)
+    {
         self.body = body
         self.signal = signal
         self.stop = stop

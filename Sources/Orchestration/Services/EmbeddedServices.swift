@@ -1,6 +1,6 @@
+import Backends
 import Foundation
 import SystemSupport
-import Backends
 
 /// Real Redis and PostgreSQL from the system packages, started on free loopback ports in a
 /// temporary directory and removed on `stop()`. PostgreSQL runs as the `postgres` user when the
@@ -31,7 +31,8 @@ public final class EmbeddedServices: @unchecked Sendable {
         do {
             if configuration.redis { try await services.startRedis(timeout: configuration.startupTimeout) }
             if configuration.postgres {
-                try await services.startPostgres(maxConnections: configuration.postgresMaxConnections, timeout: configuration.startupTimeout)
+                try await services.startPostgres(
+                    maxConnections: configuration.postgresMaxConnections, timeout: configuration.startupTimeout)
             }
         } catch {
             services.stop()
@@ -55,7 +56,8 @@ public final class EmbeddedServices: @unchecked Sendable {
 
     private func launchRedis(port: Int, timeout: Duration) async throws {
         guard let exe = Self.which("redis-server") else {
-            throw ServiceError("redis-server not found on PATH: install it (apt-get install redis-server) or pass --redis-url")
+            throw ServiceError(
+                "redis-server not found on PATH: install it (apt-get install redis-server) or pass --redis-url")
         }
         let dataDir = directory + "/redis"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
@@ -88,33 +90,43 @@ public final class EmbeddedServices: @unchecked Sendable {
     private func startPostgres(maxConnections: Int, timeout: Duration) async throws {
         guard let bin = Self.postgresBinDirectory() else {
             throw ServiceError(
-                "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin): install postgresql or pass --database-url")
+                "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin): install postgresql or pass --database-url"
+            )
         }
         let dataDir = directory + "/pg"
         let asRoot = getuid() == 0
         var prefix: [String] = []
         if asRoot {
             guard let pw = getpwnam("postgres") else {
-                throw ServiceError("running as root, and there is no `postgres` user to run PostgreSQL as: install postgresql")
+                throw ServiceError(
+                    "running as root, and there is no `postgres` user to run PostgreSQL as: install postgresql")
             }
             chown(directory, pw.pointee.pw_uid, pw.pointee.pw_gid)
             prefix = ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
         }
         let initdb = ChildProcessRunner.run(
-            prefix + [bin + "/initdb", "-D", dataDir, "-U", "stampede", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"],
+            prefix + [
+                bin + "/initdb", "-D", dataDir, "-U", "stampede", "--auth=trust", "-E", "UTF8", "--no-sync",
+                "--locale=C.UTF-8",
+            ],
             logPath: directory + "/initdb.log")
         guard initdb == 0 else {
             let log = (try? String(contentsOfFile: directory + "/initdb.log", encoding: .utf8)) ?? ""
-            throw ServiceError("initdb failed (exit \(initdb)):\n\(log.split(separator: "\n").suffix(10).joined(separator: "\n"))")
+            throw ServiceError(
+                "initdb failed (exit \(initdb)):\n\(log.split(separator: "\n").suffix(10).joined(separator: "\n"))")
         }
         let port = try FreePort.next()
         let args =
             prefix + [
-                bin + "/postgres", "-D", dataDir, "-p", String(port), "-k", directory, "-c", "listen_addresses=127.0.0.1",
+                bin + "/postgres", "-D", dataDir, "-p", String(port), "-k", directory, "-c",
+                "listen_addresses=127.0.0.1",
                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                "-c", "max_connections=\(maxConnections)", "-c", "shared_buffers=128MB", "-c", "log_min_messages=warning",
+                "-c", "max_connections=\(maxConnections)", "-c", "shared_buffers=128MB", "-c",
+                "log_min_messages=warning",
             ]
-        postgres = try ChildProcess(name: "postgres", executable: args[0], arguments: Array(args.dropFirst()), logPath: directory + "/postgres.log")
+        postgres = try ChildProcess(
+            name: "postgres", executable: args[0], arguments: Array(args.dropFirst()),
+            logPath: directory + "/postgres.log")
         let adminURL = "postgresql://stampede@127.0.0.1:\(port)/postgres"
         try await waitUntil("PostgreSQL", process: postgres!, timeout: timeout) {
             let c = try PostgresConnection(url: adminURL)
@@ -142,7 +154,9 @@ public final class EmbeddedServices: @unchecked Sendable {
 
     deinit { stop() }
 
-    private func waitUntil(_ what: String, process: ChildProcess, timeout: Duration, _ probe: @escaping @Sendable () throws -> Void) async throws {
+    private func waitUntil(
+        _ what: String, process: ChildProcess, timeout: Duration, _ probe: @escaping @Sendable () throws -> Void
+    ) async throws {
         let deadline = ContinuousClock.now + timeout
         var lastError = ""
         while ContinuousClock.now < deadline {
@@ -157,7 +171,8 @@ public final class EmbeddedServices: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ServiceError("\(what) did not become ready within \(timeout): \(lastError). Its log:\n\(process.logTail())")
+        throw ServiceError(
+            "\(what) did not become ready within \(timeout): \(lastError). Its log:\n\(process.logTail())")
     }
 
     static func which(_ name: String) -> String? {
@@ -172,7 +187,8 @@ public final class EmbeddedServices: @unchecked Sendable {
     static func postgresBinDirectory() -> String? {
         if let env = ProcessInfo.processInfo.environment["STAMPEDE_PG_BIN"] { return env }
         let root = "/usr/lib/postgresql"
-        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
+            .sorted()
         for v in versions.reversed() where FileManager.default.isExecutableFile(atPath: "\(root)/\(v)/bin/postgres") {
             return "\(root)/\(v)/bin"
         }
@@ -181,7 +197,9 @@ public final class EmbeddedServices: @unchecked Sendable {
 
     static func makeTemporaryDirectory() throws -> String {
         var template = Array((NSTemporaryDirectory() + "/stampede-services-XXXXXX").utf8CString)
-        guard let p = mkdtemp(&template) else { throw ServiceError("cannot create a temporary directory: \(String(cString: strerror(errno)))") }
+        guard let p = mkdtemp(&template) else {
+            throw ServiceError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
         chmod(p, 0o755)
         return String(cString: p)
     }
@@ -190,7 +208,9 @@ public final class EmbeddedServices: @unchecked Sendable {
 /// Runs a command to completion, output to a log file; returns its exit status.
 enum ChildProcessRunner {
     static func run(_ command: [String], logPath: String) -> Int32 {
-        guard let p = try? ChildProcess(name: command[0], executable: command[0], arguments: Array(command.dropFirst()), logPath: logPath)
+        guard
+            let p = try? ChildProcess(
+                name: command[0], executable: command[0], arguments: Array(command.dropFirst()), logPath: logPath)
         else { return -1 }
         return p.waitForExit()
     }

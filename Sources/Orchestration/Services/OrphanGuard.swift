@@ -71,7 +71,9 @@ public final class OrphanGuard: @unchecked Sendable {
         var directories: [String] = []
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
-            if parts.count == 3, parts[0] == "pid", let pid = Int32(parts[1]), ProcessStats.identity(pid: pid)?.startTicks == parts[2] {
+            if parts.count == 3, parts[0] == "pid", let pid = Int32(parts[1]),
+                ProcessStats.identity(pid: pid)?.startTicks == parts[2]
+            {
                 pids.append(pid)
             } else if parts.count >= 2, parts[0] == "dir" {
                 directories.append(String(line.dropFirst(4)))

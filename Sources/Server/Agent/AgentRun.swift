@@ -1,6 +1,6 @@
 import Atomics
-import Foundation
 import Backends
+import Foundation
 import ServerConfig
 
 /// One run of the simulated agent behind `POST /api/v1/query`, with upstream's side effects in
@@ -57,7 +57,8 @@ struct AgentRun: Sendable {
             if emitsFromClock {
                 let run = self
                 ContentEmitter(
-                    stream: stream, clock: state.clock, template: ctx.message, interval: state.configuration.agent.eventInterval,
+                    stream: stream, clock: state.clock, template: ctx.message,
+                    interval: state.configuration.agent.eventInterval,
                     count: ctx.count
                 ) { turns, alive in
                     Task { completion(await run.finish(ctx, turns: turns, alive: alive, interrupted: false)) }
@@ -80,7 +81,9 @@ struct AgentRun: Sendable {
         var outcome = Outcome(sessionID: sessionID, numTurns: 0, interrupted: false, isError: false)
 
         guard await state.slots.acquire() else {
-            _ = await stream.push(name: "error", data: "{\"code\": \"AGENT_ERROR\", \"message\": \"Agent capacity exhausted\", \"details\": null}")
+            _ = await stream.push(
+                name: "error",
+                data: "{\"code\": \"AGENT_ERROR\", \"message\": \"Agent capacity exhausted\", \"details\": null}")
             _ = await stream.push(name: "done", data: "{\"reason\": \"error\"}")
             outcome.isError = true
             return .ended(outcome)
@@ -91,7 +94,8 @@ struct AgentRun: Sendable {
             message: agent.messageTemplate(model: request.model))
         if config.agent.startDelay > .zero { try? await Task.sleep(for: config.agent.startDelay) }
         let initData = agent.initData(
-            sessionID: sessionID, model: request.model, tools: request.allowedTools, permissionMode: request.permissionMode)
+            sessionID: sessionID, model: request.model, tools: request.allowedTools,
+            permissionMode: request.permissionMode)
         guard await stream.push(name: "init", data: initData) else {
             state.slots.release()
             ctx.outcome.interrupted = true
@@ -100,7 +104,8 @@ struct AgentRun: Sendable {
         if request.sessionID == nil {
             do {
                 if config.holdDBConnectionPerStream { ctx.held = try await state.databasePool.checkout() }
-                _ = try await state.sessions.create(id: sessionID, model: request.model, ownerHash: state.ownerHash, held: ctx.held)
+                _ = try await state.sessions.create(
+                    id: sessionID, model: request.model, ownerHash: state.ownerHash, held: ctx.held)
             } catch {
                 state.metrics.sessionCreateErrors.inc()
                 ctx.outcome.isError = true
@@ -109,7 +114,8 @@ struct AgentRun: Sendable {
                     ctx.held = nil
                 }
                 let message = SimulatedAgent.jsonString("\(error)")
-                _ = await stream.push(name: "error", data: "{\"error\": \"Session creation failed\", \"message\": \(message)}")
+                _ = await stream.push(
+                    name: "error", data: "{\"error\": \"Session creation failed\", \"message\": \(message)}")
             }
         }
         try? await state.cache.markActive(sessionID)
@@ -124,7 +130,9 @@ struct AgentRun: Sendable {
         for i in 0..<ctx.count where alive {
             await state.clock.sleep(for: config.agent.eventInterval)
             if request.includePartialMessages {
-                for p in state.agent.partialData(index: i) where alive { alive = await stream.push(name: "partial", data: p) }
+                for p in state.agent.partialData(index: i) where alive {
+                    alive = await stream.push(name: "partial", data: p)
+                }
             }
             guard alive else { break }
             alive = await stream.push { id, seq in ctx.message.encode(streamID: id, seq: seq, index: i) }
@@ -146,7 +154,8 @@ struct AgentRun: Sendable {
             _ = await stream.push(
                 name: "result",
                 data: state.agent.resultData(
-                    sessionID: outcome.sessionID, model: request.model, numTurns: turns, cost: cost, durationMS: durationMS,
+                    sessionID: outcome.sessionID, model: request.model, numTurns: turns, cost: cost,
+                    durationMS: durationMS,
                     isError: outcome.isError))
             let reason = outcome.interrupted ? "interrupted" : (outcome.isError ? "error" : "completed")
             _ = await stream.push(name: "done", data: "{\"reason\": \"\(reason)\"}")
@@ -156,7 +165,8 @@ struct AgentRun: Sendable {
         // The end-of-stream update, under the lock (SCALE-001). Errors are counted, as upstream
         // logs them after `done` has gone out.
         _ = try? await state.sessions.update(
-            id: outcome.sessionID, status: outcome.isError ? "error" : "completed", addTurns: turns, cost: cost, held: ctx.held)
+            id: outcome.sessionID, status: outcome.isError ? "error" : "completed", addTurns: turns, cost: cost,
+            held: ctx.held)
         if let held = ctx.held { state.databasePool.release(held) }
         return outcome
     }

@@ -1,6 +1,6 @@
 import DequeModule
-import Synchronization
 import ServerConfig
+import Synchronization
 
 /// At most `capacity` agent runs at once per instance (the SDK-process capacity); the rest wait
 /// in FIFO order or are rejected, as configured.

@@ -13,7 +13,8 @@ final class ContentEmitter: @unchecked Sendable {
     private let done: @Sendable (_ turns: Int, _ alive: Bool) -> Void
 
     init(
-        stream: EventStream, clock: AgentClock, template: SimulatedAgent.MessageTemplate, interval: Duration, count: Int,
+        stream: EventStream, clock: AgentClock, template: SimulatedAgent.MessageTemplate, interval: Duration,
+        count: Int,
         done: @escaping @Sendable (Int, Bool) -> Void
     ) {
         self.stream = stream
@@ -45,7 +46,11 @@ final class ContentEmitter: @unchecked Sendable {
                 done(turns, true)
             } else if mustWait {
                 stream.park { goOn in
-                    if goOn { self.clock.schedule(after: self.interval) { self.step() } } else { self.done(self.turns, false) }
+                    if goOn {
+                        self.clock.schedule(after: self.interval) { self.step() }
+                    } else {
+                        self.done(self.turns, false)
+                    }
                 }
             } else {
                 clock.schedule(after: interval) { self.step() }

@@ -89,8 +89,11 @@ struct SimulatedAgent: Sendable {
         return out
     }
 
-    func resultData(sessionID: String, model: String, numTurns: Int, cost: Double, durationMS: Int, isError: Bool) -> String {
-        let usage = "{\"input_tokens\": \(12 * numTurns), \"output_tokens\": \(numTurns * configuration.payloadBytes / 4), \"cache_read_input_tokens\": 0, \"cache_creation_input_tokens\": 0}"
+    func resultData(
+        sessionID: String, model: String, numTurns: Int, cost: Double, durationMS: Int, isError: Bool
+    ) -> String {
+        let usage =
+            "{\"input_tokens\": \(12 * numTurns), \"output_tokens\": \(numTurns * configuration.payloadBytes / 4), \"cache_read_input_tokens\": 0, \"cache_creation_input_tokens\": 0}"
         return
             "{\"session_id\": \(Self.jsonString(sessionID)), \"is_error\": \(isError), \"is_complete\": true, \"stop_reason\": null, \"duration_ms\": \(durationMS), \"num_turns\": \(numTurns), \"total_cost_usd\": \(cost), \"usage\": \(usage), \"model_usage\": {\(Self.jsonString(model)): \(usage)}, \"result\": \(textJSON), \"structured_output\": null}"
     }

@@ -24,8 +24,12 @@ public struct APIError: HTTPResponseError {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.data(body))))
     }
 
-    static func missingKey() -> APIError { .init(.unauthorized, code: "AUTHENTICATION_ERROR", message: "Missing API key") }
-    static func invalidKey() -> APIError { .init(.unauthorized, code: "AUTHENTICATION_ERROR", message: "Invalid API key") }
+    static func missingKey() -> APIError {
+        .init(.unauthorized, code: "AUTHENTICATION_ERROR", message: "Missing API key")
+    }
+    static func invalidKey() -> APIError {
+        .init(.unauthorized, code: "AUTHENTICATION_ERROR", message: "Invalid API key")
+    }
     static func sessionNotFound(_ id: String) -> APIError {
         .init(.notFound, code: "SESSION_NOT_FOUND", message: "Session not found: \(id)", details: ["session_id": id])
     }
@@ -51,7 +55,8 @@ public struct ValidationFailure: HTTPResponseError {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let detail: [[String: Any]] = items.map { ["loc": $0.loc, "msg": $0.msg, "type": $0.type] }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.data(["detail": detail]))))
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.data(["detail": detail]))))
     }
 }
 
@@ -62,11 +67,14 @@ enum JSON {
     }
 
     static func response(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data(object))))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data(object))))
     }
 
     static func response<T: Encodable>(encodable: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let d = try JSONEncoder().encode(encodable)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: d)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: d)))
     }
 }

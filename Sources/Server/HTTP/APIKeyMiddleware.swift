@@ -1,13 +1,16 @@
-
 import Hummingbird
 
 /// `X-API-Key` auth, as upstream's ApiKeyAuthMiddleware: one shared secret, compared in constant
 /// time; public paths and OPTIONS pass.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let apiKey: String
-    static var publicPaths: Set<String> { ["/", "/health", "/api/v1/health", "/metrics", "/docs", "/redoc", "/openapi.json"] }
+    static var publicPaths: Set<String> {
+        ["/", "/health", "/api/v1/health", "/metrics", "/docs", "/redoc", "/openapi.json"]
+    }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if request.method == .options || Self.publicPaths.contains(request.uri.path) {
             return try await next(request, context)
         }

@@ -9,7 +9,9 @@ struct ConnectionLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
     static var exemptPath: String { "/metrics" }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if request.uri.path == Self.exemptPath { return try await next(request, context) }
         let inFlight = metrics.requestsInFlight.wrappingIncrementThenLoad(ordering: .relaxed)
         if let limit, inFlight > limit {

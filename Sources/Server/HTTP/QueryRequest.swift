@@ -21,11 +21,13 @@ struct QueryRequest: Sendable {
         do {
             buffer = try await request.body.collect(upTo: maxBytes)
         } catch {
-            throw APIError(.contentTooLarge, code: "REQUEST_TOO_LARGE", message: "Request body exceeds \(maxBytes) bytes")
+            throw APIError(
+                .contentTooLarge, code: "REQUEST_TOO_LARGE", message: "Request body exceeds \(maxBytes) bytes")
         }
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+            object = try JSONSerialization.jsonObject(
+                with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
         } catch {
             throw ValidationFailure(loc: ["body"], msg: "JSON decode error", type: "json_invalid")
         }
@@ -37,7 +39,9 @@ struct QueryRequest: Sendable {
 
     static func validate(_ body: [String: Any]) throws -> QueryRequest {
         var problems: [ValidationFailure.Item] = []
-        func fail(_ field: String, _ msg: String, _ type: String) { problems.append(.init(loc: ["body", field], msg: msg, type: type)) }
+        func fail(_ field: String, _ msg: String, _ type: String) {
+            problems.append(.init(loc: ["body", field], msg: msg, type: type))
+        }
 
         var prompt = ""
         switch body["prompt"] {
@@ -64,7 +68,9 @@ struct QueryRequest: Sendable {
         let model = optionalString("model") ?? "sonnet"
         let permissionMode = optionalString("permission_mode") ?? "default"
         if !permissionModes.contains(permissionMode) {
-            fail("permission_mode", "Input should be 'default', 'acceptEdits', 'plan' or 'bypassPermissions'", "literal_error")
+            fail(
+                "permission_mode", "Input should be 'default', 'acceptEdits', 'plan' or 'bypassPermissions'",
+                "literal_error")
         }
         let allowed = stringList("allowed_tools")
         let disallowed = stringList("disallowed_tools")
@@ -73,11 +79,15 @@ struct QueryRequest: Sendable {
         }
         var partials = false
         if let v = body["include_partial_messages"], !(v is NSNull) {
-            if let b = v as? Bool, CFGetTypeIDIsBool(v) { partials = b } else { fail("include_partial_messages", "Input should be a valid boolean", "bool_type") }
+            if let b = v as? Bool, isJSONBoolean(v) {
+                partials = b
+            } else {
+                fail("include_partial_messages", "Input should be a valid boolean", "bool_type")
+            }
         }
         var maxTurns: Int?
         if let v = body["max_turns"], !(v is NSNull) {
-            if let n = v as? Int, !CFGetTypeIDIsBool(v) {
+            if let n = v as? Int, !isJSONBoolean(v) {
                 if !(1...1000).contains(n) { fail("max_turns", "Input should be between 1 and 1000", "value_error") }
                 maxTurns = n
             } else {
@@ -97,7 +107,7 @@ struct QueryRequest: Sendable {
 }
 
 /// True when a JSON value decoded by JSONSerialization was a boolean (not 0/1).
-func CFGetTypeIDIsBool(_ v: Any) -> Bool {
+func isJSONBoolean(_ v: Any) -> Bool {
     #if canImport(Darwin)
     return CFGetTypeID(v as CFTypeRef) == CFBooleanGetTypeID()
     #else

@@ -1,4 +1,5 @@
 import ServerConfig
+
 /// Retry delays of a lock strategy, as a pure value: deterministic for a given seed, so the
 /// schedules can be tested without clocks.
 public struct Backoff: Sendable {

@@ -1,5 +1,5 @@
-import Synchronization
 import ServerConfig
+import Synchronization
 
 /// A bounded pool of blocking connections (hiredis or libpq). Checkouts are async and never block
 /// a thread; the connections' calls run on a `BlockingExecutor`.
@@ -104,4 +104,3 @@ public final class ConnectionPool<Connection: AnyObject & Sendable>: Sendable {
         }
     }
 }
-

@@ -107,7 +107,10 @@ struct PoolStateMachine<Connection, Waiter> {
         statistics.timeouts += 1
         updateGauges()
         guard case .wait(let timeout) = configuration.whenExhausted else { return nil }
-        return (w.waiter, .timedOut(pool: name, size: configuration.size, overflow: configuration.overflow, timeout: timeout))
+        return (
+            w.waiter,
+            .timedOut(pool: name, size: configuration.size, overflow: configuration.overflow, timeout: timeout)
+        )
     }
 
     /// A waiter gave up (task cancelled).

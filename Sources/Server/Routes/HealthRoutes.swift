@@ -1,6 +1,6 @@
+import Backends
 import Foundation
 import Hummingbird
-import Backends
 import ServerConfig
 
 /// `GET /health` and `/api/v1/health`: a real `SELECT 1` and `PING`, always HTTP 200, and
@@ -27,9 +27,15 @@ struct HealthRoutes {
         let start = ContinuousClock.now
         do {
             _ = try await body()
-            return ["status": "ok", "latency_ms": (start.duration(to: .now).seconds * 1000 * 100).rounded() / 100, "error": NSNull()]
+            return [
+                "status": "ok", "latency_ms": (start.duration(to: .now).seconds * 1000 * 100).rounded() / 100,
+                "error": NSNull(),
+            ]
         } catch {
-            return ["status": "error", "latency_ms": (start.duration(to: .now).seconds * 1000 * 100).rounded() / 100, "error": "\(error)"]
+            return [
+                "status": "error", "latency_ms": (start.duration(to: .now).seconds * 1000 * 100).rounded() / 100,
+                "error": "\(error)",
+            ]
         }
     }
 }

@@ -41,7 +41,8 @@ struct MetricsRoute {
         out.gauge(.httpRequestsInFlight, m.requestsInFlight.value)
         out.counter(.httpRejectedTotal, m.rejectedConnections.value)
         out.counter(.acceptErrorsTotal, m.acceptErrors.value)
-        out.counter(.fdReserveRefusalsTotal,
+        out.counter(
+            .fdReserveRefusalsTotal,
             m.fdReserveRefusals.value)
         out.gauge(.agentSlots, state.configuration.agentSlots)
         out.gauge(.agentSlotsInUse, m.agentSlotsInUse.value)
@@ -59,7 +60,11 @@ struct MetricsRoute {
 
         for (label, pool) in [("redis", state.redisPool.statistics), ("postgres", state.databasePool.statistics)] {
             let l = "pool=\"\(label)\""
-            out.gauge(.poolMax, label == "redis" ? state.redisPool.configuration.maxConnections : state.databasePool.configuration.maxConnections, labels: l)
+            out.gauge(
+                .poolMax,
+                label == "redis"
+                    ? state.redisPool.configuration.maxConnections : state.databasePool.configuration.maxConnections,
+                labels: l)
             out.gauge(.poolInUse, pool.inUse, labels: l)
             out.gauge(.poolInUsePeak, pool.peakInUse, labels: l)
             out.gauge(.poolIdle, pool.idle, labels: l)
@@ -69,7 +74,8 @@ struct MetricsRoute {
             out.counter(.poolExhaustedTotal, pool.exhaustionErrors, labels: l)
             out.counter(.poolConnectErrorsTotal, pool.connectErrors, labels: l)
             out.counter(.poolOpenedTotal, pool.opened, labels: l)
-            out.histogram(.poolWaitSeconds, bounds: PoolStatistics.waitBuckets,
+            out.histogram(
+                .poolWaitSeconds, bounds: PoolStatistics.waitBuckets,
                 counts: pool.waitBucketCounts, sum: pool.waitSecondsTotal, count: pool.waits, labels: l)
         }
 
@@ -80,7 +86,8 @@ struct MetricsRoute {
         out.counter(.lockReleaseFailuresTotal, m.lockReleaseFailures.value)
         out.counter(.lockOptimisticConflictsTotal, m.optimisticConflicts.value)
         let wait = m.lockWait
-        out.histogram(.lockAcquireWaitSeconds, bounds: wait.bounds, counts: wait.counts, sum: wait.sum, count: wait.count)
+        out.histogram(
+            .lockAcquireWaitSeconds, bounds: wait.bounds, counts: wait.counts, sum: wait.sum, count: wait.count)
         out.gauge(.lockAcquireWaitSecondsMax, wait.max)
         let hold = m.lockHold
         out.histogram(.lockHoldSeconds, bounds: hold.bounds, counts: hold.counts, sum: hold.sum, count: hold.count)

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import ServerConfig
@@ -26,7 +26,9 @@ struct QueryRoutes {
         }
         let query = try await QueryRequest.decode(request, maxBytes: state.configuration.maxBodyBytes)
         if let size = state.configuration.socketSendBuffer {
-            try? await context.channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: SocketOptionValue(size)).get()
+            try? await context.channel.setOption(
+                ChannelOptions.socketOption(.so_sndbuf), value: SocketOptionValue(size)
+            ).get()
         }
         let stream = state.streams.make()
         stream.attach(channel: context.channel)
@@ -35,36 +37,47 @@ struct QueryRoutes {
         Task {
             await AgentRun(state: state, request: query, stream: stream).start { _ in stream.finishProducer() }
         }
-        return Response(status: .ok, headers: Self.sseHeaders, body: ResponseBody { writer in
-            try await Self.write(stream, to: &writer, state: state, retry: state.configuration.sseRetry, channel: channel)
-        })
+        return Response(
+            status: .ok, headers: Self.sseHeaders,
+            body: ResponseBody { writer in
+                try await Self.write(
+                    stream, to: &writer, state: state, retry: state.configuration.sseRetry, channel: channel)
+            })
     }
 
     /// `Last-Event-ID: <stream>:<seq>` on a resumable stream: the missing events, then the rest.
     func resume(lastEventID: String, context: StampedeRequestContext) throws -> Response {
-        guard let (streamID, seq) = SSEEncoder.parseEventID(lastEventID), let stream = state.streams.stream(streamID) else {
-            throw APIError(.notFound, code: "STREAM_NOT_FOUND", message: "No resumable stream for Last-Event-ID \(lastEventID)")
+        guard let (streamID, seq) = SSEEncoder.parseEventID(lastEventID), let stream = state.streams.stream(streamID)
+        else {
+            throw APIError(
+                .notFound, code: "STREAM_NOT_FOUND", message: "No resumable stream for Last-Event-ID \(lastEventID)")
         }
         switch stream.resume(after: seq, channel: context.channel) {
         case .resumed:
             let state = self.state
             let channel = context.channel
-            return Response(status: .ok, headers: Self.sseHeaders, body: ResponseBody { writer in
-                try await Self.write(stream, to: &writer, state: state, retry: nil, channel: channel)
-            })
+            return Response(
+                status: .ok, headers: Self.sseHeaders,
+                body: ResponseBody { writer in
+                    try await Self.write(stream, to: &writer, state: state, retry: nil, channel: channel)
+                })
         case .gap(let from, let to):
             state.metrics.resumeGaps.inc()
             throw APIError(
                 .gone, code: "RESUME_GAP", message: "Events \(from)-\(to) of stream \(streamID) are no longer held",
                 details: ["first_missing": String(from), "last_missing": String(to)])
         case .notResumable:
-            throw APIError(.conflict, code: "STREAM_NOT_RESUMABLE", message: "Stream \(streamID) is still attached or closed")
+            throw APIError(
+                .conflict, code: "STREAM_NOT_RESUMABLE", message: "Stream \(streamID) is still attached or closed")
         }
     }
 
     /// Hands the stream to the connection's `SSEConnectionHandler`, which writes it from the event
     /// loop, and waits for it to end; then ends the response (or reports the client gone).
-    static func write(_ stream: EventStream, to writer: inout any ResponseBodyWriter, state: ServerState, retry: Duration?, channel: any Channel)
+    static func write(
+        _ stream: EventStream, to writer: inout any ResponseBodyWriter, state: ServerState, retry: Duration?,
+        channel: any Channel
+    )
         async throws
     {
         let metrics = state.metrics
@@ -78,7 +91,9 @@ struct QueryRoutes {
         do {
             let handler = try await channel.pipeline.handler(type: SSEConnectionHandler.self).get()
             outcome = await withCheckedContinuation { cont in
-                channel.eventLoop.execute { handler.start(stream: stream, metrics: metrics) { cont.resume(returning: $0) } }
+                channel.eventLoop.execute {
+                    handler.start(stream: stream, metrics: metrics) { cont.resume(returning: $0) }
+                }
             }
         } catch {
             outcome = .gone
@@ -115,7 +130,10 @@ struct QueryRoutes {
             "content": [["type": "text", "text": state.agent.text]],
             "is_error": outcome.isError, "is_complete": true, "stop_reason": NSNull(),
             "duration_ms": 0, "num_turns": outcome.numTurns, "total_cost_usd": cost,
-            "usage": ["input_tokens": 12 * outcome.numTurns, "output_tokens": outcome.numTurns * state.configuration.agent.payloadBytes / 4],
+            "usage": [
+                "input_tokens": 12 * outcome.numTurns,
+                "output_tokens": outcome.numTurns * state.configuration.agent.payloadBytes / 4,
+            ],
             "result": state.agent.text, "structured_output": NSNull(),
         ]
         return JSON.response(body)

@@ -17,11 +17,16 @@ struct SessionRoutes {
         func intParam(_ name: String, default d: Int, range: ClosedRange<Int>) -> Int {
             guard let raw = q[name[...]] else { return d }
             guard let v = Int(String(raw)) else {
-                problems.append(.init(loc: ["query", name], msg: "Input should be a valid integer", type: "int_parsing"))
+                problems.append(
+                    .init(loc: ["query", name], msg: "Input should be a valid integer", type: "int_parsing"))
                 return d
             }
             if !range.contains(v) {
-                problems.append(.init(loc: ["query", name], msg: "Input should be between \(range.lowerBound) and \(range.upperBound)", type: "value_error"))
+                problems.append(
+                    .init(
+                        loc: ["query", name],
+                        msg: "Input should be between \(range.lowerBound) and \(range.upperBound)", type: "value_error")
+                )
             }
             return v
         }
@@ -33,11 +38,13 @@ struct SessionRoutes {
         filters.projectID = q["project_id"].map(String.init)
         filters.tags = q.getAll("tags").map { String($0) }
         filters.search = q["search"].map(String.init)
-        let (records, total) = try await state.sessions.list(ownerHash: state.ownerHash, filters: filters, page: page, pageSize: pageSize)
+        let (records, total) = try await state.sessions.list(
+            ownerHash: state.ownerHash, filters: filters, page: page, pageSize: pageSize)
         let sessions: [[String: Any]] = records.map { r in
             [
                 "id": r.id, "mode": r.sessionMetadata?["mode"] ?? "code", "status": r.status,
-                "project_id": r.sessionMetadata?["project_id"] ?? NSNull(), "title": r.sessionMetadata?["title"] ?? NSNull(),
+                "project_id": r.sessionMetadata?["project_id"] ?? NSNull(),
+                "title": r.sessionMetadata?["title"] ?? NSNull(),
                 "created_at": r.createdAt, "updated_at": r.updatedAt, "last_message_at": NSNull(),
                 "total_turns": r.totalTurns, "total_cost_usd": r.totalCostUSD ?? NSNull(),
                 "parent_session_id": r.parentSessionID ?? NSNull(), "tags": [String](), "duration_ms": NSNull(),
@@ -51,9 +58,12 @@ struct SessionRoutes {
     func owned(_ context: StampedeRequestContext) async throws -> SessionRecord {
         let id = context.parameters.get("id") ?? ""
         guard isUUID(id) else {
-            throw APIError(.unprocessableContent, code: "VALIDATION_ERROR", message: "Invalid session ID format: \(id)", details: ["field": "session_id"])
+            throw APIError(
+                .unprocessableContent, code: "VALIDATION_ERROR", message: "Invalid session ID format: \(id)",
+                details: ["field": "session_id"])
         }
-        guard let record = try await state.sessions.get(id: id.lowercased()), record.ownerAPIKeyHash == state.ownerHash else {
+        guard let record = try await state.sessions.get(id: id.lowercased()), record.ownerAPIKeyHash == state.ownerHash
+        else {
             throw APIError.sessionNotFound(id)
         }
         return record

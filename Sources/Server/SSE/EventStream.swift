@@ -1,6 +1,6 @@
 import NIOCore
-import Synchronization
 import ServerConfig
+import Synchronization
 
 /// One SSE stream's shell around `StreamBuffer`. The producer (the agent run) pushes and may park
 /// on a full queue; the consumer (a `StreamPump` on the connection's event loop) takes batches
@@ -68,7 +68,8 @@ public final class EventStream: Sendable {
     init(id: String, capacity: Int?, retainForResume: Int, metrics: ServerMetrics) {
         self.id = id
         self.metrics = metrics
-        state = Mutex(State(buffer: StreamBuffer(capacity: capacity, retainForResume: retainForResume), lastWrite: .now))
+        state = Mutex(
+            State(buffer: StreamBuffer(capacity: capacity, retainForResume: retainForResume), lastWrite: .now))
     }
 
     /// Queues an event. Waits while a bounded queue is full; returns false when the producer
@@ -83,7 +84,8 @@ public final class EventStream: Sendable {
         switch offer(encode: encode) {
         case .abandoned: return false
         case .accepted(mustWait: false): return true
-        case .accepted(mustWait: true): return await withCheckedContinuation { cont in park { cont.resume(returning: $0) } }
+        case .accepted(mustWait: true):
+            return await withCheckedContinuation { cont in park { cont.resume(returning: $0) } }
         }
     }
 
@@ -194,7 +196,8 @@ public final class EventStream: Sendable {
 
     /// Stops the producer and drops what is buffered.
     func abandon() {
-        let (p, w, events, bytes) = state.withLock { s -> ((@Sendable (Bool) -> Void)?, (@Sendable () -> Void)?, Int, Int) in
+        let (p, w, events, bytes) = state.withLock {
+            s -> ((@Sendable (Bool) -> Void)?, (@Sendable () -> Void)?, Int, Int) in
             s.abandoned = true
             let e = s.buffer.queuedEvents
             let b = s.buffer.queuedBytes
@@ -213,7 +216,8 @@ public final class EventStream: Sendable {
     /// Server shutdown: the consumer sends `done` next and ends; the producer stops.
     func terminate() {
         let (w, p) = state.withLock { s -> ((@Sendable () -> Void)?, (@Sendable (Bool) -> Void)?) in
-            s.buffer.cut(final: SSEEncoder.event(streamID: id, seq: nil, name: "done", data: "{\"reason\": \"interrupted\"}"))
+            s.buffer.cut(
+                final: SSEEncoder.event(streamID: id, seq: nil, name: "done", data: "{\"reason\": \"interrupted\"}"))
             s.cutAt = .now
             s.abandoned = true
             defer { s.producerWaiter = nil }
@@ -230,7 +234,9 @@ public final class EventStream: Sendable {
     }
 
     /// Periodic checks: ping, slow-consumer deadline, resume window.
-    func housekeeping(now: ContinuousClock.Instant, configuration: ServerConfiguration, pingText: () -> String) -> Housekeeping {
+    func housekeeping(
+        now: ContinuousClock.Instant, configuration: ServerConfiguration, pingText: () -> String
+    ) -> Housekeeping {
         var wake: (@Sendable () -> Void)?
         defer { wake?() }
         return state.withLock { s in

@@ -41,7 +41,11 @@ public enum SSEEncoder {
             return
         }
         var v = value
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var n = 0
         withUnsafeMutableBytes(of: &digits) { d in
             while v > 0 && n < 20 {
@@ -68,7 +72,9 @@ public enum SSEEncoder {
 
     /// Splits `Last-Event-ID` (`<stream>:<seq>`) into its parts.
     public static func parseEventID(_ id: String) -> (streamID: String, seq: Int)? {
-        guard let colon = id.lastIndex(of: ":"), let seq = Int(id[id.index(after: colon)...]), seq >= 0 else { return nil }
+        guard let colon = id.lastIndex(of: ":"), let seq = Int(id[id.index(after: colon)...]), seq >= 0 else {
+            return nil
+        }
         let stream = String(id[..<colon])
         return stream.isEmpty ? nil : (stream, seq)
     }

@@ -109,7 +109,9 @@ struct StreamBuffer {
 
     /// The writer went away (client disconnected, or after the final event).
     mutating func detach() {
-        if phase == .attached || phase == .cutting { phase = retainForResume > 0 && !producerFinishedAndDrained ? .detached : .closed }
+        if phase == .attached || phase == .cutting {
+            phase = retainForResume > 0 && !producerFinishedAndDrained ? .detached : .closed
+        }
     }
 
     var producerFinishedAndDrained: Bool { producerFinished && queuedEvents == 0 }

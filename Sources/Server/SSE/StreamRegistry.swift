@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
-import Synchronization
 import ServerConfig
+import Synchronization
 
 /// The streams of one server instance, by stream id: for resume, for `/metrics`, and for the one
 /// housekeeping clock (pings, slow-consumer deadlines, resume windows) that serves them all.

@@ -1,5 +1,5 @@
-import Foundation
 import Backends
+import Foundation
 
 /// The Redis side of sessions, with upstream's keys and TTLs: the session cache, the owner index,
 /// the lock, and the active/interrupted markers. Each command checks a connection out of the pool

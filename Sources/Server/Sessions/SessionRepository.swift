@@ -9,7 +9,9 @@ enum SessionRepository {
         total_cost_usd::float8, parent_session_id::text, owner_api_key_hash, session_metadata::text, version
         """
 
-    static func insert(_ c: PostgresConnection, id: String, model: String, ownerHash: String?, parent: String?) throws
+    static func insert(
+        _ c: PostgresConnection, id: String, model: String, ownerHash: String?, parent: String?
+    ) throws
         -> SessionRecord
     {
         let rows = try c.query(
@@ -55,7 +57,9 @@ enum SessionRepository {
         var search: String?
     }
 
-    static func list(_ c: PostgresConnection, ownerHash: String, filters: Filters, page: Int, pageSize: Int) throws
+    static func list(
+        _ c: PostgresConnection, ownerHash: String, filters: Filters, page: Int, pageSize: Int
+    ) throws
         -> (records: [SessionRecord], total: Int)
     {
         var whereSQL = "owner_api_key_hash = $1"
@@ -77,7 +81,8 @@ enum SessionRepository {
             params.append("%\(s)%")
             whereSQL += " AND session_metadata->>'title' ILIKE $\(params.count)"
         }
-        let total = Int(try c.query("SELECT count(*) FROM sessions WHERE \(whereSQL)", params).rows.first?[0] ?? "0") ?? 0
+        let total =
+            Int(try c.query("SELECT count(*) FROM sessions WHERE \(whereSQL)", params).rows.first?[0] ?? "0") ?? 0
         params.append(String(pageSize))
         params.append(String((page - 1) * pageSize))
         let rows = try c.query(

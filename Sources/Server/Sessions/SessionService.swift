@@ -1,7 +1,7 @@
 import Atomics
+import Backends
 import Foundation
 import ServerConfig
-import Backends
 
 /// Sessions as upstream's SessionService: created on `init`, read cache-first, and updated at the
 /// end of every stream under the configured lock strategy (the read-modify-write SCALE-001 is about).
@@ -12,7 +12,10 @@ public final class SessionService: Sendable {
     let metrics: ServerMetrics
     private let seeds = ManagedAtomic<UInt64>(0)
 
-    init(cache: RedisCache, database: ConnectionPool<PostgresConnection>, configuration: ServerConfiguration, metrics: ServerMetrics) {
+    init(
+        cache: RedisCache, database: ConnectionPool<PostgresConnection>, configuration: ServerConfiguration,
+        metrics: ServerMetrics
+    ) {
         self.cache = cache
         self.database = database
         self.configuration = configuration
@@ -21,7 +24,9 @@ public final class SessionService: Sendable {
     }
 
     /// Runs `body` on `held` if given (on the blocking executor), else on a pooled connection.
-    func onDatabase<T: Sendable>(_ held: PostgresConnection?, _ body: @escaping @Sendable (PostgresConnection) throws -> T)
+    func onDatabase<T: Sendable>(
+        _ held: PostgresConnection?, _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    )
         async throws -> T
     {
         metrics.dbStatements.inc()
@@ -35,7 +40,9 @@ public final class SessionService: Sendable {
     }
 
     /// INSERT + cache write. With a held connection, leaves it "idle in transaction" as upstream does.
-    func create(id: String, model: String, ownerHash: String?, parent: String? = nil, held: PostgresConnection?) async throws
+    func create(
+        id: String, model: String, ownerHash: String?, parent: String? = nil, held: PostgresConnection?
+    ) async throws
         -> SessionRecord
     {
         let record = try await onDatabase(held) { c in
@@ -58,7 +65,9 @@ public final class SessionService: Sendable {
 
     /// The end-of-stream update: status, cost, and `total_turns += addTurns`, as a read-modify-write
     /// protected by the configured strategy. Returns nil if the session does not exist.
-    func update(id: String, status: String, addTurns: Int, cost: Double?, held: PostgresConnection?) async throws
+    func update(
+        id: String, status: String, addTurns: Int, cost: Double?, held: PostgresConnection?
+    ) async throws
         -> SessionRecord?
     {
         do {
@@ -71,7 +80,8 @@ public final class SessionService: Sendable {
                     if self.configuration.lockHold > .zero { try await Task.sleep(for: self.configuration.lockHold) }
                     let turns = current.totalTurns + addTurns
                     let updated = try await self.onDatabase(held) {
-                        try SessionRepository.update($0, id: id, status: status, totalTurns: turns, totalCost: cost, expectedVersion: nil)
+                        try SessionRepository.update(
+                            $0, id: id, status: status, totalTurns: turns, totalCost: cost, expectedVersion: nil)
                     }
                     if let updated { try await self.cache.cacheSession(updated) }
                     return updated
@@ -85,7 +95,9 @@ public final class SessionService: Sendable {
         }
     }
 
-    private func updateOptimistically(id: String, status: String, addTurns: Int, cost: Double?, held: PostgresConnection?)
+    private func updateOptimistically(
+        id: String, status: String, addTurns: Int, cost: Double?, held: PostgresConnection?
+    )
         async throws -> SessionRecord?
     {
         var backoff = nextBackoff()
@@ -97,9 +109,13 @@ public final class SessionService: Sendable {
             }
             if configuration.lockHold > .zero { try await Task.sleep(for: configuration.lockHold) }
             let turns = current.totalTurns + addTurns
-            if let updated = try await onDatabase(held, {
-                try SessionRepository.update($0, id: id, status: status, totalTurns: turns, totalCost: cost, expectedVersion: version)
-            }) {
+            if let updated = try await onDatabase(
+                held,
+                {
+                    try SessionRepository.update(
+                        $0, id: id, status: status, totalTurns: turns, totalCost: cost, expectedVersion: version)
+                })
+            {
                 metrics.lockAcquired.inc()
                 metrics.recordLockWait(seconds: started.duration(to: .now).seconds)
                 try await cache.cacheSession(updated)
@@ -145,15 +161,20 @@ public final class SessionService: Sendable {
         return try result.get()
     }
 
-    func list(ownerHash: String, filters: SessionRepository.Filters, page: Int, pageSize: Int) async throws
+    func list(
+        ownerHash: String, filters: SessionRepository.Filters, page: Int, pageSize: Int
+    ) async throws
         -> (records: [SessionRecord], total: Int)
     {
-        try await onDatabase(nil) { try SessionRepository.list($0, ownerHash: ownerHash, filters: filters, page: page, pageSize: pageSize) }
+        try await onDatabase(nil) {
+            try SessionRepository.list($0, ownerHash: ownerHash, filters: filters, page: page, pageSize: pageSize)
+        }
     }
 
     private func nextBackoff() -> Backoff {
         Backoff(
-            strategy: configuration.lockStrategy, initial: configuration.lockInitialDelay, cap: configuration.lockMaxDelay,
+            strategy: configuration.lockStrategy, initial: configuration.lockInitialDelay,
+            cap: configuration.lockMaxDelay,
             seed: seeds.wrappingIncrementThenLoad(by: 0x9E37_79B9_7F4A_7C15, ordering: .relaxed))
     }
 }

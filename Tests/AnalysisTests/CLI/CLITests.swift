@@ -4,13 +4,16 @@ import Testing
 /// Runs the built `stampede` binary, as a user would.
 @Suite struct CLITests {
     static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("stampede").path
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("stampede")
+            .path
     }
 
-    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String)
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out
@@ -28,7 +31,8 @@ import Testing
         for knob in [
             "--profile", "--lock-strategy", "--lock-hold-ms", "--lock-timeout", "--sse-delivery", "--sse-queue",
             "--slow-consumer-deadline", "--redis-pool", "--redis-pool-timeout", "--db-pool", "--db-overflow",
-            "--hold-db-connection", "--max-connections", "--max-fds", "--agent-slots", "--agent-events", "--agent-interval",
+            "--hold-db-connection", "--max-connections", "--max-fds", "--agent-slots", "--agent-events",
+            "--agent-interval",
             "documented | upstream | recommended", "REDIS_MAX_CONNECTIONS",
         ] {
             #expect(r.out.contains(knob), "serve --help lacks \(knob)")
@@ -57,19 +61,28 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try """
-            name: bad-knob
-            groups:
-              - name: g
-                flags:
-                  \(flag)
-            phases: [{name: p, group: g, clients: [{name: c}]}]
-            """.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+        name: bad-knob
+        groups:
+          - name: g
+            flags:
+              \(flag)
+        phases: [{name: p, group: g, clients: [{name: c}]}]
+        """.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
         let r = try run(["run", dir + "/s.yaml", "--output", dir + "/reports"])
         #expect(r.status == 64)
         #expect(r.err.contains("line 5: groups[0].flags."), "\(r.err)")
         #expect(r.err.contains(fragment), "\(r.err)")
         // Nothing ran: no report directory was made.
         #expect(!FileManager.default.fileExists(atPath: dir + "/reports"))
+    }
+
+    @Test func aBadEnvironmentVariableIsNamedAsSuch() throws {
+        let r = try run(["serve", "--lock-timeout", "soon"], environment: ["API_PORT": "abc"])
+        #expect(r.status == 64)
+        #expect(
+            r.err.contains("environment variable API_PORT (--port): expected a whole number in 0...65535, got 'abc'"),
+            "\(r.err)")
+        #expect(r.err.contains("--lock-timeout: expected a duration > 0"), "\(r.err)")
     }
 
     @Test func serveRejectsUnknownKnobsWithTheClosestName() throws {
@@ -84,7 +97,9 @@ import Testing
         #expect(r.out.contains("--set name=value") || r.out.contains("--set <set>"), "the run options come first")
         #expect(r.out.contains("parameters of scale-001") && r.out.contains("  instances = 1,2,3,5,8,10"), "\(r.out)")
         let ci = try run(["run", "ci-smoke", "-h"])
-        #expect(ci.out.contains("thresholds (checked by --gate):") && ci.out.contains("integrity.lost_events == 0"), "\(ci.out)")
+        #expect(
+            ci.out.contains("thresholds (checked by --gate):") && ci.out.contains("integrity.lost_events == 0"),
+            "\(ci.out)")
         // Plain `run --help` has no scenario to describe.
         #expect(try !run(["run", "--help"]).out.contains("parameters of"))
     }

@@ -1,8 +1,8 @@
 import Foundation
+import Reports
 import Testing
 
 @testable import Analysis
-import Reports
 
 /// `stampede gate` and `stampede baseline update` as a CI job runs them: exit codes, JUnit, files.
 @Suite struct GateCommandTests {
@@ -23,11 +23,17 @@ import Reports
             let junit = try String(contentsOfFile: dir + "/gate-junit.xml", encoding: .utf8)
             #expect(junit.contains("name=\"errors: rate &lt; 5%\""))
 
-            let fail = try cli.run(["gate", dir + "/report.json", "--threshold", "phase.lock_wait_p99_ms[phase=lock@max] < 100ms"])
+            let fail = try cli.run([
+                "gate", dir + "/report.json", "--threshold", "phase.lock_wait_p99_ms[phase=lock@max] < 100ms",
+            ])
             #expect(fail.status == 99, "\(fail.out)\(fail.err)")
-            #expect(fail.out.contains("FAIL phase.lock_wait_p99_ms[phase=lock@max] value = 500ms, expected < 100ms"), "\(fail.out)")
+            #expect(
+                fail.out.contains("FAIL phase.lock_wait_p99_ms[phase=lock@max] value = 500ms, expected < 100ms"),
+                "\(fail.out)")
 
-            let typo = try cli.run(["gate", dir, "--threshold", "stream.first_evnt: p(99) < 1s", "--junit", dir + "/j.xml"])
+            let typo = try cli.run([
+                "gate", dir, "--threshold", "stream.first_evnt: p(99) < 1s", "--junit", dir + "/j.xml",
+            ])
             #expect(typo.status == 104)
             #expect(typo.out.contains("closest known names: stream.first_event"), "\(typo.out)")
             #expect(try String(contentsOfFile: dir + "/j.xml", encoding: .utf8).contains("<error"))
@@ -54,7 +60,8 @@ import Reports
 
             // A slower run regresses against it.
             let slower = dir + "/slower"
-            try ReportWriter.write(ReportGateAnalysisTests.report(updatesAt3: 200, thresholds: ["errors: rate < 5%"]), to: slower)
+            try ReportWriter.write(
+                ReportGateAnalysisTests.report(updatesAt3: 200, thresholds: ["errors: rate < 5%"]), to: slower)
             let regressed = try cli.run(["gate", slower, "--baseline", file])
             #expect(regressed.status == 99, "\(regressed.out)")
             #expect(regressed.out.contains("REGRESSED"))

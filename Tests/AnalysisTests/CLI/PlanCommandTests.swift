@@ -1,8 +1,8 @@
 import Foundation
+import Reports
 import Testing
 
 @testable import Analysis
-import Reports
 
 /// `stampede plan` as a capacity planner runs it.
 @Suite struct PlanCommandTests {
@@ -19,14 +19,18 @@ import Reports
         #expect(r.out.contains("instances: 4 instances"), "\(r.out)")
         #expect(r.out.contains("from \(root)/scale-001-20261129-100000/report.json, sweep recommended"), "\(r.out)")
         #expect(r.out.contains("soft open-file limit per instance (ulimit -n): 1024 FDs"), "\(r.out)")
-        let json = try cli.run(["plan", "--target-streams", "2000", "--from", root + "/sse-capacity-20261129-110000", "--json"])
+        let json = try cli.run([
+            "plan", "--target-streams", "2000", "--from", root + "/sse-capacity-20261129-110000", "--json",
+        ])
         #expect(json.status == 0)
         let plan = try JSONDecoder().decode(CapacityPlan.self, from: Data(json.out.utf8))
         #expect(plan.instances == 2)
         // Beyond what was measured: refused with the reason, exit 104, the rest still printed.
         let refused = try cli.run(["plan", "--target-sessions", "5000", "--target-streams", "2000", "--reports", root])
         #expect(refused.status == 104)
-        #expect(refused.out.contains("REFUSED sessions:") && refused.out.contains("instances for streams: 2"), "\(refused.out)")
+        #expect(
+            refused.out.contains("REFUSED sessions:") && refused.out.contains("instances for streams: 2"),
+            "\(refused.out)")
     }
 
     @Test(arguments: [

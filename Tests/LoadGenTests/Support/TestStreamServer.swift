@@ -31,7 +31,9 @@ final class TestStreamServer: Sendable {
         addr.sin_port = 0
         inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard rc == 0, listen(fd, 1024) == 0 else { throw ServerError(message: "bind/listen failed") }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -86,7 +88,9 @@ final class TestStreamServer: Sendable {
             guard let head = readHead(fd, &buffer) else { return }
             let (path, query, headers) = Self.parse(head)
             switch path {
-            case "/sse": streamEvents(fd, query: query, lastEventID: headers["last-event-id"]); return
+            case "/sse":
+                streamEvents(fd, query: query, lastEventID: headers["last-event-id"])
+                return
             case "/hang":
                 while !stopped.load(ordering: .relaxed) { usleep(50_000) }
                 return
@@ -98,7 +102,9 @@ final class TestStreamServer: Sendable {
                 if let window = stallWindow.withLock({ $0 }), arrived >= window.from, arrived < window.until {
                     usleep(UInt32((window.until - arrived) / 1000))
                 }
-                guard send(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok") else { return }
+                guard send(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok") else {
+                    return
+                }
             }
         }
     }
@@ -126,7 +132,8 @@ final class TestStreamServer: Sendable {
         var sentThisConnection = 0
         while seq <= total && !stopped.load(ordering: .relaxed) {
             if seq != skip {
-                let event = "id: \(streamID):\(seq)\r\nevent: message\r\ndata: {\"seq\":\(seq),\"pad\":\"\(pad)\"}\r\n\r\n"
+                let event =
+                    "id: \(streamID):\(seq)\r\nevent: message\r\ndata: {\"seq\":\(seq),\"pad\":\"\(pad)\"}\r\n\r\n"
                 guard send(fd, event) else { return }
                 sentThisConnection += 1
             }
@@ -141,7 +148,9 @@ final class TestStreamServer: Sendable {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeMutableBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 {
                 if n < 0 && errno == EINTR { continue }
                 return false
@@ -199,9 +208,11 @@ private final class ThreadBody {
 private func spawn(_ body: @escaping () -> Void) {
     var thread = pthread_t()
     let arg = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-    pthread_create(&thread, nil, { raw in
-        Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().body()
-        return nil
-    }, arg)
+    pthread_create(
+        &thread, nil,
+        { raw in
+            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, arg)
     pthread_detach(thread)
 }

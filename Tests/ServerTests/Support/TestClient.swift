@@ -29,11 +29,14 @@ struct TestClient: Sendable {
     }
 
     /// Opens a stream and returns the connection with the response head read.
-    func openStream(_ body: String, headers: [String: String] = [:], receiveBuffer: Int? = nil) async throws -> RawConnection {
+    func openStream(
+        _ body: String, headers: [String: String] = [:], receiveBuffer: Int? = nil
+    ) async throws -> RawConnection {
         let apiKey = self.apiKey
         return try await onThread {
             let s = try RawConnection(port: port, receiveBuffer: receiveBuffer)
-            try s.send(Self.requestText("POST", "/api/v1/query", body: body, headers: headers, apiKey: apiKey, close: false))
+            try s.send(
+                Self.requestText("POST", "/api/v1/query", body: body, headers: headers, apiKey: apiKey, close: false))
             return s
         }
     }
@@ -48,7 +51,9 @@ struct TestClient: Sendable {
         }
     }
 
-    static func requestText(_ method: String, _ path: String, body: String?, headers: [String: String], apiKey: String?, close: Bool) -> String {
+    static func requestText(
+        _ method: String, _ path: String, body: String?, headers: [String: String], apiKey: String?, close: Bool
+    ) -> String {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         if let apiKey { text += "X-API-Key: \(apiKey)\r\n" }
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
@@ -64,7 +69,9 @@ struct TestClient: Sendable {
     /// Parses a response (chunked or with a length) from raw bytes.
     static func parse(_ raw: [UInt8]) throws -> Response {
         let text = String(decoding: raw, as: UTF8.self)
-        guard let split = text.range(of: "\r\n\r\n") else { throw TestClientError("no response head in \(text.prefix(200))") }
+        guard let split = text.range(of: "\r\n\r\n") else {
+            throw TestClientError("no response head in \(text.prefix(200))")
+        }
         let head = text[..<split.lowerBound].split(separator: "\r\n")
         let statusLine = head.first.map(String.init) ?? ""
         let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -87,7 +94,9 @@ struct TestClient: Sendable {
         while i < b.count {
             var j = i
             while j + 1 < b.count, !(b[j] == 13 && b[j + 1] == 10) { j += 1 }
-            guard j + 1 < b.count, let size = Int(String(decoding: b[i..<j], as: UTF8.self), radix: 16), size > 0 else { break }
+            guard j + 1 < b.count, let size = Int(String(decoding: b[i..<j], as: UTF8.self), radix: 16), size > 0 else {
+                break
+            }
             let start = j + 2
             let end = min(b.count, start + size)
             out += b[start..<end]
@@ -125,7 +134,9 @@ final class RawConnection: @unchecked Sendable {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard rc == 0 else {
             close(fd)
@@ -197,9 +208,15 @@ struct SSEEvent: Sendable, Equatable {
                 var v = line[line.index(after: c)...]
                 if v.first == " " { v = v.dropFirst() }
                 switch line[..<c] {
-                case "id": e.id = String(v); any = true
-                case "event": e.name = String(v); any = true
-                case "data": e.data = e.data.isEmpty ? String(v) : e.data + "\n" + v; any = true
+                case "id":
+                    e.id = String(v)
+                    any = true
+                case "event":
+                    e.name = String(v)
+                    any = true
+                case "data":
+                    e.data = e.data.isEmpty ? String(v) : e.data + "\n" + v
+                    any = true
                 default: break
                 }
             }

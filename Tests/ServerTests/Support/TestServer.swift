@@ -1,12 +1,12 @@
+import Analysis
 import Foundation
 import Hummingbird
 import Logging
-import Analysis
+import Orchestration
 import Server
+import ServerConfig
 import ServiceLifecycle
 import StampedeTestSupport
-import ServerConfig
-import Orchestration
 
 /// A reference server running in this process on a free port, against the shared embedded services.
 final class TestServer: @unchecked Sendable {
@@ -15,7 +15,9 @@ final class TestServer: @unchecked Sendable {
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
 
-    static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }, profile: ServerProfile = .upstream) async throws
+    static func start(
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }, profile: ServerProfile = .upstream
+    ) async throws
         -> TestServer
     {
         let services = try await SharedServices.get()
