@@ -122,6 +122,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The server's pure parts (backoff, pool and stream-buffer state machines, wire format,
+        // configuration, request decoding): no Redis or PostgreSQL either.
+        .testTarget(
+            name: "ServerUnitTests", dependencies: ["Server", "ServerConfig", "Backends", "SystemSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadGenTests", dependencies: ["LoadGen", "SystemSupport"], swiftSettings: swiftSettings),
         .testTarget(

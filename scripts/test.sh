@@ -2,7 +2,7 @@
 # The test command: installs what is missing, checks formatting (swift format, .swift-format),
 # builds, and runs every test (they start real Redis and PostgreSQL through the embedded
 # launcher). Usage: scripts/test.sh [swift test args...]
-# Pure tests alone, in seconds and with no Redis or PostgreSQL: swift test --filter AnalysisTests
+# Pure tests alone, in seconds and with no Redis or PostgreSQL: swift test --filter "AnalysisTests|ServerUnitTests"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
