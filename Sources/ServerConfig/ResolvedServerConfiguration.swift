@@ -53,21 +53,9 @@ public enum SettingSource: Sendable, Equatable, Codable, CustomStringConvertible
     }
 }
 
-/// One knob value given to the resolver: from a scenario, `--set`, the environment or a flag.
-public struct ServerSetting: Sendable, Equatable {
-    public var name: String
-    public var value: String
-    public var source: SettingSource
-
-    public init(name: String, value: String, source: SettingSource) {
-        self.name = name
-        self.value = value
-        self.source = source
-    }
-}
-
-/// One knob as the server ran with it: its value and where that came from (report.json).
-public struct ResolvedSetting: Sendable, Equatable, Codable {
+/// One knob's value and where it came from: given to the resolver (from a scenario, `--set`, the
+/// environment or a flag), and recorded in report.json for every knob as the servers ran with it.
+public struct ServerSetting: Sendable, Equatable, Codable {
     public var name: String
     public var value: String
     public var source: SettingSource
@@ -84,10 +72,10 @@ public struct ResolvedServerConfiguration: Sendable, Equatable {
     public var profile: ServerProfile
     public var configuration: ServerConfiguration
     /// Every knob of ``ServerKnobs/all``, in that order.
-    public var settings: [ResolvedSetting]
+    public var settings: [ServerSetting]
 
     /// ``settings`` as reports keep them: secrets and URL passwords hidden.
-    public var recorded: [ResolvedSetting] {
+    public var recorded: [ServerSetting] {
         settings.map { s in
             var r = s
             if let knob = ServerKnobs.knob(named: s.name) { r.value = knob.redacted(s.value) }

@@ -82,121 +82,93 @@ public struct ServerKnobProblem: Error, Sendable, Equatable, CustomStringConvert
 extension ServerKnob {
     typealias Path<V> = any WritableKeyPath<ServerConfiguration, V> & Sendable
 
+    /// A knob of any type: `parse` turns text into a value (nil: not accepted), `render` back.
+    static func typed<V>(
+        _ name: String, _ path: Path<V>, accepts: String, env: String? = nil, choices: [String] = [], _ help: String,
+        parse: @escaping @Sendable (String) -> V?, render: @escaping @Sendable (V) -> String
+    ) -> ServerKnob {
+        ServerKnob(
+            name: name, help: help, accepts: accepts, environment: env, fleetOwned: false, choices: choices,
+            assign: { c, t in
+                guard let v = parse(t) else { return rejection(t, accepts: accepts, choices: choices) }
+                c[keyPath: path] = v
+                return nil
+            }, render: { render($0[keyPath: path]) })
+    }
+
     static func integer(
         _ name: String, _ path: Path<Int>, _ range: ClosedRange<Int>, env: String? = nil, _ help: String
     ) -> ServerKnob {
-        let accepts = "a whole number in \(range.lowerBound)...\(range.upperBound)"
-        return ServerKnob(
-            name: name, help: help, accepts: accepts, environment: env, fleetOwned: false, choices: [],
-            assign: { c, t in
-                guard let v = Int(t), range.contains(v) else { return rejection(t, accepts: accepts) }
-                c[keyPath: path] = v
-                return nil
-            }, render: { String($0[keyPath: path]) })
+        typed(
+            name, path, accepts: "a whole number in \(range.lowerBound)...\(range.upperBound)", env: env, help,
+            parse: { Int($0).flatMap { range.contains($0) ? $0 : nil } }, render: { String($0) })
     }
 
     /// A number, or `off` for none.
     static func optionalInteger(
         _ name: String, _ path: Path<Int?>, _ range: ClosedRange<Int>, _ help: String
     ) -> ServerKnob {
-        let accepts = "a whole number in \(range.lowerBound)...\(range.upperBound) or 'off'"
-        return ServerKnob(
-            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
-            assign: { c, t in
-                if t == "off" || t == "none" {
-                    c[keyPath: path] = nil
-                    return nil
-                }
-                guard let v = Int(t), range.contains(v) else { return rejection(t, accepts: accepts) }
-                c[keyPath: path] = v
-                return nil
-            }, render: { $0[keyPath: path].map(String.init) ?? "off" })
-    }
-
-    /// A duration; `positive` excludes zero.
-    static func duration(_ name: String, _ path: Path<Duration>, positive: Bool = true, _ help: String) -> ServerKnob {
-        let accepts = "a duration\(positive ? " > 0" : "") like 250ms, 5s or 2m"
-        return ServerKnob(
-            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
-            assign: { c, t in
-                guard let s = DurationText.seconds(t), !positive || s > 0 else { return rejection(t, accepts: accepts) }
-                c[keyPath: path] = .secondsDouble(s)
-                return nil
-            }, render: { DurationText.format($0[keyPath: path].seconds) })
-    }
-
-    /// A duration (> 0 when `positive`), or `off` for none.
-    static func optionalDuration(
-        _ name: String, _ path: Path<Duration?>, positive: Bool = true, _ help: String
-    ) -> ServerKnob {
-        let accepts = "a duration\(positive ? " > 0" : "") like 250ms, 5s or 2m, or 'off'"
-        return ServerKnob(
-            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
-            assign: { c, t in
-                if t == "off" || t == "none" {
-                    c[keyPath: path] = nil
-                    return nil
-                }
-                guard let s = DurationText.seconds(t), !positive || s > 0 else { return rejection(t, accepts: accepts) }
-                c[keyPath: path] = .secondsDouble(s)
-                return nil
-            }, render: { $0[keyPath: path].map { DurationText.format($0.seconds) } ?? "off" })
+        typed(
+            name, path, accepts: "a whole number in \(range.lowerBound)...\(range.upperBound) or 'off'", help,
+            parse: { t in isOff(t) ? .some(nil) : Int(t).flatMap { range.contains($0) ? .some($0) : nil } },
+            render: { $0.map(String.init) ?? "off" })
     }
 
     /// Whole milliseconds held as a Duration (`lock-hold-ms: 20`).
     static func milliseconds(
         _ name: String, _ path: Path<Duration>, _ range: ClosedRange<Int>, _ help: String
     ) -> ServerKnob {
-        let accepts = "a whole number of milliseconds in \(range.lowerBound)...\(range.upperBound)"
-        return ServerKnob(
-            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: [],
-            assign: { c, t in
-                guard let v = Int(t), range.contains(v) else { return rejection(t, accepts: accepts) }
-                c[keyPath: path] = .milliseconds(v)
-                return nil
-            }, render: { String(Int(($0[keyPath: path].seconds * 1000).rounded())) })
+        typed(
+            name, path, accepts: "a whole number of milliseconds in \(range.lowerBound)...\(range.upperBound)", help,
+            parse: { Int($0).flatMap { range.contains($0) ? .milliseconds($0) : nil } },
+            render: { String(Int(($0.seconds * 1000).rounded())) })
+    }
+
+    /// A duration; `positive` excludes zero.
+    static func duration(_ name: String, _ path: Path<Duration>, positive: Bool = true, _ help: String) -> ServerKnob {
+        typed(
+            name, path, accepts: "a duration\(positive ? " > 0" : "") like 250ms, 5s or 2m", help,
+            parse: { duration($0, positive: positive) }, render: { DurationText.format($0.seconds) })
+    }
+
+    /// A duration (> 0 when `positive`), or `off` for none.
+    static func optionalDuration(
+        _ name: String, _ path: Path<Duration?>, positive: Bool = true, _ help: String
+    ) -> ServerKnob {
+        typed(
+            name, path, accepts: "a duration\(positive ? " > 0" : "") like 250ms, 5s or 2m, or 'off'", help,
+            parse: { t in isOff(t) ? .some(nil) : duration(t, positive: positive).map { .some($0) } },
+            render: { $0.map { DurationText.format($0.seconds) } ?? "off" })
     }
 
     static func choice<E: RawRepresentable & CaseIterable & Sendable>(
         _ name: String, _ path: Path<E>, _ help: String
     ) -> ServerKnob where E.RawValue == String {
         let values = E.allCases.map(\.rawValue)
-        let accepts = "one of \(values.joined(separator: ", "))"
-        return ServerKnob(
-            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: values,
-            assign: { c, t in
-                guard let v = E(rawValue: t) else { return rejection(t, accepts: accepts, choices: values) }
-                c[keyPath: path] = v
-                return nil
-            }, render: { $0[keyPath: path].rawValue })
+        return typed(
+            name, path, accepts: "one of \(values.joined(separator: ", "))", choices: values, help,
+            parse: { E(rawValue: $0) }, render: { $0.rawValue })
     }
 
     static func boolean(_ name: String, _ path: Path<Bool>, _ help: String) -> ServerKnob {
-        let accepts = "true or false"
-        return ServerKnob(
-            name: name, help: help, accepts: accepts, environment: nil, fleetOwned: false, choices: ["true", "false"],
-            assign: { c, t in
-                switch t {
-                case "true", "yes", "on": c[keyPath: path] = true
-                case "false", "no", "off": c[keyPath: path] = false
-                default: return rejection(t, accepts: accepts, choices: ["true", "false"])
-                }
-                return nil
-            }, render: { $0[keyPath: path] ? "true" : "false" })
+        typed(
+            name, path, accepts: "true or false", choices: ["true", "false"], help,
+            parse: { ["true", "yes", "on"].contains($0) ? true : ["false", "no", "off"].contains($0) ? false : nil },
+            render: { $0 ? "true" : "false" })
     }
 
-    /// Free text, checked by `check` (which returns why a value is wrong, or nil).
+    /// Free text, not empty.
     static func text(
-        _ name: String, _ path: Path<String>, accepts: String, env: String? = nil, fleetOwned: Bool = false,
-        check: @escaping @Sendable (String) -> String? = { $0.isEmpty ? "must not be empty" : nil }, _ help: String
+        _ name: String, _ path: Path<String>, accepts: String, env: String? = nil, _ help: String
     ) -> ServerKnob {
-        ServerKnob(
-            name: name, help: help, accepts: accepts, environment: env, fleetOwned: fleetOwned, choices: [],
-            assign: { c, t in
-                if let problem = check(t) { return problem }
-                c[keyPath: path] = t
-                return nil
-            }, render: { $0[keyPath: path] })
+        typed(name, path, accepts: accepts, env: env, help, parse: { $0.isEmpty ? nil : $0 }, render: { $0 })
+    }
+
+    private static func isOff(_ text: String) -> Bool { text == "off" || text == "none" }
+
+    private static func duration(_ text: String, positive: Bool) -> Duration? {
+        guard let s = DurationText.seconds(text), !positive || s > 0 else { return nil }
+        return .secondsDouble(s)
     }
 
     /// This knob with an environment variable, owned by the fleet, or a secret.

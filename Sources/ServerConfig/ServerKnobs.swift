@@ -8,15 +8,16 @@ import Backends
 public enum ServerKnobs {
     public static let all: [ServerKnob] = [
         // Where the instance listens and what it talks to (the fleet sets these per instance).
-        .text(
-            "host", \.host, accepts: "an address to bind", fleetOwned: true, "Address to bind."),
+        .text("host", \.host, accepts: "an address to bind", "Address to bind.").with(fleetOwned: true),
         .integer("port", \.port, 0...65535, env: "API_PORT", "Port to listen on (0 picks a free one).")
             .with(fleetOwned: true),
         // The URLs are parsed by ServerConfiguration.validate(), as for a configuration made in code.
-        .text("redis-url", \.redisURL, accepts: "a redis:// URL", env: "REDIS_URL", fleetOwned: true, "Redis URL."),
+        .text("redis-url", \.redisURL, accepts: "a redis:// URL", env: "REDIS_URL", "Redis URL.").with(
+            fleetOwned: true),
         .text(
-            "database-url", \.databaseURL, accepts: "a postgresql:// URL", env: "DATABASE_URL", fleetOwned: true,
-            "PostgreSQL URL; postgresql+asyncpg:// is accepted."),
+            "database-url", \.databaseURL, accepts: "a postgresql:// URL", env: "DATABASE_URL",
+            "PostgreSQL URL; postgresql+asyncpg:// is accepted."
+        ).with(fleetOwned: true),
         .text("api-key", \.apiKey, accepts: "a non-empty key", env: "API_KEY", "The shared API key (X-API-Key).")
             .with(secret: true),
 
@@ -66,30 +67,18 @@ public enum ServerKnobs {
             "Soft open-file limit set at start ('off': raise to the hard limit)."),
         .integer("agent-slots", \.agentSlots, 1...100_000, "Agent runs at once per instance."),
         .choice("agent-slot-policy", \.agentSlotPolicy, "When all agent slots are busy: queue or reject."),
-        ServerKnob(
-            name: "agent-events", help: "Content events per run.",
-            accepts: "a count (20), uniform:MIN-MAX (uniform:10-30) or exp:MEAN (exp:20)", environment: nil,
-            fleetOwned: false, choices: [],
-            assign: { c, t in
-                do { c.agent.eventsPerRun = try .init(parsing: t) } catch {
-                    return ServerKnob.rejection(
-                        t, accepts: "a count (20), uniform:MIN-MAX (uniform:10-30) or exp:MEAN (exp:20)")
-                }
-                return nil
-            }, render: { $0.agent.eventsPerRun.description }),
+        .typed(
+            "agent-events", \.agent.eventsPerRun,
+            accepts: "a count (20), uniform:MIN-MAX (uniform:10-30) or exp:MEAN (exp:20)", "Content events per run.",
+            parse: { try? AgentConfiguration.RunLength(parsing: $0) }, render: { $0.description }),
         .duration("agent-interval", \.agent.eventInterval, positive: false, "Time between events."),
         .integer("agent-payload-bytes", \.agent.payloadBytes, 0...(1 << 24), "Bytes of text per message event."),
         .integer("agent-partials", \.agent.partialsPerMessage, 0...1000, "Partial deltas per message, when asked for."),
         .duration(
             "agent-start-delay", \.agent.startDelay, positive: false, "Delay before the first event (SDK start-up)."),
-        ServerKnob(
-            name: "seed", help: "Seed of the agent's randomness and retry jitter.", accepts: "a whole number ≥ 0",
-            environment: nil, fleetOwned: false, choices: [],
-            assign: { c, t in
-                guard let v = UInt64(t) else { return ServerKnob.rejection(t, accepts: "a whole number ≥ 0") }
-                c.agent.seed = v
-                return nil
-            }, render: { String($0.agent.seed) }),
+        .typed(
+            "seed", \.agent.seed, accepts: "a whole number ≥ 0", "Seed of the agent's randomness and retry jitter.",
+            parse: { UInt64($0) }, render: { String($0) }),
         .integer("max-body-bytes", \.maxBodyBytes, 1...(1 << 30), "Largest request body accepted (413 beyond)."),
         .integer(
             "session-ttl", \.sessionTTLSeconds, 1...31_536_000, env: "REDIS_SESSION_TTL", "Redis session key TTL, s."),
@@ -149,7 +138,7 @@ public enum ServerKnobs {
         }
         guard problems.isEmpty else { throw ServerConfigurationError(problems: problems) }
         let entries = all.map { knob in
-            ResolvedSetting(
+            ServerSetting(
                 name: knob.name, value: knob.value(in: c), source: sources[knob.name] ?? .profile(profile.rawValue))
         }
         return ResolvedServerConfiguration(profile: profile, configuration: c, settings: entries)

@@ -1,3 +1,11 @@
+/// A catalogue of metric names: ``PhaseMetric`` or ``ClientMetric``.
+public protocol CataloguedMetric: RawRepresentable, Sendable where RawValue == String {
+    static var scope: MetricDefinition.Scope { get }
+}
+
+extension PhaseMetric: CataloguedMetric { public static var scope: MetricDefinition.Scope { .phase } }
+extension ClientMetric: CataloguedMetric { public static var scope: MetricDefinition.Scope { .client } }
+
 /// One catalogued metric: its name, unit, direction and source, and a sentence on what it means.
 public struct MetricDefinition: Sendable, Equatable {
     public enum Scope: String, Sendable { case phase, client }
@@ -26,21 +34,11 @@ public struct MetricDefinition: Sendable, Equatable {
     public var source: Source
     public var description: String
 
-    init(
-        _ metric: PhaseMetric, _ unit: MetricUnit, _ direction: MetricDirection?, _ source: Source,
-        _ description: String
+    init<M: CataloguedMetric>(
+        _ metric: M, _ unit: MetricUnit, _ direction: MetricDirection?, _ source: Source, _ description: String
     ) {
         self.init(
-            name: metric.rawValue, scope: .phase, unit: unit, direction: direction, source: source,
-            description: description)
-    }
-
-    init(
-        client metric: ClientMetric, _ unit: MetricUnit, _ direction: MetricDirection?, _ source: Source,
-        _ description: String
-    ) {
-        self.init(
-            name: metric.rawValue, scope: .client, unit: unit, direction: direction, source: source,
+            name: metric.rawValue, scope: M.scope, unit: unit, direction: direction, source: source,
             description: description)
     }
 

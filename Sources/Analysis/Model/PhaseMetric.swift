@@ -228,24 +228,24 @@ extension ClientMetric {
     /// This metric's catalog entry.
     public var definition: MetricDefinition {
         switch self {
-        case .gapP99Ms: .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "inter-event gap p99, ms")
+        case .gapP99Ms: .init(self, .milliseconds, .lowerIsBetter, .loadGenerator, "inter-event gap p99, ms")
         case .gapMaxMs:
-            .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "largest inter-event gap, ms")
+            .init(self, .milliseconds, .lowerIsBetter, .loadGenerator, "largest inter-event gap, ms")
         case .firstEventP99Ms:
-            .init(client: self, .milliseconds, .lowerIsBetter, .loadGenerator, "time to first event p99, ms")
-        case .events: .init(client: self, .count, nil, .loadGenerator, "events received")
+            .init(self, .milliseconds, .lowerIsBetter, .loadGenerator, "time to first event p99, ms")
+        case .events: .init(self, .count, nil, .loadGenerator, "events received")
         case .streamsCompleted:
-            .init(client: self, .count, .higherIsBetter, .loadGenerator, "streams ended with `done`")
+            .init(self, .count, .higherIsBetter, .loadGenerator, "streams ended with `done`")
         case .errors:
             .init(
-                client: self, .count, .lowerIsBetter, .loadGenerator,
+                self, .count, .lowerIsBetter, .loadGenerator,
                 "failed requests (503 at the connection cap included)")
         case .requests:
             .init(
-                client: self, .count, nil, .loadGenerator, "requests answered with a 2xx status (SSE: streams opened)")
+                self, .count, nil, .loadGenerator, "requests answered with a 2xx status (SSE: streams opened)")
         case .requestP99Ms:
             .init(
-                client: self, .milliseconds, .lowerIsBetter, .loadGenerator,
+                self, .milliseconds, .lowerIsBetter, .loadGenerator,
                 "request latency p99 of `mode: http` groups, ms")
         }
     }

@@ -11,7 +11,7 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var serveArguments: [String]
     /// Every knob as the instances ran with it, and where its value came from (nil in reports
     /// written before it existed, and when the configuration could not be resolved).
-    public var configuration: [ResolvedSetting]?
+    public var configuration: [ServerSetting]?
     /// Metrics the phase could not measure, with the reason (`lost_updates`: agent-events varies).
     public var notMeasured: [String: String]?
     public var durationSeconds: Double
