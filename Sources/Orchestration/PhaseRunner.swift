@@ -17,6 +17,8 @@ struct PhaseRunner {
     var redisURL: String
     var databaseURL: String
     var logDirectory: String
+    /// Service processes (embedded Redis, PostgreSQL) that must stay up during the phase.
+    var services: [Sampler.Watched] = []
     var cancellation: RunCancellation
     var log: @Sendable (String) -> Void
     var observe: @Sendable (ScenarioRunner.Resource) -> Void = { _ in }
@@ -72,7 +74,7 @@ struct PhaseRunner {
         let sampler = Sampler(
             targets: fleet.instances.map { .init(instance: $0.index, pid: $0.pid, port: $0.port) },
             hz: scenario.sampling.hz,
-            redisURL: redisURL, databaseURL: databaseURL)
+            redisURL: redisURL, databaseURL: databaseURL, services: services)
         sampler.begin()
         var clients: [ClientGroupResult] = []
         var failure: String?
@@ -82,6 +84,9 @@ struct PhaseRunner {
             failure = "\(error)"
         }
         let samples = sampler.end()
+        // A server or service that died outside a planned fault breaks the phase: its numbers
+        // measure a broken system, so it is incomplete (and so is the run) and no gate passes on it.
+        if failure == nil, let death = sampler.deaths().first { failure = "\(death), outside any planned fault" }
         var lostUpdates: Int?
         var notMeasured: [String: String] = [:]
         if failure == nil, !cancellation.isCancelled, let prefix = sessionPrefix, let hot = phase.hotSet {
@@ -102,6 +107,9 @@ struct PhaseRunner {
                     "agent-events is \(server.agent.eventsPerRun); the lost-update check needs a fixed count of 1 or more"
             }
         }
+        if failure == nil, let death = sampler.deaths(recheck: true).first {
+            failure = "\(death), outside any planned fault"
+        }
         fleet.stop()
         let computed = PhaseMetricsCalculator.compute(
             samples: samples, warmup: phase.warmup, clients: clients,
@@ -112,7 +120,7 @@ struct PhaseRunner {
         result.metrics = computed.metrics
         if let lostUpdates { result.metrics[.lostUpdates] = Double(lostUpdates) }
         result.notMeasured = notMeasured.isEmpty ? nil : notMeasured
-        result.validity = computed.validity
+        result.validity = sampler.deaths().map { "\($0), outside any planned fault" } + computed.validity
         result.clients = clients
         result.samples = Self.trim(samples, keep: Set(Self.keptSeries + scenario.sampling.metrics))
         if let reason = cancellation.cancelReason {

@@ -3,7 +3,9 @@ import Foundation
 import SystemSupport
 
 /// Samples every server of a fleet (`/proc/PID` and `/metrics`) and this process at a fixed rate,
-/// on its own thread so blocking reads never hold a Swift concurrency thread.
+/// on its own thread so blocking reads never hold a Swift concurrency thread. Every tick also
+/// checks that the servers and the watched services (Redis, PostgreSQL) are still alive, and
+/// records when one is found dead.
 public final class Sampler: @unchecked Sendable {
     public struct Target: Sendable {
         public var instance: Int
@@ -11,7 +13,28 @@ public final class Sampler: @unchecked Sendable {
         public var port: Int
     }
 
+    /// A process that must stay up for the whole phase.
+    public struct Watched: Sendable, Equatable {
+        public var pid: Int32
+        public var name: String
+        public init(pid: Int32, name: String) {
+            self.pid = pid
+            self.name = name
+        }
+    }
+
+    /// A watched process found dead (gone or a zombie), `seconds` after the sampling began.
+    public struct Death: Sendable, Equatable, CustomStringConvertible {
+        public var process: Watched
+        public var seconds: Double
+        public var description: String {
+            "\(process.name) (pid \(process.pid)) died \(String(format: "%.1f", seconds)) s into the phase"
+        }
+    }
+
     private let targets: [Target]
+    private let watched: [Watched]
+    private var died: [Death] = []
     private let interval: Double
     private let lock = NSLock()
     private var samples: [Sample] = []
@@ -21,8 +44,12 @@ public final class Sampler: @unchecked Sendable {
     private let backends: BackendProbe?
 
     /// With `redisURL` and `databaseURL`, each sample also reads Redis INFO and pg_stat_activity.
-    public init(targets: [Target], hz: Double, redisURL: String? = nil, databaseURL: String? = nil) {
+    /// `services` are watched for deaths beside the targets' processes.
+    public init(
+        targets: [Target], hz: Double, redisURL: String? = nil, databaseURL: String? = nil, services: [Watched] = []
+    ) {
         self.targets = targets
+        self.watched = targets.map { Watched(pid: $0.pid, name: "server \($0.instance)") } + services
         if let redisURL, let databaseURL {
             backends = BackendProbe(redisURL: redisURL, databaseURL: databaseURL)
         } else {
@@ -37,7 +64,11 @@ public final class Sampler: @unchecked Sendable {
             var next = Date()
             while lock.withLock({ running }) {
                 let sample = takeSample()
-                lock.withLock { samples.append(sample) }
+                let dead = checkAlive(at: sample.t)
+                lock.withLock {
+                    samples.append(sample)
+                    died += dead
+                }
                 next = next.addingTimeInterval(interval)
                 let wait = next.timeIntervalSinceNow
                 if wait > 0 { Thread.sleep(forTimeInterval: wait) } else { next = Date() }
@@ -46,6 +77,23 @@ public final class Sampler: @unchecked Sendable {
         }
         thread.name = "stampede-sampler"
         thread.start()
+    }
+
+    /// The watched processes found dead so far, in the order they were found; `recheck` looks
+    /// once more first (after the sampling ended, e.g. after the lost-update check).
+    public func deaths(recheck: Bool = false) -> [Death] {
+        if recheck {
+            let dead = checkAlive(at: Date().timeIntervalSince(start))
+            lock.withLock { died += dead }
+        }
+        return lock.withLock { died }
+    }
+
+    /// Watched processes newly found dead at `t`.
+    private func checkAlive(at t: Double) -> [Death] {
+        let known = Set(lock.withLock { died.map(\.process.pid) })
+        return watched.filter { !known.contains($0.pid) && ProcessStats.identity(pid: $0.pid)?.isRunning != true }
+            .map { Death(process: $0, seconds: t) }
     }
 
     /// Stops the thread and returns every sample taken. When the last sample missed a server's

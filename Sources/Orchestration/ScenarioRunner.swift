@@ -82,10 +82,13 @@ public final class ScenarioRunner: Sendable {
                     failure = reason
                     break
                 }
+                let watched =
+                    [services?.redisPID.map { Sampler.Watched(pid: $0, name: "redis-server") }]
+                    + [services?.postgresPID.map { Sampler.Watched(pid: $0, name: "postgres") }]
                 let runner = PhaseRunner(
                     scenario: scenario, phase: phase, index: i, executable: options.executable, redisURL: redis!,
-                    databaseURL: database!, logDirectory: dir, cancellation: cancellation, log: options.log,
-                    observe: options.observe)
+                    databaseURL: database!, logDirectory: dir, services: watched.compactMap { $0 },
+                    cancellation: cancellation, log: options.log, observe: options.observe)
                 let result = await runner.run()
                 phases.append(result)
                 if !result.complete {

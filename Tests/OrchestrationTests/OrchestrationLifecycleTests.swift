@@ -90,6 +90,32 @@ extension RealServicesTests {
             expectNoOrphans(resources, servers: 1)
         }
 
+        /// Redis SIGKILLed from outside in the middle of a phase: never a hang, a crash or a passed
+        /// gate; the report says what died and when.
+        @Test func aServiceKilledMidPhaseMakesTheRunIncompleteAndTheGateRefuseIt() async throws {
+            let resources = Resources()
+            let runner = runner(try Self.scenario(duration: "8s"), resources)
+            let started = Date()
+            let report = await run(runner, resources: resources) {
+                while resources.pids.count < 4 { try? await Task.sleep(for: .milliseconds(100)) }
+                try? await Task.sleep(for: .seconds(2))
+                let redis = resources.all.compactMap { r -> Int32? in
+                    if case .process(let pid, "redis-server") = r { pid } else { nil }
+                }
+                for pid in redis { kill(pid, SIGKILL) }
+            }
+            #expect(Date().timeIntervalSince(started) < 60)
+            #expect(!report.complete)
+            #expect(report.incompleteReason?.contains("redis-server (pid ") == true, "\(report.incompleteReason ?? "")")
+            #expect(report.incompleteReason?.contains("outside any planned fault") == true)
+            let phase = try #require(report.phases.first)
+            #expect(!phase.complete)
+            #expect(phase.validity.first?.contains("redis-server") == true, "\(phase.validity)")
+            #expect(report.claims.allSatisfy { $0.verdict == .inconclusive })
+            #expect(Gate(extraThresholds: ["errors: rate < 1%"]).evaluate(report).exitCode == .error)
+            expectNoOrphans(resources, servers: 2)
+        }
+
         @Test func cancellingMidPhaseStopsEverythingAndKeepsTheMeasurements() async throws {
             let resources = Resources()
             let runner = runner(try Self.scenario(duration: "60s"), resources)
