@@ -19,3 +19,4 @@ PY
 }
 replace docs/reference-server.md --knobs
 replace docs/scenarios.md --metrics
+replace docs/gates.md --report-metrics

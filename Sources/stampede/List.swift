@@ -14,11 +14,14 @@ struct List: AsyncParsableCommand {
 
     @Flag(help: "The `stampede serve` knobs, as a Markdown table.") var knobs = false
     @Flag(help: "The phase metrics, as a Markdown table.") var metrics = false
+    @Flag(help: "The other metrics of a report (load generator, sweeps), as a Markdown table.") var reportMetrics =
+        false
 
     func run() async throws {
         if knobs { print(ServerKnobs.markdownTable) }
         if metrics { print(MetricCatalog.markdownTable) }
-        if knobs || metrics { return }
+        if reportMetrics { print(ReportMetric.markdownTable) }
+        if knobs || metrics || reportMetrics { return }
         for entry in BuiltinCatalog.entries {
             guard let s = try BuiltinCatalog.scenario(named: entry.name) else { continue }
             let seconds = Int(s.phases.reduce(0) { $0 + $1.duration })

@@ -24,4 +24,8 @@ import Testing
     @Test func theMetricTableInTheScenarioDocsIsTheCatalogs() throws {
         #expect(try block("docs/scenarios.md", "stampede list --metrics") == MetricCatalog.markdownTable)
     }
+
+    @Test func theReportMetricTableInTheGateDocsIsTheCodes() throws {
+        #expect(try block("docs/gates.md", "stampede list --report-metrics") == ReportMetric.markdownTable)
+    }
 }

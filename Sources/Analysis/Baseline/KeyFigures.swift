@@ -13,14 +13,12 @@ public enum KeyFigures {
         public var direction: MetricDirection
     }
 
-    /// The load generator's whole-run figures, and how each is aggregated.
-    static let runFigures: [(name: String, aggregation: String, direction: MetricDirection)] = [
-        ("stream.first_event", "p(99)", .lowerIsBetter),
-        ("stream.gap", "p(99)", .lowerIsBetter),
-        ("request.latency", "p(99)", .lowerIsBetter),
-        ("errors", "rate", .lowerIsBetter),
-        ("integrity.lost_events", "count", .lowerIsBetter),
-    ]
+    /// The load generator's whole-run figures, and how each is aggregated (``ReportMetric/keyAggregation``).
+    static let runFigures: [(name: String, aggregation: String, direction: MetricDirection)] =
+        ReportMetric.allCases.compactMap { m in
+            guard let aggregation = m.keyAggregation, let direction = m.direction else { return nil }
+            return (m.rawValue, aggregation, direction)
+        }
 
     public static func figures(of report: RunReport) -> [Figure] {
         figures(of: ReportMetricSource(report))
@@ -63,7 +61,7 @@ public enum KeyFigures {
     static func direction(of name: MetricName) -> MetricDirection? {
         // scale.* are the same numbers as phase.updates_per_second / scaling_efficiency.
         if name.base.hasPrefix("scale.") { return nil }
-        if name.base == "server.rss_slope_per_slow_client" { return .lowerIsBetter }
+        if let report = ReportMetric(rawValue: name.base) { return report.direction }
         return MetricCatalog.definition(ofBase: name.base)?.direction
     }
 }

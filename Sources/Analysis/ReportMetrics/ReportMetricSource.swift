@@ -11,8 +11,8 @@ import ServerConfig
 /// - load-generator totals: `errors` (a ratio: failed of started requests), `requests`,
 ///   `events`, `bytes`, `streams.completed`, `integrity.lost_events` (counters);
 /// - every phase metric of ``MetricCatalog`` as a gauge, `phase.NAME[phase=P]` (a client
-///   group's as `phase.NAME[clients=C,phase=P]`), in canonical units read from the name's
-///   suffix (`_ms` seconds, `_mb` bytes, `_per_second` per second, `_percent` a fraction);
+///   group's as `phase.NAME[clients=C,phase=P]`), in canonical units from the catalog's unit
+///   (`_ms` metrics in seconds, `_mb` in bytes, `_per_second` per second, `_percent` a fraction);
 /// - sweeps: `scale.efficiency[N=n,sweep=S]` and `scale.throughput[N=n,sweep=S]`;
 /// - `server.rss_slope_per_slow_client[phase=P]` for phases with slow or stalled clients.
 ///
@@ -46,10 +46,10 @@ public struct ReportMetricSource: MetricSource, Sendable {
             if let sweep = phase.sweep {
                 let labels = ["N": String(phase.instances), "sweep": sweep]
                 if let e = phase.metrics[.scalingEfficiency], e.isFinite {
-                    metrics[MetricName("scale.efficiency", labels: labels)] = .gauge(e, .none)
+                    metrics[MetricName(ReportMetric.scaleEfficiency.rawValue, labels: labels)] = .gauge(e, .none)
                 }
                 if let x = phase.metrics[.updatesPerSecond], x.isFinite {
-                    metrics[MetricName("scale.throughput", labels: labels)] = .gauge(x, .perSecond)
+                    metrics[MetricName(ReportMetric.scaleThroughput.rawValue, labels: labels)] = .gauge(x, .perSecond)
                 }
             }
         }
@@ -74,22 +74,25 @@ public struct ReportMetricSource: MetricSource, Sendable {
 
     private mutating func add(_ totals: LoadTotals, labels: [String: String]) {
         guard totals.groups > 0 else { return }
-        for (metric, histogram) in totals.histograms {
-            guard let name = Self.distributionNames[metric] else { continue }
-            metrics[MetricName(name, labels: labels)] = .distribution(
+        for metric in ReportMetric.allCases {
+            guard let latency = metric.latencyMetric, let histogram = totals.histograms[latency.rawValue] else {
+                continue
+            }
+            metrics[MetricName(metric.rawValue, labels: labels)] = .distribution(
                 HistogramDistribution(histogram, scale: 1e-6), .seconds)
         }
         let c = totals.counters
         let seconds: Double? = totals.elapsedSeconds > 0 ? totals.elapsedSeconds : nil
-        metrics[MetricName("errors", labels: labels)] = .ratio(
+        func counter(_ m: ReportMetric, _ v: Int, _ d: MetricDimension = .none) {
+            metrics[MetricName(m.rawValue, labels: labels)] = .counter(Double(v), d, durationSeconds: seconds)
+        }
+        metrics[MetricName(ReportMetric.errors.rawValue, labels: labels)] = .ratio(
             hits: Double(c.failed), total: Double(max(c.started, c.failed)))
-        metrics[MetricName("requests", labels: labels)] = .counter(Double(c.started), .none, durationSeconds: seconds)
-        metrics[MetricName("events", labels: labels)] = .counter(Double(c.events), .none, durationSeconds: seconds)
-        metrics[MetricName("bytes", labels: labels)] = .counter(Double(c.bytes), .bytes, durationSeconds: seconds)
-        metrics[MetricName("streams.completed", labels: labels)] = .counter(
-            Double(c.streamsCompleted), .none, durationSeconds: seconds)
-        metrics[MetricName("integrity.lost_events", labels: labels)] = .counter(
-            Double(c.gaps + c.duplicates + c.reorders), .none, durationSeconds: seconds)
+        counter(.requests, c.started)
+        counter(.events, c.events)
+        counter(.bytes, c.bytes, .bytes)
+        counter(.streamsCompleted, c.streamsCompleted)
+        counter(.lostEvents, c.gaps + c.duplicates + c.reorders)
     }
 
     private mutating func addPhaseGauges(_ phase: PhaseResult, label: String, slowClients slow: Int) {
@@ -104,7 +107,7 @@ public struct ReportMetricSource: MetricSource, Sendable {
             metrics[MetricName("phase.\(name)", labels: labels)] = .gauge(raw * unit.scale, unit.dimension)
         }
         if slow > 0, let slope = phase.metrics[.rssSlopeMbPerS], slope.isFinite {
-            metrics[MetricName("server.rss_slope_per_slow_client", labels: ["phase": label])] = .gauge(
+            metrics[MetricName(ReportMetric.rssSlopePerSlowClient.rawValue, labels: ["phase": label])] = .gauge(
                 slope * 1_048_576 / Double(slow), .bytesPerSecond)
         }
     }
@@ -121,16 +124,6 @@ public struct ReportMetricSource: MetricSource, Sendable {
         }
     }
 
-    /// Load-generator latency metrics by the names thresholds use.
-    static let distributionNames: [String: String] = [
-        LatencyMetric.connect.rawValue: "stream.connect",
-        LatencyMetric.timeToHeaders.rawValue: "stream.headers",
-        LatencyMetric.timeToFirstEvent.rawValue: "stream.first_event",
-        LatencyMetric.interEventGap.rawValue: "stream.gap",
-        LatencyMetric.streamDuration.rawValue: "stream.duration",
-        LatencyMetric.requestLatency.rawValue: "request.latency",
-    ]
-
     /// Why no report can have a metric with this base (`stream.first_evnt`), with the closest
     /// known names; nil when some report can. Scenario files are checked with it at load time,
     /// before anything runs.
@@ -144,10 +137,7 @@ public struct ReportMetricSource: MetricSource, Sendable {
     }
 
     /// The metric bases a report can have besides `phase.*` (for early checks of scenario files).
-    public static let fixedBases: Set<String> = Set(distributionNames.values).union([
-        "errors", "requests", "events", "bytes", "streams.completed", "integrity.lost_events", "scale.efficiency",
-        "scale.throughput", "server.rss_slope_per_slow_client",
-    ])
+    public static let fixedBases: Set<String> = Set(ReportMetric.allCases.map(\.rawValue))
 }
 
 /// Load-generator counters and histograms summed over client groups.
