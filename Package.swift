@@ -69,6 +69,16 @@ let package = Package(
             dependencies: ["CCurl", "SystemSupport", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: swiftSettings
         ),
+        // The fault proxy: TCP links with latency, jitter and bandwidth per direction, up or down.
+        .target(
+            name: "Proxy",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Pure: scenario model and loader, built-in scenarios, the metric catalog, results, claims and
         // thresholds (one engine), baselines, USL, capacity plans.
         .target(
@@ -96,7 +106,8 @@ let package = Package(
         .executableTarget(
             name: "stampede",
             dependencies: [
-                "Orchestration", "Reports", "Analysis", "Server", "ServerConfig", "LoadGen", "SystemSupport",
+                "Orchestration", "Reports", "Analysis", "Server", "ServerConfig", "LoadGen", "SystemSupport", "Proxy",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,6 +140,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadGenTests", dependencies: ["LoadGen", "SystemSupport"], swiftSettings: swiftSettings),
+        // The proxy's schedule (pure) and the proxy over loopback sockets.
+        .testTarget(
+            name: "ProxyTests",
+            dependencies: ["Proxy", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [

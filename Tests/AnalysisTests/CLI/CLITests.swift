@@ -85,6 +85,23 @@ import Testing
         #expect(r.err.contains("--lock-timeout: expected a duration > 0"), "\(r.err)")
     }
 
+    @Test(arguments: [
+        (["proxy", "--listen", "6380", "--upstream", "127.0.0.1:6379"], "--listen '6380': expected HOST:PORT"),
+        (
+            ["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:6379", "--jitter", "2ms"],
+            "--jitter must not exceed"
+        ),
+        (
+            ["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:6379", "--bandwidth", "0"],
+            "expected KB/s of 1 or more"
+        ),
+    ])
+    func proxyRejectsBadFlags(args: [String], fragment: String) throws {
+        let r = try run(args)
+        #expect(r.status == 64)
+        #expect(r.err.contains(fragment), "\(r.err)")
+    }
+
     @Test func serveRejectsUnknownKnobsWithTheClosestName() throws {
         let r = try run(["serve", "--lock-strategie", "optimistic"])
         #expect(r.status == 64)

@@ -1,0 +1,231 @@
+import DequeModule
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One proxied link, toxiproxy's model: it listens, connects every accepted client to the
+/// upstream, and relays bytes both ways through a ``LinkProfile`` per direction (latency,
+/// jitter, bandwidth), which can change while connections are open. Disabled, it is a link that
+/// is down: it stops listening (new connections are refused) and cuts the open ones.
+public final class TCPProxy: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        public var name: String
+        public var listenHost: String
+        /// 0 picks a free port (see ``TCPProxy/port``).
+        public var listenPort: Int
+        public var upstreamHost: String
+        public var upstreamPort: Int
+        /// Client → upstream.
+        public var upstream: LinkProfile
+        /// Upstream → client.
+        public var downstream: LinkProfile
+
+        public init(
+            name: String = "proxy", listenHost: String = "127.0.0.1", listenPort: Int = 0, upstreamHost: String,
+            upstreamPort: Int, upstream: LinkProfile = .direct, downstream: LinkProfile = .direct
+        ) {
+            self.name = name
+            self.listenHost = listenHost
+            self.listenPort = listenPort
+            self.upstreamHost = upstreamHost
+            self.upstreamPort = upstreamPort
+            self.upstream = upstream
+            self.downstream = downstream
+        }
+    }
+
+    public enum Direction: String, Sendable { case upstream, downstream }
+
+    struct State {
+        var configuration: Configuration
+        var enabled = true
+        var listener: (any Channel)?
+        var port = 0
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var accepted = 0
+    }
+
+    private let group: any EventLoopGroup
+    private let state: Mutex<State>
+
+    private init(configuration: Configuration, group: any EventLoopGroup) {
+        self.group = group
+        state = Mutex(State(configuration: configuration))
+    }
+
+    /// Starts listening; returns once the listening socket is bound.
+    public static func start(_ configuration: Configuration, group: any EventLoopGroup) async throws -> TCPProxy {
+        let proxy = TCPProxy(configuration: configuration, group: group)
+        try await proxy.listen(port: configuration.listenPort)
+        return proxy
+    }
+
+    /// The port it listens on.
+    public var port: Int { state.withLock { $0.port } }
+    public var configuration: Configuration { state.withLock { $0.configuration } }
+    public var isEnabled: Bool { state.withLock { $0.enabled } }
+    /// Connections accepted and relayed since the start.
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
+
+    /// Changes the profiles; chunks read from now on use them (open connections included).
+    public func setProfiles(upstream: LinkProfile, downstream: LinkProfile) {
+        state.withLock {
+            $0.configuration.upstream = upstream
+            $0.configuration.downstream = downstream
+        }
+    }
+
+    func profile(_ direction: Direction) -> LinkProfile {
+        state.withLock { direction == .upstream ? $0.configuration.upstream : $0.configuration.downstream }
+    }
+
+    /// Down: stops listening and cuts every open connection. Up: listens again on the same port.
+    public func setEnabled(_ enabled: Bool) async throws {
+        let (wasEnabled, listener, open, port) = state.withLock { s in
+            defer {
+                s.enabled = enabled
+                if !enabled {
+                    s.listener = nil
+                    s.connections = [:]
+                }
+            }
+            return (s.enabled, s.listener, Array(s.connections.values), s.port)
+        }
+        guard wasEnabled != enabled else { return }
+        if enabled {
+            try await listen(port: port)
+        } else {
+            try? await listener?.close()
+            for c in open { c.close(promise: nil) }
+        }
+    }
+
+    /// Stops listening and closes every connection.
+    public func stop() async {
+        try? await setEnabled(false)
+    }
+
+    private func listen(port: Int) async throws {
+        let (host, target) = state.withLock { ($0.configuration.listenHost, $0.configuration) }
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] inbound in
+                self.connect(inbound, to: target)
+            }
+            .bind(host: host, port: port).get()
+        state.withLock {
+            $0.listener = channel
+            $0.port = channel.localAddress?.port ?? port
+        }
+    }
+
+    /// Connects an accepted client to the upstream and joins the two with a relay each way.
+    private func connect(_ inbound: any Channel, to target: Configuration) -> EventLoopFuture<Void> {
+        guard isEnabled else { return inbound.close() }
+        return ClientBootstrap(group: inbound.eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: target.upstreamHost, port: target.upstreamPort)
+            .flatMap { [self] outbound in
+                self.track(inbound, outbound)
+                return inbound.eventLoop.makeCompletedFuture {
+                    try outbound.pipeline.syncOperations.addHandler(
+                        RelayHandler(direction: .downstream, partner: inbound, proxy: self))
+                    try inbound.pipeline.syncOperations.addHandler(
+                        RelayHandler(direction: .upstream, partner: outbound, proxy: self))
+                }
+            }
+    }
+
+    private func track(_ channels: any Channel...) {
+        state.withLock { s in
+            s.accepted += 1
+            for c in channels { s.connections[ObjectIdentifier(c)] = c }
+        }
+        for c in channels {
+            c.closeFuture.whenComplete { [self] _ in
+                _ = self.state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(c)) }
+            }
+        }
+    }
+}
+
+/// Relays what one channel reads to its partner, each chunk at its due time (``DeliverySchedule``),
+/// in order. When the channel closes, the partner is closed once the queued chunks are out.
+/// Reading pauses while more than `highWater` bytes wait.
+final class RelayHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let direction: TCPProxy.Direction
+    private let partner: any Channel
+    private let proxy: TCPProxy
+    private var schedule = DeliverySchedule()
+    private var queue: Deque<(due: UInt64, buffer: ByteBuffer)> = []
+    private var queuedBytes = 0
+    private var drainPending = false
+    private var closeWhenDrained = false
+    private var paused = false
+    private static let highWater = 4 << 20
+    private static let lowWater = 1 << 20
+
+    init(direction: TCPProxy.Direction, partner: any Channel, proxy: TCPProxy) {
+        self.direction = direction
+        self.partner = partner
+        self.proxy = proxy
+    }
+
+    private var channel: (any Channel)?
+
+    func handlerAdded(context: ChannelHandlerContext) { channel = context.channel }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let due = schedule.due(
+            now: NIODeadline.now().uptimeNanoseconds, bytes: buffer.readableBytes, profile: proxy.profile(direction),
+            random: Double.random(in: 0..<1))
+        queue.append((due, buffer))
+        queuedBytes += buffer.readableBytes
+        if queuedBytes > Self.highWater && !paused {
+            paused = true
+            context.channel.setOption(.autoRead, value: false).whenFailure { _ in }
+        }
+        drain(context.eventLoop)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closeWhenDrained = true
+        drain(context.eventLoop)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// Writes every chunk that is due, then waits for the next one.
+    private func drain(_ loop: any EventLoop) {
+        let now = NIODeadline.now().uptimeNanoseconds
+        var wrote = false
+        while let head = queue.first, head.due <= now {
+            queue.removeFirst()
+            queuedBytes -= head.buffer.readableBytes
+            partner.write(head.buffer, promise: nil)
+            wrote = true
+        }
+        if wrote { partner.flush() }
+        if paused && queuedBytes < Self.lowWater {
+            paused = false
+            channel?.setOption(.autoRead, value: true).whenFailure { _ in }
+        }
+        if let next = queue.first {
+            guard !drainPending else { return }
+            drainPending = true
+            loop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(next.due)) {
+                self.drainPending = false
+                self.drain(loop)
+            }
+        } else if closeWhenDrained {
+            partner.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import NIOPosix
+import Proxy
+import Testing
+
+/// The delivery schedule, without sockets.
+@Suite struct DeliveryScheduleTests {
+    @Test func latencyDelaysEveryChunkAndOrderIsKept() {
+        var s = DeliverySchedule()
+        let p = LinkProfile(latency: .milliseconds(5), jitter: .milliseconds(4))
+        var last: UInt64 = 0
+        for i in 0..<1000 {
+            let now = UInt64(i) * 100_000  // a chunk every 0.1 ms
+            let due = s.due(now: now, bytes: 100, profile: p, random: Double(i % 10) / 10)
+            #expect(due >= now + 1_000_000, "never earlier than latency − jitter")
+            #expect(due >= last, "a chunk never overtakes the one before")
+            last = due
+        }
+    }
+
+    @Test func jitterIsUniformAroundTheLatency() {
+        var s = DeliverySchedule()
+        let p = LinkProfile(latency: .milliseconds(10), jitter: .milliseconds(2))
+        // Chunks 1 s apart, so the order constraint never binds.
+        let delays = (0..<3).map { i -> UInt64 in
+            let now = UInt64(i) * 1_000_000_000
+            return s.due(now: now, bytes: 1, profile: p, random: [0.0, 0.5, 0.999_999][i]) - now
+        }
+        #expect(delays[0] == 8_000_000 && delays[1] == 10_000_000 && abs(Int64(delays[2]) - 12_000_000) < 10)
+    }
+
+    @Test func bandwidthSpacesTheBytes() {
+        var s = DeliverySchedule()
+        let p = LinkProfile(bytesPerSecond: 1000)
+        let first = s.due(now: 0, bytes: 500, profile: p, random: 0)
+        let second = s.due(now: 0, bytes: 500, profile: p, random: 0)
+        #expect(first == 500_000_000 && second == 1_000_000_000)
+        // After an idle second the budget does not accumulate beyond "now".
+        #expect(s.due(now: 3_000_000_000, bytes: 100, profile: p, random: 0) == 3_100_000_000)
+    }
+
+    @Test func aDirectLinkDeliversAtOnce() {
+        var s = DeliverySchedule()
+        #expect(s.due(now: 42, bytes: 10, profile: .direct, random: 0.7) == 42)
+    }
+}
+
+/// The proxy over loopback: a blocking echo server behind it, a blocking client in front.
+@Suite(.serialized) struct TCPProxyTests {
+    /// Accepts connections and echoes every byte back, until closed.
+    final class EchoServer: @unchecked Sendable {
+        let fd: Int32
+        let port: Int
+
+        init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            self.fd = fd
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            _ = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            listen(fd, 16)
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+            }
+            port = Int(UInt16(bigEndian: addr.sin_port))
+            let listener = fd
+            Thread.detachNewThread {
+                while true {
+                    let c = accept(listener, nil, nil)
+                    if c < 0 { return }
+                    Thread.detachNewThread {
+                        var buf = [UInt8](repeating: 0, count: 65536)
+                        while true {
+                            let n = read(c, &buf, buf.count)
+                            if n <= 0 { break }
+                            _ = write(c, buf, n)
+                        }
+                        close(c)
+                    }
+                }
+            }
+        }
+
+        func stop() {
+            shutdown(fd, Int32(SHUT_RDWR))
+            close(fd)
+        }
+    }
+
+    static func connect(port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if rc != 0 {
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    /// Sends `message` and reads it back; the seconds it took.
+    static func roundTrip(_ fd: Int32, _ message: [UInt8]) -> (seconds: Double, echoed: [UInt8]) {
+        let start = Date()
+        _ = write(fd, message, message.count)
+        var got: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while got.count < message.count {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            got += buf[0..<n]
+        }
+        return (Date().timeIntervalSince(start), got)
+    }
+
+    @Test func bytesGoThroughIntactAndInOrderWithTheLatencyAdded() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let proxy = try await TCPProxy.start(
+            .init(
+                upstreamHost: "127.0.0.1", upstreamPort: echo.port,
+                upstream: LinkProfile(latency: .milliseconds(5), jitter: .milliseconds(2)),
+                downstream: LinkProfile(latency: .milliseconds(10), jitter: .milliseconds(3))),
+            group: MultiThreadedEventLoopGroup.singleton)
+        let fd = Self.connect(port: proxy.port)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        for i in 0..<20 {
+            let message = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ i) }
+            let r = Self.roundTrip(fd, message)
+            #expect(r.echoed == message, "round trip \(i) came back altered")
+            // Both directions' latency less their jitter: never faster than 10 ms.
+            #expect(r.seconds >= 0.010, "round trip \(i) took \(r.seconds) s")
+        }
+        #expect(proxy.acceptedConnections == 1)
+        await proxy.stop()
+    }
+
+    @Test func aLinkThatIsDownRefusesAndCutsThenComesBack() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let proxy = try await TCPProxy.start(
+            .init(upstreamHost: "127.0.0.1", upstreamPort: echo.port), group: MultiThreadedEventLoopGroup.singleton)
+        let port = proxy.port
+        let open = Self.connect(port: port)
+        #expect(Self.roundTrip(open, [1, 2, 3]).echoed == [1, 2, 3])
+        try await proxy.setEnabled(false)
+        // The open connection is cut: a read sees end of file.
+        var byte: UInt8 = 0
+        #expect(read(open, &byte, 1) <= 0)
+        close(open)
+        // New connections are refused while it is down.
+        let refused = Self.connect(port: port)
+        #expect(refused < 0)
+        try await proxy.setEnabled(true)
+        #expect(proxy.port == port)
+        let again = Self.connect(port: port)
+        #expect(again >= 0)
+        #expect(Self.roundTrip(again, [9]).echoed == [9])
+        close(again)
+        await proxy.stop()
+    }
+
+    @Test func profilesChangeWhileConnectionsAreOpen() async throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let proxy = try await TCPProxy.start(
+            .init(upstreamHost: "127.0.0.1", upstreamPort: echo.port), group: MultiThreadedEventLoopGroup.singleton)
+        let fd = Self.connect(port: proxy.port)
+        defer { close(fd) }
+        _ = Self.roundTrip(fd, [0])
+        proxy.setProfiles(upstream: .direct, downstream: LinkProfile(latency: .milliseconds(30)))
+        #expect(Self.roundTrip(fd, [1]).seconds >= 0.030)
+        await proxy.stop()
+    }
+}
