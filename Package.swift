@@ -96,7 +96,8 @@ let package = Package(
         .target(
             name: "Orchestration",
             dependencies: [
-                "Analysis", "Reports", "Backends", "ServerConfig", "LoadGen", "SystemSupport",
+                "Analysis", "Reports", "Backends", "ServerConfig", "LoadGen", "SystemSupport", "Proxy",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

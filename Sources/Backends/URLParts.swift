@@ -9,6 +9,17 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 /// The parts of a `scheme://[user[:password]@]host[:port][/path]` URL. Small on purpose: the
 /// server only needs Redis and PostgreSQL URLs, and wants errors that name the flag's expected form.
 public struct URLParts {
+    /// `url` with its host and port replaced (user, password, path and query kept): how a link
+    /// is pointed at a proxy in front of the service.
+    public static func replacingHostAndPort(in url: String, host: String, port: Int) -> String {
+        guard let sep = url.range(of: "://") else { return url }
+        let rest = url[sep.upperBound...]
+        let end = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authority = rest[..<end]
+        let userinfo = authority.lastIndex(of: "@").map { String(authority[...$0]) } ?? ""
+        return String(url[..<sep.upperBound]) + userinfo + "\(host):\(port)" + rest[end...]
+    }
+
     public var scheme: String
     public var user: String?
     public var password: String?

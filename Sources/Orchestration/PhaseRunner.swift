@@ -40,9 +40,26 @@ struct PhaseRunner {
             startedAtUnixSeconds: Date().timeIntervalSince1970)
         result.sweep = phase.sweep
         let started = ContinuousClock.now
+        // Links with added latency go through a proxy: the servers reach Redis and PostgreSQL (and
+        // the generator the servers) through it; the sampler and the checks read them directly.
+        let network = NetworkLinks()
+        defer { network.close() }
+        result.network = phase.network
+        let serverRedisURL: String
+        let serverDatabaseURL: String
+        do {
+            serverRedisURL = try await network.url(
+                redisURL, name: "redis", defaultPort: 6379, schemes: ["redis"], link: phase.network?.redis)
+            serverDatabaseURL = try await network.url(
+                databaseURL, name: "postgres", defaultPort: 5432, schemes: ["postgresql", "postgres"],
+                link: phase.network?.postgres)
+        } catch {
+            result.error = "cannot put a proxy on a link: \(error)"
+            return result
+        }
         let resolved: ResolvedServerConfiguration
         do {
-            resolved = try group.resolvedConfiguration(redisURL: redisURL, databaseURL: databaseURL)
+            resolved = try group.resolvedConfiguration(redisURL: serverRedisURL, databaseURL: serverDatabaseURL)
         } catch {
             result.error = "the servers' configuration: \(error)"
             return result
@@ -53,7 +70,7 @@ struct PhaseRunner {
         let fleet: Fleet
         do {
             fleet = try await Fleet.start(
-                group: group, executable: executable, redisURL: redisURL, databaseURL: databaseURL,
+                group: group, executable: executable, redisURL: serverRedisURL, databaseURL: serverDatabaseURL,
                 logDirectory: logDirectory,
                 onStart: { pid, name in observe(.process(pid: pid, name: name)) })
         } catch {
@@ -71,6 +88,19 @@ struct PhaseRunner {
                 return result
             }
         }
+        var loadPorts = fleet.instances.map(\.port)
+        if let link = phase.network?.clients, !link.isDirect {
+            do {
+                var proxied: [Int] = []
+                for port in loadPorts {
+                    proxied.append(try await network.proxy(name: "clients", host: "127.0.0.1", port: port, link: link))
+                }
+                loadPorts = proxied
+            } catch {
+                result.error = "cannot put a proxy on the clients' link: \(error)"
+                return result
+            }
+        }
         let sampler = Sampler(
             targets: fleet.instances.map { .init(instance: $0.index, pid: $0.pid, port: $0.port) },
             hz: scenario.sampling.hz,
@@ -79,7 +109,7 @@ struct PhaseRunner {
         var clients: [ClientGroupResult] = []
         var failure: String?
         do {
-            clients = try await runLoad(fleet: fleet, sessionPrefix: sessionPrefix, apiKey: server.apiKey)
+            clients = try await runLoad(ports: loadPorts, sessionPrefix: sessionPrefix, apiKey: server.apiKey)
         } catch {
             failure = "\(error)"
         }
@@ -139,11 +169,11 @@ struct PhaseRunner {
 
     /// One load run per client group, its clients spread over every instance (client `k` on
     /// instance `k mod n`), each run with one engine thread per core; all groups at once.
-    func runLoad(fleet: Fleet, sessionPrefix: String?, apiKey: String) async throws -> [ClientGroupResult] {
-        let n = fleet.instances.count
+    func runLoad(ports: [Int], sessionPrefix: String?, apiKey: String) async throws -> [ClientGroupResult] {
+        let n = ports.count
         var plans: [(client: String, config: LoadConfiguration)] = []
         for spec in phase.clients {
-            let targets = fleet.instances.map { "http://127.0.0.1:\($0.port)\(spec.path)" }
+            let targets = ports.map { "http://127.0.0.1:\($0)\(spec.path)" }
             let clients = spec.total(instances: n)
             if spec.effectiveMode == .http {
                 plans.append((spec.name, requestPlan(spec, targets: targets, clients: clients, apiKey: apiKey)))

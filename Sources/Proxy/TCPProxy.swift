@@ -105,6 +105,20 @@ public final class TCPProxy: Sendable {
         try? await setEnabled(false)
     }
 
+    /// ``stop()`` without waiting for the sockets to close (for cleanup on every path).
+    public func close() {
+        let (listener, open) = state.withLock { s in
+            defer {
+                s.enabled = false
+                s.listener = nil
+                s.connections = [:]
+            }
+            return (s.listener, Array(s.connections.values))
+        }
+        listener?.close(promise: nil)
+        for c in open { c.close(promise: nil) }
+    }
+
     private func listen(port: Int) async throws {
         let (host, target) = state.withLock { ($0.configuration.listenHost, $0.configuration) }
         let channel = try await ServerBootstrap(group: group)

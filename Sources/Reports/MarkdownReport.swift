@@ -85,6 +85,11 @@ public enum MarkdownReport {
                     "- configuration: "
                     + set.map { "`\($0.name)` = `\(esc($0.value))` (\($0.source))" }.joined(separator: ", ") + "\n"
             }
+            if let links = p.network?.proxied, !links.isEmpty {
+                md +=
+                    "- network: " + links.map { "\($0.name) \($0.link)" }.joined(separator: ", ")
+                    + " (through a proxy)\n"
+            }
             if let e = p.error { md += "- **error:** \(esc(e))\n" }
             for v in p.validity { md += "- **weak measurement:** \(esc(v))\n" }
             for (metric, why) in (p.notMeasured ?? [:]).sorted(by: { $0.key < $1.key }) {

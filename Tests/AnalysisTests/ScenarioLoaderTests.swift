@@ -1,3 +1,4 @@
+import Backends
 import Foundation
 import ServerConfig
 import Testing
@@ -149,6 +150,44 @@ import Testing
         #expect(byPath["groups[0].flags.port"]?.message.contains("set by the fleet") == true)
         #expect(byPath["groups[1].flags"]?.message.contains("needs --sse-delivery bounded") == true)
         #expect(error.problems.allSatisfy { !$0.path.hasPrefix("groups[2]") }, "\(error)")
+    }
+
+    @Test func networkLinksApplyToEveryPhaseAndAPhaseReplacesThemLinkByLink() throws {
+        let yaml = """
+            name: net
+            network: {redis: {latency: 2ms, jitter: 500us}, clients: {latency: 1ms}}
+            groups: [{name: g}]
+            phases:
+              - {name: a, group: g, clients: [{name: c}]}
+              - {name: b, group: g, network: {redis: {latency: 0ms}, postgres: {latency: 1ms, bandwidth: 100}}, clients: [{name: c}]}
+            """
+        let s = try ScenarioLoader.load(yaml: yaml, source: "net.yaml")
+        #expect(s.phases[0].network?.redis == LinkSpec(latency: 0.002, jitter: 0.0005))
+        #expect(s.phases[0].network?.proxied.map(\.name) == ["redis", "clients"])
+        // The phase's direct Redis link replaces the scenario's; the clients' link stays.
+        #expect(s.phases[1].network?.proxied.map(\.name) == ["postgres", "clients"])
+        #expect(s.phases[1].network?.postgres == LinkSpec(latency: 0.001, bandwidth: 100))
+        let bad = """
+            name: net
+            network: {redis: {latency: 1ms, jitter: 2ms}, mongo: {latency: 1ms}}
+            groups: [{name: g}]
+            phases: [{name: a, group: g, clients: [{name: c}]}]
+            """
+        let error = try #require(
+            #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: bad, source: "b") })
+        #expect(error.problems.contains { $0.path == "network.redis.jitter" && $0.message.contains("must not exceed") })
+        #expect(
+            error.problems.contains { $0.path == "network.mongo" && $0.message.contains("redis, postgres, clients") })
+    }
+
+    @Test func aURLPointsAtAProxyWithEverythingElseKept() {
+        #expect(
+            URLParts.replacingHostAndPort(
+                in: "postgresql://u:p@db:5432/app?sslmode=disable", host: "127.0.0.1", port: 7)
+                == "postgresql://u:p@127.0.0.1:7/app?sslmode=disable")
+        #expect(
+            URLParts.replacingHostAndPort(in: "redis://127.0.0.1:6379/0", host: "127.0.0.1", port: 8)
+                == "redis://127.0.0.1:8/0")
     }
 
     @Test func aFlagFromASetParameterSaysSo() throws {

@@ -13,6 +13,10 @@ enum Scale001Scenario {
           agent_events: "2"
           agent_interval: 20ms
           lock_hold_ms: "2"
+          redis_rtt: 0ms
+        # The round trip added between the servers and Redis (a fault proxy on the link when above
+        # 0): every SET NX attempt and the release inside the lock pay it, as between real hosts.
+        network: {redis: {latency: "${redis_rtt}"}}
         groups:
           - name: documented
             profile: documented

@@ -14,6 +14,9 @@ public struct PhaseSpec: Sendable, Codable, Equatable {
     public var instances: Int?
     /// The phase's name before a sweep expanded it into `NAME@N` phases, one per instance count.
     public var sweep: String?
+    /// The links that go through a fault proxy in this phase (the scenario's `network:` with the
+    /// phase's own over it); nil: every link direct.
+    public var network: NetworkSpec?
 
     public init(
         name: String, group: String, duration: Double = 15, warmup: Double = 3, hotSet: Int? = nil,

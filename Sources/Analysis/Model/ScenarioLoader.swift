@@ -8,10 +8,11 @@ import Yams
 /// parameter defaults before `${name}` substitution.
 public enum ScenarioLoader {
     static let topKeys = [
-        "name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims", "thresholds",
+        "name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims", "thresholds", "network",
     ]
     static let groupKeys = ["name", "instances", "profile", "flags", "max-fds"]
-    static let phaseKeys = ["name", "group", "duration", "warmup", "hot-set", "clients", "instances"]
+    static let phaseKeys = ["name", "group", "duration", "warmup", "hot-set", "clients", "instances", "network"]
+    static let linkKeys = ["latency", "jitter", "bandwidth"]
     static let clientKeys = [
         "name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode",
     ]
@@ -62,8 +63,9 @@ public enum ScenarioLoader {
         for (i, node) in (r.sequence(top["groups"], "groups") ?? []).enumerated() {
             if let g = group(r, node, "groups[\(i)]") { s.groups.append(g) }
         }
+        let network = Self.network(r, top["network"], "network") ?? NetworkSpec()
         for (i, node) in (r.sequence(top["phases"], "phases") ?? []).enumerated() {
-            s.phases += phase(r, node, "phases[\(i)]")
+            s.phases += phase(r, node, "phases[\(i)]", network: network)
         }
         for (i, node) in (r.sequence(top["claims"], "claims") ?? []).enumerated() {
             if let c = claim(r, node, "claims[\(i)]") { s.claims.append(c) }
@@ -143,7 +145,7 @@ public enum ScenarioLoader {
     }
 
     /// One phase, or one per instance count of an `instances: 1,2,3` sweep (named `NAME@N`).
-    static func phase(_ r: YAMLReader, _ node: Node, _ path: String) -> [PhaseSpec] {
+    static func phase(_ r: YAMLReader, _ node: Node, _ path: String, network: NetworkSpec = .init()) -> [PhaseSpec] {
         guard let m = r.mapping(node, path, allowed: phaseKeys) else { return [] }
         let name = r.required(m, "name", path, line: node)
         let group = r.required(m, "group", path, line: node)
@@ -152,6 +154,8 @@ public enum ScenarioLoader {
         if let v = r.duration(m["duration"], "\(path).duration") { p.duration = v }
         if let v = r.duration(m["warmup"], "\(path).warmup") { p.warmup = v }
         p.hotSet = r.int(m["hot-set"], "\(path).hot-set", range: 1...1000)
+        let links = network.overridden(by: Self.network(r, m["network"], "\(path).network") ?? .init())
+        p.network = links.proxied.isEmpty ? nil : links
         if m["clients"] == nil { r.problem("\(path).clients", node, "missing; list at least one client group") }
         for (i, c) in (r.sequence(m["clients"], "\(path).clients") ?? []).enumerated() {
             if let spec = client(r, c, "\(path).clients[\(i)]") { p.clients.append(spec) }
@@ -192,6 +196,27 @@ public enum ScenarioLoader {
         }
         c.mode = r.choice(m["mode"], "\(path).mode", ClientMode.allCases.map(\.rawValue)).flatMap(ClientMode.init)
         return c
+    }
+
+    /// `network:` (top level or a phase's): per link (`redis`, `postgres`, `clients`) the
+    /// `latency` added to each round trip, its `jitter` (at most the latency) and a `bandwidth` in KB/s.
+    static func network(_ r: YAMLReader, _ node: Node?, _ path: String) -> NetworkSpec? {
+        guard let m = r.mapping(node, path, allowed: NetworkSpec.linkNames) else { return nil }
+        func link(_ name: String) -> LinkSpec? {
+            guard let l = r.mapping(m[name], "\(path).\(name)", allowed: linkKeys) else { return nil }
+            var spec = LinkSpec()
+            if let v = r.duration(l["latency"], "\(path).\(name).latency") { spec.latency = v }
+            if let v = r.duration(l["jitter"], "\(path).\(name).jitter") { spec.jitter = v }
+            spec.bandwidth = r.int(l["bandwidth"], "\(path).\(name).bandwidth", range: 1...10_000_000)
+            if spec.jitter > spec.latency {
+                r.problem(
+                    "\(path).\(name).jitter", l["jitter"],
+                    "jitter (\(DurationText.format(spec.jitter))) must not exceed the latency (\(DurationText.format(spec.latency)))"
+                )
+            }
+            return spec
+        }
+        return NetworkSpec(redis: link("redis"), postgres: link("postgres"), clients: link("clients"))
     }
 
     /// Threshold expressions, each parsed now so a typo is reported with the scenario's other

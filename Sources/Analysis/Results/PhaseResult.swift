@@ -14,6 +14,8 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var configuration: [ServerSetting]?
     /// Metrics the phase could not measure, with the reason (`lost_updates`: agent-events varies).
     public var notMeasured: [String: String]?
+    /// The links that went through a fault proxy, and what each added; nil: all direct.
+    public var network: NetworkSpec?
     public var durationSeconds: Double
     public var warmupSeconds: Double
     public var startedAtUnixSeconds: Double
