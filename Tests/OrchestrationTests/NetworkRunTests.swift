@@ -1,8 +1,8 @@
 import Analysis
 import Orchestration
+import ServerConfig
 import StampedeTestSupport
 import Testing
-import ServerConfig
 
 /// `network:` puts a fault proxy on a link: the servers reach Redis through it, and what it adds
 /// shows in what the phase measures.
