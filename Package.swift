@@ -76,6 +76,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -144,7 +145,11 @@ let package = Package(
         // The proxy's schedule (pure) and the proxy over loopback sockets.
         .testTarget(
             name: "ProxyTests",
-            dependencies: ["Proxy", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "Proxy", .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",

@@ -34,10 +34,13 @@ public final class TCPProxy: Sendable {
         }
     }
 
-    public enum Direction: String, Sendable { case upstream, downstream }
+    public enum Direction: String, Sendable, Codable { case upstream, downstream }
 
     struct State {
         var configuration: Configuration
+        /// What each direction does, toxiproxy's way; the configuration's profiles become the
+        /// first toxics (`latency_downstream`, `bandwidth_upstream`, ...).
+        var toxics: [Toxic]
         var enabled = true
         var listener: (any Channel)?
         var port = 0
@@ -50,7 +53,11 @@ public final class TCPProxy: Sendable {
 
     private init(configuration: Configuration, group: any EventLoopGroup) {
         self.group = group
-        state = Mutex(State(configuration: configuration))
+        state = Mutex(
+            State(
+                configuration: configuration,
+                toxics: Toxic.from(configuration.upstream, .upstream)
+                    + Toxic.from(configuration.downstream, .downstream)))
     }
 
     /// Starts listening; returns once the listening socket is bound.
@@ -67,37 +74,63 @@ public final class TCPProxy: Sendable {
     /// Connections accepted and relayed since the start.
     public var acceptedConnections: Int { state.withLock { $0.accepted } }
 
-    /// Changes the profiles; chunks read from now on use them (open connections included).
+    /// Replaces every toxic by these profiles; chunks read from now on use them (open connections included).
     public func setProfiles(upstream: LinkProfile, downstream: LinkProfile) {
-        state.withLock {
-            $0.configuration.upstream = upstream
-            $0.configuration.downstream = downstream
+        state.withLock { $0.toxics = Toxic.from(upstream, .upstream) + Toxic.from(downstream, .downstream) }
+    }
+
+    /// The toxics in force, in the order they were added.
+    public var toxics: [Toxic] { state.withLock { $0.toxics } }
+
+    /// Adds a toxic; a toxic of the same name is replaced.
+    public func add(_ toxic: Toxic) {
+        state.withLock { s in
+            if let i = s.toxics.firstIndex(where: { $0.name == toxic.name }) {
+                s.toxics[i] = toxic
+            } else {
+                s.toxics.append(toxic)
+            }
         }
     }
 
-    func profile(_ direction: Direction) -> LinkProfile {
-        state.withLock { direction == .upstream ? $0.configuration.upstream : $0.configuration.downstream }
+    /// Removes the toxic of this name; false when there was none.
+    @discardableResult
+    public func removeToxic(named name: String) -> Bool {
+        state.withLock { s in
+            guard let i = s.toxics.firstIndex(where: { $0.name == name }) else { return false }
+            s.toxics.remove(at: i)
+            return true
+        }
+    }
+
+    /// What `direction` does to a connection whose toxicity draw is `draw` (a toxic applies to a
+    /// connection when its toxicity exceeds the draw): latencies and jitters add up, the lowest
+    /// bandwidth wins.
+    func profile(_ direction: Direction, draw: Double = 0) -> LinkProfile {
+        state.withLock { Toxic.profile(of: $0.toxics, direction: direction, draw: draw) }
     }
 
     /// Down: stops listening and cuts every open connection. Up: listens again on the same port.
     public func setEnabled(_ enabled: Bool) async throws {
-        let (wasEnabled, listener, open, port) = state.withLock { s in
-            defer {
-                s.enabled = enabled
-                if !enabled {
-                    s.listener = nil
-                    s.connections = [:]
-                }
-            }
-            return (s.enabled, s.listener, Array(s.connections.values), s.port)
-        }
-        guard wasEnabled != enabled else { return }
         if enabled {
+            let (wasEnabled, port) = state.withLock { ($0.enabled, $0.port) }
+            guard !wasEnabled else { return }
+            // Enabled only once bound: a failed bind leaves the link down, and a retry binds again.
             try await listen(port: port)
-        } else {
-            try? await listener?.close()
-            for c in open { c.close(promise: nil) }
+            state.withLock { $0.enabled = true }
+            return
         }
+        let (wasEnabled, listener, open) = state.withLock { s in
+            defer {
+                s.enabled = false
+                s.listener = nil
+                s.connections = [:]
+            }
+            return (s.enabled, s.listener, Array(s.connections.values))
+        }
+        guard wasEnabled else { return }
+        try? await listener?.close()
+        for c in open { c.close(promise: nil) }
     }
 
     /// Stops listening and closes every connection.
@@ -141,12 +174,19 @@ public final class TCPProxy: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connect(host: target.upstreamHost, port: target.upstreamPort)
             .flatMap { [self] outbound in
+                // The link may have gone down while the upstream connect was in flight.
+                guard self.isEnabled else {
+                    outbound.close(promise: nil)
+                    return inbound.close()
+                }
                 self.track(inbound, outbound)
                 return inbound.eventLoop.makeCompletedFuture {
-                    try outbound.pipeline.syncOperations.addHandler(
-                        RelayHandler(direction: .downstream, partner: inbound, proxy: self))
-                    try inbound.pipeline.syncOperations.addHandler(
-                        RelayHandler(direction: .upstream, partner: outbound, proxy: self))
+                    let down = RelayHandler(direction: .downstream, partner: inbound, proxy: self)
+                    let up = RelayHandler(direction: .upstream, partner: outbound, proxy: self)
+                    down.counterpart = up
+                    up.counterpart = down
+                    try outbound.pipeline.syncOperations.addHandler(down)
+                    try inbound.pipeline.syncOperations.addHandler(up)
                 }
             }
     }
@@ -166,7 +206,9 @@ public final class TCPProxy: Sendable {
 
 /// Relays what one channel reads to its partner, each chunk at its due time (``DeliverySchedule``),
 /// in order. When the channel closes, the partner is closed once the queued chunks are out.
-/// Reading pauses while more than `highWater` bytes wait.
+/// Backpressure passes through: nothing is written while the partner is not writable (its own
+/// relay, the `counterpart`, says when it is again), and reading pauses while more than
+/// `highWater` bytes wait, so a slow reader on one side slows the writer on the other.
 final class RelayHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
@@ -188,14 +230,27 @@ final class RelayHandler: ChannelInboundHandler {
         self.proxy = proxy
     }
 
+    /// This connection's toxicity draw, fixed for its life.
+    private let draw = Double.random(in: 0..<1)
+
     private var channel: (any Channel)?
+    /// The relay of the other direction, on the partner channel: it hears the partner's writability.
+    weak var counterpart: RelayHandler?
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { counterpart?.partnerBecameWritable(context.eventLoop) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func partnerBecameWritable(_ loop: any EventLoop) { drain(loop) }
 
     func handlerAdded(context: ChannelHandlerContext) { channel = context.channel }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         let due = schedule.due(
-            now: NIODeadline.now().uptimeNanoseconds, bytes: buffer.readableBytes, profile: proxy.profile(direction),
+            now: NIODeadline.now().uptimeNanoseconds, bytes: buffer.readableBytes,
+            profile: proxy.profile(direction, draw: draw),
             random: Double.random(in: 0..<1))
         queue.append((due, buffer))
         queuedBytes += buffer.readableBytes
@@ -220,7 +275,7 @@ final class RelayHandler: ChannelInboundHandler {
     private func drain(_ loop: any EventLoop) {
         let now = NIODeadline.now().uptimeNanoseconds
         var wrote = false
-        while let head = queue.first, head.due <= now {
+        while partner.isWritable, let head = queue.first, head.due <= now {
             queue.removeFirst()
             queuedBytes -= head.buffer.readableBytes
             partner.write(head.buffer, promise: nil)
@@ -232,7 +287,8 @@ final class RelayHandler: ChannelInboundHandler {
             channel?.setOption(.autoRead, value: true).whenFailure { _ in }
         }
         if let next = queue.first {
-            guard !drainPending else { return }
+            // A partner that is not writable resumes the drain itself (channelWritabilityChanged).
+            guard !drainPending, next.due > now || partner.isWritable else { return }
             drainPending = true
             loop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(next.due)) {
                 self.drainPending = false

@@ -95,6 +95,8 @@ import Testing
             ["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:6379", "--bandwidth", "0"],
             "expected KB/s of 1 or more"
         ),
+        (["proxy", "--listen", "127.0.0.1:0"], "--listen and --upstream go together"),
+        (["proxy", "--api", "8474"], "--api '8474': expected HOST:PORT"),
     ])
     func proxyRejectsBadFlags(args: [String], fragment: String) throws {
         let r = try run(args)
