@@ -116,9 +116,12 @@ struct PhaseRunner {
         let samples = sampler.end()
         // A server or service that died outside a planned fault breaks the phase: its numbers
         // measure a broken system, so it is incomplete (and so is the run) and no gate passes on it.
-        if failure == nil, !cancellation.isCancelled, let death = sampler.deaths().first {
-            failure = "\(death), outside any planned fault"
+        // A Ctrl-C reaches the servers and services too (one process group): their exits then are
+        // the interruption, not deaths.
+        func deaths(recheck: Bool = false) -> [String] {
+            cancellation.isCancelled ? [] : sampler.deaths(recheck: recheck).map { "\($0), outside any planned fault" }
         }
+        if failure == nil { failure = deaths().first }
         var lostUpdates: Int?
         var notMeasured: [String: String] = [:]
         if failure == nil, !cancellation.isCancelled, let prefix = sessionPrefix, let hot = phase.hotSet {
@@ -139,9 +142,7 @@ struct PhaseRunner {
                     "agent-events is \(server.agent.eventsPerRun); the lost-update check needs a fixed count of 1 or more"
             }
         }
-        if failure == nil, !cancellation.isCancelled, let death = sampler.deaths(recheck: true).first {
-            failure = "\(death), outside any planned fault"
-        }
+        if failure == nil { failure = deaths(recheck: true).first }
         fleet.stop()
         let computed = PhaseMetricsCalculator.compute(
             samples: samples, warmup: phase.warmup, clients: clients,
@@ -152,10 +153,7 @@ struct PhaseRunner {
         result.metrics = computed.metrics
         if let lostUpdates { result.metrics[.lostUpdates] = Double(lostUpdates) }
         result.notMeasured = notMeasured.isEmpty ? nil : notMeasured
-        // A Ctrl-C reaches the servers and services too (one process group): their exits then are
-        // the interruption, not deaths.
-        let deaths = cancellation.isCancelled ? [] : sampler.deaths()
-        result.validity = deaths.map { "\($0), outside any planned fault" } + computed.validity
+        result.validity = deaths() + computed.validity
         result.clients = clients
         result.samples = Self.trim(samples, keep: Set(Self.keptSeries + scenario.sampling.metrics))
         if let reason = cancellation.cancelReason {

@@ -15,8 +15,6 @@ public struct LinkProfile: Sendable, Equatable, CustomStringConvertible {
 
     public static let direct = LinkProfile()
 
-    public var isDirect: Bool { latency == .zero && jitter == .zero && bytesPerSecond == nil }
-
     public var description: String {
         var parts: [String] = []
         if latency > .zero { parts.append("latency \(latency)") }

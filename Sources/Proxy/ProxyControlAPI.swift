@@ -57,11 +57,15 @@ public final class ProxyRegistry: Sendable {
     }
 
     static func endpoint(_ text: String, _ field: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port)
-        else { throw HTTPError(.badRequest, message: "\(field) '\(text)': expected HOST:PORT") }
-        let host = String(text[..<colon])
-        return (host.isEmpty ? "127.0.0.1" : host, port)
+        guard let e = TCPProxy.endpoint(parsing: text) else {
+            throw HTTPError(.badRequest, message: "\(field) '\(text)': expected HOST:PORT")
+        }
+        return e
+    }
+
+    /// Stops every proxy (at the end of `stampede proxy`).
+    public func stopAll() async {
+        for p in proxies.withLock({ Array($0.values) }) { await p.stop() }
     }
 
     func lookup(_ context: some RequestContext) throws -> TCPProxy {

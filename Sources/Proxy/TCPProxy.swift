@@ -60,6 +60,15 @@ public final class TCPProxy: Sendable {
                     + Toxic.from(configuration.downstream, .downstream)))
     }
 
+    /// `HOST:PORT` (port 0...65535; an empty host is 127.0.0.1), or nil.
+    public static func endpoint(parsing text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        let host = String(text[..<colon])
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
     /// Starts listening; returns once the listening socket is bound.
     public static func start(_ configuration: Configuration, group: any EventLoopGroup) async throws -> TCPProxy {
         let proxy = TCPProxy(configuration: configuration, group: group)

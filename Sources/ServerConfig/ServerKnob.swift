@@ -171,11 +171,12 @@ extension ServerKnob {
         return .secondsDouble(s)
     }
 
-    /// This knob with an environment variable, owned by the fleet, or a secret.
-    func with(environment: String? = nil, fleetOwned: Bool? = nil, secret: Bool? = nil) -> ServerKnob {
+    /// This knob owned by the fleet, or a secret.
+    func with(fleetOwned: Bool? = nil, secret: Bool? = nil) -> ServerKnob {
         var k = ServerKnob(
-            name: name, help: help, accepts: accepts, environment: environment ?? self.environment,
-            fleetOwned: fleetOwned ?? self.fleetOwned, choices: choices, assign: assign, render: render)
+            name: name, help: help, accepts: accepts, environment: environment,
+            fleetOwned: fleetOwned ?? self.fleetOwned,
+            choices: choices, assign: assign, render: render)
         k.secret = secret ?? self.secret
         return k
     }

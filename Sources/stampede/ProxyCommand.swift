@@ -38,10 +38,10 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: "Client → upstream cap, KB/s. Default: none.") var upstreamBandwidth: Int?
 
     static func endpoint(_ text: String, flag: String) throws -> (host: String, port: Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port), colon != text.startIndex
-        else { throw ValidationError("\(flag) '\(text)': expected HOST:PORT, e.g. 127.0.0.1:6380") }
-        return (String(text[..<colon]), port)
+        guard let e = TCPProxy.endpoint(parsing: text) else {
+            throw ValidationError("\(flag) '\(text)': expected HOST:PORT, e.g. 127.0.0.1:6380")
+        }
+        return e
     }
 
     /// The proxy of --listen and --upstream; nil when neither is given (with --api).
@@ -107,6 +107,6 @@ struct ProxyCommand: AsyncParsableCommand {
         } else {
             try await CommandLifecycle.run(services: services, logger: Logger(label: "stampede.proxy"))
         }
-        for name in ["proxy"] { await registry.proxy(named: name)?.stop() }
+        await registry.stopAll()
     }
 }

@@ -71,8 +71,9 @@ extension Engine {
 
     /// (Re)connects. A `reconnecting` client resuming its stream sends `Last-Event-ID`.
     func startRequest(_ t: Transfer, intendedStart: UInt64, now: UInt64, resume: Bool = false) {
-        if template.urls.count > 1 && !template.isTemplated {
+        if t.urlTarget != t.target && !template.isTemplated {
             ccurl_easy_setopt_str(t.easy, CURLOPT_URL, template.urls[t.target])
+            t.urlTarget = t.target
         }
         if template.isTemplated || resume || t.streamEstablished {
             var request = template.instance(target: t.target, using: &rng)

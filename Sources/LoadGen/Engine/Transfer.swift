@@ -15,6 +15,8 @@ final class Transfer {
     var state = State.idle
     /// Index of the target this client's requests go to (open model: this arrival's).
     var target = 0
+    /// The target whose URL the easy handle holds (set once per change, not per request).
+    var urlTarget = 0
     /// Incremented per request; timer entries of older requests are stale.
     var generation: UInt32 = 0
     /// Nanoseconds (monotonic): intended start (open model), actual start, headers, events.
