@@ -19,6 +19,7 @@ public final class Fleet: @unchecked Sendable {
     private var processes: [ChildProcess] = []
     private let lock = NSLock()
     private var onStart: @Sendable (Int32, String) -> Void = { _, _ in }
+    private var launch: (executable: String, redisURL: String, databaseURL: String, logDirectory: String)?
 
     private init(group: FleetGroup) { self.group = group }
 
@@ -29,6 +30,7 @@ public final class Fleet: @unchecked Sendable {
     ) async throws -> Fleet {
         let fleet = Fleet(group: group)
         fleet.onStart = onStart
+        fleet.launch = (executable, redisURL, databaseURL, logDirectory)
         do {
             for i in 0..<group.instances {
                 try await fleet.startInstance(
@@ -44,12 +46,13 @@ public final class Fleet: @unchecked Sendable {
     }
 
     private func startInstance(
-        index: Int, executable: String, redisURL: String, databaseURL: String, logDirectory: String, timeout: Duration
+        index: Int, executable: String, redisURL: String, databaseURL: String, logDirectory: String, timeout: Duration,
+        port fixedPort: Int? = nil, generation: Int = 0
     ) async throws {
         var lastError = ""
         for attempt in 1...3 {  // a free port can be taken before the server binds it
-            let port = try FreePort.next()
-            let logPath = "\(logDirectory)/\(group.name)-\(index).log"
+            let port = try fixedPort ?? FreePort.next()
+            let logPath = "\(logDirectory)/\(group.name)-\(index)\(generation > 0 ? ".\(generation)" : "").log"
             let args =
                 [
                     "serve", "--host", "127.0.0.1", "--port", String(port), "--redis-url", redisURL, "--database-url",
@@ -65,7 +68,12 @@ public final class Fleet: @unchecked Sendable {
             while ContinuousClock.now < deadline && process.isRunning {
                 if let r = HTTPProbe.request(port: port, path: "/health", timeout: 1), r.status == 200 {
                     lock.withLock {
-                        instances.append(Instance(index: index, port: port, pid: process.pid, logPath: logPath))
+                        let started = Instance(index: index, port: port, pid: process.pid, logPath: logPath)
+                        if let i = instances.firstIndex(where: { $0.index == index }) {
+                            instances[i] = started
+                        } else {
+                            instances.append(started)
+                        }
                     }
                     return
                 }
@@ -88,13 +96,59 @@ public final class Fleet: @unchecked Sendable {
         ProcessInfo.processInfo.environment.filter { key, _ in !ServerKnobs.all.contains { $0.environment == key } }
     }
 
+    // MARK: Planned faults
+
+    private func process(of index: Int) throws -> (Instance, ChildProcess) {
+        try lock.withLock {
+            guard let instance = instances.first(where: { $0.index == index }),
+                let p = processes.first(where: { $0.pid == instance.pid })
+            else { throw ServiceError("instance \(index) is not running") }
+            return (instance, p)
+        }
+    }
+
+    /// Sends `signal` (SIGSTOP, SIGCONT) to instance `index`; its pid.
+    @discardableResult
+    public func signal(_ signal: Int32, instance index: Int) throws -> Int32 {
+        let (instance, _) = try process(of: index)
+        guard kill(instance.pid, signal) == 0 else {
+            throw ServiceError(
+                "cannot signal instance \(index) (pid \(instance.pid)): \(String(cString: strerror(errno)))")
+        }
+        return instance.pid
+    }
+
+    /// Ends instance `index` (SIGKILL, or SIGTERM and its graceful shutdown) and waits for it; its pid.
+    @discardableResult
+    public func end(instance index: Int, signal: Int32) throws -> Int32 {
+        let (instance, p) = try process(of: index)
+        kill(instance.pid, SIGCONT)  // a paused process cannot act on SIGTERM
+        p.stop(signal: signal, grace: .seconds(10))
+        lock.withLock { processes.removeAll { $0.pid == instance.pid } }
+        return instance.pid
+    }
+
+    /// Starts instance `index` again on its port (after ``end(instance:signal:)``); its new pid.
+    public func restart(instance index: Int, generation: Int) async throws -> Int32 {
+        guard let launch, let instance = lock.withLock({ instances.first { $0.index == index } }) else {
+            throw ServiceError("instance \(index) was never started")
+        }
+        try await startInstance(
+            index: index, executable: launch.executable, redisURL: launch.redisURL, databaseURL: launch.databaseURL,
+            logDirectory: launch.logDirectory, timeout: .seconds(30), port: instance.port, generation: generation)
+        return try process(of: index).0.pid
+    }
+
     /// Stops every instance (in parallel: SIGTERM to all, then wait). Safe to call more than once.
     public func stop() {
         let all = lock.withLock { () -> [ChildProcess] in
             defer { processes.removeAll() }
             return processes
         }
-        for p in all where p.isRunning { kill(p.pid, SIGTERM) }
+        for p in all where p.isRunning {
+            kill(p.pid, SIGCONT)  // one a fault left paused
+            kill(p.pid, SIGTERM)
+        }
         for p in all { p.stop(grace: .seconds(10)) }
     }
 

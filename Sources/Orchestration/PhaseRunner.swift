@@ -19,6 +19,8 @@ struct PhaseRunner {
     var logDirectory: String
     /// Service processes (embedded Redis, PostgreSQL) that must stay up during the phase.
     var services: [Sampler.Watched] = []
+    /// The embedded services, when this run started them (what `redis-restart` and `postgres-restart` act on).
+    var embedded: EmbeddedServices?
     var cancellation: RunCancellation
     var log: @Sendable (String) -> Void
     var observe: @Sendable (ScenarioRunner.Resource) -> Void = { _ in }
@@ -44,6 +46,7 @@ struct PhaseRunner {
         // the generator the servers) through it; the sampler and the checks read them directly.
         let network = NetworkLinks()
         defer { network.close() }
+        network.faulted = Set((phase.faults ?? []).compactMap(\.link))
         result.network = phase.network
         let serverRedisURL: String
         let serverDatabaseURL: String
@@ -89,11 +92,13 @@ struct PhaseRunner {
             }
         }
         var loadPorts = fleet.instances.map(\.port)
-        if let link = phase.network?.clients, !link.isDirect {
+        if network.needsProxy("clients", phase.network?.clients) {
             do {
                 var proxied: [Int] = []
                 for port in loadPorts {
-                    proxied.append(try await network.proxy(name: "clients", host: "127.0.0.1", port: port, link: link))
+                    proxied.append(
+                        try await network.proxy(
+                            name: "clients", host: "127.0.0.1", port: port, link: phase.network?.clients ?? LinkSpec()))
                 }
                 loadPorts = proxied
             } catch {
@@ -107,11 +112,27 @@ struct PhaseRunner {
             redisURL: redisURL, databaseURL: databaseURL, services: services)
         sampler.begin()
         var clients: [ClientGroupResult] = []
+        var work = LoadTimeline()
         var failure: String?
+        let faults = phase.faults ?? []
+        let loadStart = ContinuousClock.now
+        let injection =
+            faults.isEmpty
+            ? nil
+            : Task { [self] in
+                await FaultInjector(
+                    faults: faults, network: phase.network, fleet: fleet, services: embedded, links: network,
+                    sampler: sampler, observe: observe, log: log,
+                    interrupted: { [cancellation] in cancellation.isCancelled }
+                ).run(start: loadStart, loadSeconds: phase.duration)
+            }
         do {
-            clients = try await runLoad(ports: loadPorts, sessionPrefix: sessionPrefix, apiKey: server.apiKey)
+            (clients, work) = try await runLoad(ports: loadPorts, sessionPrefix: sessionPrefix, apiKey: server.apiKey)
         } catch {
             failure = "\(error)"
+        }
+        if let injection {
+            result.faults = work.assess(await injection.value, warmup: phase.warmup, loadSeconds: phase.duration)
         }
         let samples = sampler.end()
         // A server or service that died outside a planned fault breaks the phase: its numbers
@@ -123,6 +144,7 @@ struct PhaseRunner {
         }
         if failure == nil { failure = deaths().first }
         var lostUpdates: Int?
+        var lostTurns: Int?
         var notMeasured: [String: String] = [:]
         if failure == nil, !cancellation.isCancelled, let prefix = sessionPrefix, let hot = phase.hotSet {
             if case .fixed(let perRun) = server.agent.eventsPerRun, perRun > 0 {
@@ -131,10 +153,19 @@ struct PhaseRunner {
                     fleet: fleet, databaseURL: databaseURL, apiKey: server.apiKey, sessionPrefix: prefix, hotSet: hot,
                     turnsPerRun: perRun, agentInterval: server.agent.eventInterval.seconds,
                     lockTimeout: server.lockTimeout.seconds, cancellation: cancellation)
+                let restarted = faults.filter(\.losesInstanceCounters)
                 do {
-                    switch try await verifier.run() {
+                    let found = try await verifier.run(ledger: restarted.isEmpty)
+                    switch found.lostUpdates {
                     case .measured(let lost): lostUpdates = lost
-                    case .notMeasured(let reason): notMeasured["lost_updates"] = reason
+                    case .notMeasured(let reason): notMeasured[PhaseMetric.lostUpdates.rawValue] = reason
+                    }
+                    switch found.lostTurns {
+                    case .measured(let lost): lostTurns = lost
+                    case .notMeasured(let reason): notMeasured[PhaseMetric.lostTurns.rawValue] = reason
+                    case nil:
+                        notMeasured[PhaseMetric.lostTurns.rawValue] =
+                            "\(restarted[0]) lost that instance's counters, the ledger the stored turns are checked against"
                     }
                 } catch { failure = "lost-update check: \(error)" }
             } else {
@@ -152,8 +183,14 @@ struct PhaseRunner {
                 cores: LoadConfiguration.defaultThreads))
         result.metrics = computed.metrics
         if let lostUpdates { result.metrics[.lostUpdates] = Double(lostUpdates) }
+        if let lostTurns { result.metrics[.lostTurns] = Double(lostTurns) }
         result.notMeasured = notMeasured.isEmpty ? nil : notMeasured
         result.validity = deaths() + computed.validity
+        if let faults = result.faults {
+            let summary = FaultRecovery.summary(faults)
+            for (metric, value) in summary.metrics { result.metrics[metric] = value }
+            result.validity += summary.validity
+        }
         result.clients = clients
         result.samples = Self.trim(samples, keep: Set(Self.keptSeries + scenario.sampling.metrics))
         if let reason = cancellation.cancelReason {
@@ -172,7 +209,9 @@ struct PhaseRunner {
 
     /// One load run per client group, its clients spread over every instance (client `k` on
     /// instance `k mod n`), each run with one engine thread per core; all groups at once.
-    func runLoad(ports: [Int], sessionPrefix: String?, apiKey: String) async throws -> [ClientGroupResult] {
+    func runLoad(
+        ports: [Int], sessionPrefix: String?, apiKey: String
+    ) async throws -> ([ClientGroupResult], LoadTimeline) {
         let n = ports.count
         var plans: [(client: String, config: LoadConfiguration)] = []
         for spec in phase.clients {
@@ -215,9 +254,12 @@ struct PhaseRunner {
             for try await r in group { out.append(r) }
             return out
         }
-        return phase.clients.map { spec in
+        var timeline = LoadTimeline()
+        for (_, r) in results { timeline.add(r.series, streams: r.mode == .sse) }
+        let groups = phase.clients.map { spec in
             ClientGroupResult(name: spec.name, results: results.filter { $0.0 == spec.name }.map(\.1))
         }
+        return (groups, timeline)
     }
 
     /// A closed-loop request load: `clients` virtual users each `GET path` with the API key, then

@@ -32,8 +32,10 @@ public final class Sampler: @unchecked Sendable {
         }
     }
 
-    private let targets: [Target]
-    private let watched: [Watched]
+    private var targets: [Target]
+    private var watched: [Watched]
+    /// Processes a planned fault stops or replaces: their exit is no death.
+    private var planned: Set<Int32> = []
     private var died: [Death] = []
     private let interval: Double
     private let lock = NSLock()
@@ -91,9 +93,25 @@ public final class Sampler: @unchecked Sendable {
 
     /// Watched processes newly found dead at `t`.
     private func checkAlive(at t: Double) -> [Death] {
-        let known = Set(lock.withLock { died.map(\.process.pid) })
-        return watched.filter { !known.contains($0.pid) && ProcessStats.identity(pid: $0.pid)?.isRunning != true }
+        let (known, watching) = lock.withLock {
+            (Set(died.map(\.process.pid)).union(planned), watched)
+        }
+        return watching.filter { !known.contains($0.pid) && ProcessStats.identity(pid: $0.pid)?.isRunning != true }
             .map { Death(process: $0, seconds: t) }
+    }
+
+    /// A planned fault is about to end `pid` (a kill, a restart): its exit is not a death.
+    public func expectExit(of pid: Int32) {
+        lock.withLock { _ = planned.insert(pid) }
+    }
+
+    /// `old` was replaced by `new` (a restarted instance or service): watch and sample the new one.
+    public func replace(_ old: Int32, with new: Int32) {
+        lock.withLock {
+            planned.insert(old)
+            for i in watched.indices where watched[i].pid == old { watched[i].pid = new }
+            for i in targets.indices where targets[i].pid == old { targets[i].pid = new }
+        }
     }
 
     /// Stops the thread and returns every sample taken. When the last sample missed a server's
@@ -104,11 +122,14 @@ public final class Sampler: @unchecked Sendable {
         lock.withLock { running = false }
         done.wait()
         var taken = lock.withLock { samples }
-        guard let last = taken.last, last.servers.contains(where: { $0.metrics.isEmpty }) else { return taken }
+        // An instance a planned fault killed for good answers no more.
+        let gone = lock.withLock { Set(targets.filter { planned.contains($0.pid) }.map(\.instance)) }
+        func missing(_ s: Sample) -> Bool { s.servers.contains { $0.metrics.isEmpty && !gone.contains($0.instance) } }
+        guard let last = taken.last, missing(last) else { return taken }
         let deadline = Date().addingTimeInterval(settle)
         repeat {
             let closing = takeSample(timeout: 2)
-            if closing.servers.allSatisfy({ !$0.metrics.isEmpty }) {
+            if !missing(closing) {
                 taken.append(closing)
                 break
             }
@@ -119,7 +140,7 @@ public final class Sampler: @unchecked Sendable {
 
     func takeSample(timeout: Double = 1) -> Sample {
         let t = Date().timeIntervalSince(start)
-        let servers = targets.map { target -> Sample.Server in
+        let servers = lock.withLock { targets }.map { target -> Sample.Server in
             let stats = ProcessStats.read(pid: target.pid)
             let text = HTTPProbe.request(port: target.port, path: "/metrics", timeout: timeout)?.body ?? ""
             return Sample.Server(

@@ -87,7 +87,7 @@ public final class ScenarioRunner: Sendable {
                     + [services?.postgresPID.map { Sampler.Watched(pid: $0, name: "postgres") }]
                 let runner = PhaseRunner(
                     scenario: scenario, phase: phase, index: i, executable: options.executable, redisURL: redis!,
-                    databaseURL: database!, logDirectory: dir, services: watched.compactMap { $0 },
+                    databaseURL: database!, logDirectory: dir, services: watched.compactMap { $0 }, embedded: services,
                     cancellation: cancellation, log: options.log, observe: options.observe)
                 let result = await runner.run()
                 phases.append(result)

@@ -28,10 +28,40 @@ struct UpdateVerifier {
         case notMeasured(String)
     }
 
-    /// Lost updates, or why the check could not be made cleanly (a burst stream did not finish, or
-    /// no update happened at all: 0 lost of 0 is no measurement).
-    func run() async throws -> Outcome {
+    struct Findings {
+        /// Over the verification burst.
+        var lostUpdates: Outcome
+        /// Over the load, from the servers' ledger; nil when not asked for.
+        var lostTurns: Outcome?
+    }
+
+    /// Lost turns over the load (`ledger`: the instances kept their counters, none was restarted),
+    /// then lost updates over the burst, each or why it could not be measured cleanly (a burst
+    /// stream did not finish, or nothing was written at all: 0 lost of 0 is no measurement).
+    func run(ledger: Bool) async throws -> Findings {
         try await quiesce()
+        let lostTurns = ledger ? try lostTurnsOverLoad() : nil
+        return Findings(lostUpdates: try await burst(), lostTurns: lostTurns)
+    }
+
+    /// The turns the instances' completed updates added (`stampede_session_turns_written_total`,
+    /// summed) minus the turns stored: the hot sessions start at 0, so any difference is turns
+    /// some write overwrote with a stale read.
+    func lostTurnsOverLoad() throws -> Outcome {
+        var written = 0.0
+        for i in fleet.instances {
+            let body = HTTPProbe.request(port: i.port, path: "/metrics", timeout: 2)?.body ?? ""
+            guard let n = PrometheusText.parse(body)[ServerSeries.sessionTurnsWrittenTotal.rawValue] else {
+                return .notMeasured(
+                    "instance \(i.index) did not report \(ServerSeries.sessionTurnsWrittenTotal.rawValue)")
+            }
+            written += n
+        }
+        guard written > 0 else { return .notMeasured("no update completed during the load") }
+        return .measured(Int(written) - (try totals()).turns)
+    }
+
+    private func burst() async throws -> Outcome {
         let before = try totals()
         // One burst over every instance at once, stopped when every stream is done: the configured
         // duration is only the upper bound for a stream that waits out the lock timeout.

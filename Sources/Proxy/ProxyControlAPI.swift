@@ -12,10 +12,10 @@ import Synchronization
 /// | `GET /proxies` | every proxy by name |
 /// | `POST /proxies` `{"name","listen","upstream","enabled"}` | creates and starts one (201) |
 /// | `GET /proxies/{name}` | one proxy with its toxics |
-/// | `POST /proxies/{name}` `{"enabled": false}` | takes the link down (or up) |
+/// | `POST /proxies/{name}` `{"enabled": false}` | takes the link down (open connections cut, new ones reset) or up |
 /// | `DELETE /proxies/{name}` | stops and forgets it (204) |
 /// | `GET /proxies/{name}/toxics` | its toxics |
-/// | `POST /proxies/{name}/toxics` `{"name","type","stream","toxicity","attributes"}` | adds a `latency` or `bandwidth` toxic |
+/// | `POST /proxies/{name}/toxics` `{"name","type","stream","toxicity","attributes"}` | adds a toxic: `latency`, `bandwidth`, `timeout`, `reset_peer`, `slow_close`, `limit_data` |
 /// | `DELETE /proxies/{name}/toxics/{toxic}` | removes one (204) |
 /// | `POST /reset` | every proxy enabled, every toxic removed (204) |
 public final class ProxyRegistry: Sendable {

@@ -115,36 +115,31 @@ public final class TCPProxy: Sendable {
     /// What `direction` does to a connection whose toxicity draw is `draw` (a toxic applies to a
     /// connection when its toxicity exceeds the draw): latencies and jitters add up, the lowest
     /// bandwidth wins.
-    func profile(_ direction: Direction, draw: Double = 0) -> LinkProfile {
-        state.withLock { Toxic.profile(of: $0.toxics, direction: direction, draw: draw) }
+    func profile(_ direction: Direction, draw: Double = 0) -> LinkProfile { effects(direction, draw: draw).profile }
+
+    /// Everything the toxics of `direction` do to a connection whose draw is `draw`.
+    func effects(_ direction: Direction, draw: Double = 0) -> ToxicEffects {
+        state.withLock { Toxic.effects(of: $0.toxics, direction: direction, draw: draw) }
     }
 
-    /// Down: stops listening and cuts every open connection. Up: listens again on the same port.
+    /// Down: cuts every open connection, and resets each new one as soon as it is accepted (the
+    /// port stays bound, so no other socket can take it while the link is down). Up: relays again.
     public func setEnabled(_ enabled: Bool) async throws {
-        if enabled {
-            let (wasEnabled, port) = state.withLock { ($0.enabled, $0.port) }
-            guard !wasEnabled else { return }
-            // Enabled only once bound: a failed bind leaves the link down, and a retry binds again.
-            try await listen(port: port)
-            state.withLock { $0.enabled = true }
-            return
-        }
-        let (wasEnabled, listener, open) = state.withLock { s in
+        let open = state.withLock { s in
             defer {
-                s.enabled = false
-                s.listener = nil
-                s.connections = [:]
+                s.enabled = enabled
+                if !enabled { s.connections = [:] }
             }
-            return (s.enabled, s.listener, Array(s.connections.values))
+            return enabled || !s.enabled ? [] : Array(s.connections.values)
         }
-        guard wasEnabled else { return }
-        try? await listener?.close()
         for c in open { c.close(promise: nil) }
     }
 
     /// Stops listening and closes every connection.
     public func stop() async {
-        try? await setEnabled(false)
+        let listener = state.withLock { $0.listener }
+        close()
+        try? await listener?.closeFuture.get()
     }
 
     /// ``stop()`` without waiting for the sockets to close (for cleanup on every path).
@@ -178,26 +173,41 @@ public final class TCPProxy: Sendable {
 
     /// Connects an accepted client to the upstream and joins the two with a relay each way.
     private func connect(_ inbound: any Channel, to target: Configuration) -> EventLoopFuture<Void> {
-        guard isEnabled else { return inbound.close() }
+        guard isEnabled else { return Self.reset(inbound) }
+        // The upstream's relay is in its pipeline from the start, so an upstream that speaks first
+        // (and may hang up at once) loses nothing; it writes to the client once that side is active.
+        let down = NIOLoopBound(
+            RelayHandler(direction: .downstream, partner: inbound, proxy: self, partnerReady: false),
+            eventLoop: inbound.eventLoop)
         return ClientBootstrap(group: inbound.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { outbound in
+                outbound.eventLoop.makeCompletedFuture { try outbound.pipeline.syncOperations.addHandler(down.value) }
+            }
             .connect(host: target.upstreamHost, port: target.upstreamPort)
             .flatMap { [self] outbound in
                 // The link may have gone down while the upstream connect was in flight.
                 guard self.isEnabled else {
                     outbound.close(promise: nil)
-                    return inbound.close()
+                    return Self.reset(inbound)
                 }
                 self.track(inbound, outbound)
                 return inbound.eventLoop.makeCompletedFuture {
-                    let down = RelayHandler(direction: .downstream, partner: inbound, proxy: self)
                     let up = RelayHandler(direction: .upstream, partner: outbound, proxy: self)
-                    down.counterpart = up
-                    up.counterpart = down
-                    try outbound.pipeline.syncOperations.addHandler(down)
+                    down.value.counterpart = up
+                    up.counterpart = down.value
+                    // The upstream's relay must outlive its channel: its queued bytes and its
+                    // close still have to reach a client whose side became active later.
+                    up.keep = down.value
                     try inbound.pipeline.syncOperations.addHandler(up)
                 }
             }
+    }
+
+    /// Closes with an RST (SO_LINGER 0): what a client of a link that is down sees.
+    static func reset(_ channel: any Channel) -> EventLoopFuture<Void> {
+        guard let socket = channel as? any SocketOptionProvider else { return channel.close() }
+        return socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).flatMap { channel.close() }
     }
 
     private func track(_ channels: any Channel...) {
@@ -233,10 +243,14 @@ final class RelayHandler: ChannelInboundHandler {
     private static let highWater = 4 << 20
     private static let lowWater = 1 << 20
 
-    init(direction: TCPProxy.Direction, partner: any Channel, proxy: TCPProxy) {
+    /// Whether the partner is registered and active (a client's side is not until the upstream connect is done).
+    private var partnerReady: Bool
+
+    init(direction: TCPProxy.Direction, partner: any Channel, proxy: TCPProxy, partnerReady: Bool = true) {
         self.direction = direction
         self.partner = partner
         self.proxy = proxy
+        self.partnerReady = partnerReady
     }
 
     /// This connection's toxicity draw, fixed for its life.
@@ -245,6 +259,8 @@ final class RelayHandler: ChannelInboundHandler {
     private var channel: (any Channel)?
     /// The relay of the other direction, on the partner channel: it hears the partner's writability.
     weak var counterpart: RelayHandler?
+    /// A strong reference to the counterpart, held by the client side's relay only (no cycle).
+    var keep: RelayHandler?
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable { counterpart?.partnerBecameWritable(context.eventLoop) }
@@ -253,13 +269,54 @@ final class RelayHandler: ChannelInboundHandler {
 
     func partnerBecameWritable(_ loop: any EventLoop) { drain(loop) }
 
-    func handlerAdded(context: ChannelHandlerContext) { channel = context.channel }
+    func handlerAdded(context: ChannelHandlerContext) {
+        channel = context.channel
+        if context.channel.isActive { counterpart?.partnerBecameReady(context.eventLoop) }
+    }
+
+    /// This channel is active: the other direction's relay may write to it now.
+    func channelActive(context: ChannelHandlerContext) {
+        counterpart?.partnerBecameReady(context.eventLoop)
+        context.fireChannelActive()
+    }
+
+    func partnerBecameReady(_ loop: any EventLoop) {
+        guard !partnerReady else { return }
+        partnerReady = true
+        drain(loop)
+    }
+
+    /// Bytes relayed this way (`limit_data`), and the timers of `timeout` and `reset_peer`.
+    private var relayed = 0
+    private var cutScheduled = false
+    private var resetScheduled = false
+    private var closeBothWhenDrained = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
+        var buffer = unwrapInboundIn(data)
+        let effects = proxy.effects(direction, draw: draw)
+        let loop = context.eventLoop.assumeIsolated()
+        if let after = effects.resetAfter, !resetScheduled {
+            resetScheduled = true
+            loop.scheduleTask(in: .nanoseconds(after.nanoseconds)) { self.cut(reset: true) }
+        }
+        if let timeout = effects.timeout {
+            // A black hole: nothing goes through; the connection is closed after the timeout, if any.
+            if timeout > .zero, !cutScheduled {
+                cutScheduled = true
+                loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { self.cut(reset: false) }
+            }
+            return
+        }
+        if closeBothWhenDrained { return }
+        if let limit = effects.byteLimit, relayed + buffer.readableBytes >= limit {
+            buffer = buffer.readSlice(length: max(0, limit - relayed)) ?? ByteBuffer()
+            closeBothWhenDrained = true
+            closeWhenDrained = true
+        }
+        relayed += buffer.readableBytes
         let due = schedule.due(
-            now: NIODeadline.now().uptimeNanoseconds, bytes: buffer.readableBytes,
-            profile: proxy.profile(direction, draw: draw),
+            now: NIODeadline.now().uptimeNanoseconds, bytes: buffer.readableBytes, profile: effects.profile,
             random: Double.random(in: 0..<1))
         queue.append((due, buffer))
         queuedBytes += buffer.readableBytes
@@ -282,6 +339,7 @@ final class RelayHandler: ChannelInboundHandler {
 
     /// Writes every chunk that is due, then waits for the next one.
     private func drain(_ loop: any EventLoop) {
+        guard partnerReady else { return }  // partnerBecameReady drains
         let now = NIODeadline.now().uptimeNanoseconds
         var wrote = false
         while partner.isWritable, let head = queue.first, head.due <= now {
@@ -304,7 +362,22 @@ final class RelayHandler: ChannelInboundHandler {
                 self.drain(loop)
             }
         } else if closeWhenDrained {
-            partner.close(promise: nil)
+            closeWhenDrained = false
+            if closeBothWhenDrained { channel?.close(promise: nil) }
+            let delay = proxy.effects(direction, draw: draw).closeDelay ?? .zero
+            guard delay > .zero else {
+                partner.close(promise: nil)
+                return
+            }
+            let partner = self.partner
+            loop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanoseconds)) { partner.close(promise: nil) }
+        }
+    }
+
+    /// Closes both sides now, with an RST when `reset` (`reset_peer`), else with a FIN (`timeout`).
+    private func cut(reset: Bool) {
+        for c in [channel, partner].compactMap({ $0 }) {
+            if reset { TCPProxy.reset(c).whenFailure { _ in } } else { c.close(promise: nil) }
         }
     }
 }

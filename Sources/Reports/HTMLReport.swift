@@ -44,7 +44,7 @@ public enum HTMLReport {
         h += "</div><h2>Phases</h2><table><tr><th>phase</th><th>fleet</th><th>status</th>"
         let columns: [PhaseMetric] = [
             .updatesPerSecond, .scalingEfficiency, .lockWaitMeanMs, .lockWaitP99Ms, .lockTimeouts, .lostUpdates,
-            .rssMaxMb, .rssGrowthMb, .bufferedMaxMb, .streamsCompleted, .generatorCpuPercent,
+            .lostTurns, .rssMaxMb, .rssGrowthMb, .bufferedMaxMb, .streamsCompleted, .generatorCpuPercent,
         ]
         h += columns.map { "<th>\($0.rawValue)</th>" }.joined() + "</tr>"
         for p in r.phases {
@@ -58,9 +58,23 @@ public enum HTMLReport {
                 columns.map { "<td class=\"num\">\(p.metrics[$0].map(ClaimEvaluator.format) ?? "")</td>" }.joined()
                 + "</tr>"
         }
+        h += "</table>"
+        let faulted = r.phases.filter { !($0.faults ?? []).isEmpty }
+        if !faulted.isEmpty {
+            h +=
+                "<h2>Faults</h2><table><tr><th>phase</th><th>fault</th><th>at</th><th>ended</th><th>errors during</th><th>errors after</th><th>recovery</th></tr>"
+            for p in faulted {
+                for f in p.faults ?? [] {
+                    let ended = f.endedSeconds.map { String(format: "%.1f s", $0) } ?? "never"
+                    h +=
+                        "<tr><td>\(escape(p.name))</td><td>\(escape(f.fault))</td><td class=\"num\">\(String(format: "%.1f s", f.atSeconds))</td><td class=\"num\">\(ended)</td><td class=\"num\">\(f.errorsDuring)</td><td class=\"num\">\(f.errorsAfter)</td><td>\(escape(f.recovery))</td></tr>"
+                }
+            }
+            h += "</table>"
+        }
         let e = r.environment
         h +=
-            "</table><h2>Environment</h2><p>\(escape(e.hostname)), \(e.cores) cores, \(e.memoryBytes / 1_048_576) MiB; \(escape(e.os)); \(escape(e.kernel)); "
+            "<h2>Environment</h2><p>\(escape(e.hostname)), \(e.cores) cores, \(e.memoryBytes / 1_048_576) MiB; \(escape(e.os)); \(escape(e.kernel)); "
         h +=
             "open files \(e.fdSoftLimit)/\(e.fdHardLimit); source \(escape(e.gitCommit ?? "unknown"))\(e.gitDirty == true ? " (with local changes)" : ""); services \(escape(e.services)).</p>"
         return h + "</body></html>\n"

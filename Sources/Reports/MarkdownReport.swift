@@ -58,7 +58,8 @@ public enum MarkdownReport {
         md += "## Phases\n\n"
         let columns: [PhaseMetric] = [
             .updatesPerSecond, .lockWaitMeanMs, .lockWaitP50Ms, .lockWaitP99Ms, .lockWaitMaxMs, .lockTimeouts,
-            .lostUpdates, .scalingEfficiency, .rssMaxMb, .rssGrowthMb, .bufferedMaxMb, .streamsCompleted, .clientErrors,
+            .lostUpdates, .lostTurns, .recoveryMaxS, .scalingEfficiency, .rssMaxMb, .rssGrowthMb, .bufferedMaxMb,
+            .streamsCompleted, .clientErrors,
             .generatorCpuPercent, .machineCpuPercent, .samples,
         ]
         md += "| phase | fleet | status | " + columns.map(\.rawValue).joined(separator: " | ") + " |\n"
@@ -94,6 +95,16 @@ public enum MarkdownReport {
             for v in p.validity { md += "- **weak measurement:** \(esc(v))\n" }
             for (metric, why) in (p.notMeasured ?? [:]).sorted(by: { $0.key < $1.key }) {
                 md += "- **not measured:** `\(metric)`: \(esc(why))\n"
+            }
+            if let faults = p.faults, !faults.isEmpty {
+                md += "\n| fault | at | ended | errors during | errors after | recovery |\n"
+                md += "| --- | ---: | ---: | ---: | ---: | --- |\n"
+                for f in faults {
+                    let ended = f.endedSeconds.map { String(format: "%.1f s", $0) } ?? "never"
+                    md +=
+                        "| \(esc(f.fault)) | \(String(format: "%.1f s", f.atSeconds)) | \(ended) | \(f.errorsDuring) | \(f.errorsAfter) | \(esc(f.recovery)) |\n"
+                }
+                md += "\n"
             }
             for c in p.clients {
                 let m = c.metrics

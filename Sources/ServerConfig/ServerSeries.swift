@@ -30,6 +30,8 @@ public enum ServerSeries: String, Sendable, CaseIterable {
     case sessionCreateErrorsTotal = "stampede_session_create_errors_total"
     case sessionUpdatesTotal = "stampede_session_updates_total"
     case sessionUpdateErrorsTotal = "stampede_session_update_errors_total"
+    case sessionTurnsWrittenTotal = "stampede_session_turns_written_total"
+    case sessionUpdatesInProgress = "stampede_session_updates_in_progress"
     case redisCommandsTotal = "stampede_redis_commands_total"
     case redisErrorsTotal = "stampede_redis_errors_total"
     case dbOperationsTotal = "stampede_db_operations_total"
@@ -63,12 +65,14 @@ public enum ServerSeries: String, Sendable, CaseIterable {
         case .processResidentMemoryBytes, .processOpenFds, .processMaxFds, .processThreads, .sseActiveStreams,
             .sseRegisteredStreams, .sseBufferedEvents, .sseBufferedBytes, .sseBufferedBytesMaxStream,
             .httpRequestsInFlight, .agentSlots, .agentSlotsInUse, .agentSlotsWaiting, .poolMax, .poolInUse,
-            .poolInUsePeak, .poolIdle, .poolWaiting, .lockStrategyInfo, .lockAcquireWaitSecondsMax:
+            .poolInUsePeak, .poolIdle, .poolWaiting, .lockStrategyInfo, .lockAcquireWaitSecondsMax,
+            .sessionUpdatesInProgress:
             .gauge
         case .processCpuSecondsTotal, .sseStreamsTotal, .sseEventsProducedTotal, .sseEventsSentTotal,
             .sseBytesSentTotal, .sseSlowConsumersCutTotal, .sseStreamsResumedTotal, .sseResumeGapsTotal,
             .httpRejectedTotal, .acceptErrorsTotal, .fdReserveRefusalsTotal, .agentRejectedTotal, .sessionsCreatedTotal,
-            .sessionCreateErrorsTotal, .sessionUpdatesTotal, .sessionUpdateErrorsTotal, .redisCommandsTotal,
+            .sessionCreateErrorsTotal, .sessionUpdatesTotal, .sessionUpdateErrorsTotal, .sessionTurnsWrittenTotal,
+            .redisCommandsTotal,
             .redisErrorsTotal, .dbOperationsTotal, .dbErrorsTotal, .poolCheckoutsTotal, .poolTimeoutsTotal,
             .poolExhaustedTotal, .poolConnectErrorsTotal, .poolOpenedTotal, .lockAttemptsTotal, .lockAcquiredTotal,
             .lockTimeoutsTotal, .lockReleaseFailuresTotal, .lockOptimisticConflictsTotal:
@@ -110,6 +114,9 @@ public enum ServerSeries: String, Sendable, CaseIterable {
         case .sessionCreateErrorsTotal: "Session creations that failed."
         case .sessionUpdatesTotal: "End-of-stream updates that completed."
         case .sessionUpdateErrorsTotal: "End-of-stream updates that failed."
+        case .sessionTurnsWrittenTotal:
+            "Turns the completed end-of-stream updates added (the ledger the stored total_turns must match)."
+        case .sessionUpdatesInProgress: "Updates between their session read and their write (inside the lock)."
         case .redisCommandsTotal: "Redis commands sent."
         case .redisErrorsTotal: "Redis commands that failed."
         case .dbOperationsTotal: "PostgreSQL operations."

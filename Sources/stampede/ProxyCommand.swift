@@ -19,8 +19,9 @@ struct ProxyCommand: AsyncParsableCommand {
             is uniform in [-jitter, +jitter]. Runs until SIGINT or SIGTERM.
 
             With --api HOST:PORT it also serves the core of toxiproxy's HTTP API (GET/POST \
-            /proxies, POST/DELETE /proxies/NAME/toxics, POST /reset, GET /version; `latency` and \
-            `bandwidth` toxics), so what drives a real toxiproxy drives this one; the proxy of \
+            /proxies, POST/DELETE /proxies/NAME/toxics, POST /reset, GET /version; the toxics \
+            latency, bandwidth, timeout, reset_peer, slow_close and limit_data), so what drives a \
+            real toxiproxy drives this one; the proxy of \
             --listen/--upstream is named `proxy` there. With --api alone it starts with none.
 
             Example (Redis at 5 ms round trip): stampede proxy --listen 127.0.0.1:6380 \\

@@ -14,6 +14,8 @@ public enum BuiltinCatalog {
         Entry(name: "perf-005", yaml: Perf005Scenario.yaml),
         Entry(name: "fd-limits", yaml: FDLimitsScenario.yaml),
         Entry(name: "sse-capacity", yaml: SSECapacityScenario.yaml),
+        Entry(name: "lock-safety", yaml: LockSafetyScenario.yaml),
+        Entry(name: "faults", yaml: FaultsScenario.yaml),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }

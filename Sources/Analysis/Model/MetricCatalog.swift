@@ -24,6 +24,8 @@ public struct MetricDefinition: Sendable, Equatable {
         case verification
         /// Computed from other phases (a sweep's smallest fleet).
         case derived
+        /// The phase's planned faults and the load's per-second series around them.
+        case faults
     }
 
     public var name: String
@@ -56,13 +58,13 @@ public struct MetricDefinition: Sendable, Equatable {
 /// The unit a phase metric is reported in, and how it converts to the threshold language's
 /// canonical units (seconds, bytes, per second, fractions).
 public enum MetricUnit: String, Sendable, CaseIterable {
-    case count, milliseconds = "ms", mebibytes = "MiB", kibibytes = "KiB", perSecond = "/s"
+    case count, seconds = "s", milliseconds = "ms", mebibytes = "MiB", kibibytes = "KiB", perSecond = "/s"
     case mebibytesPerSecond = "MiB/s", percent = "%"
 
     public var dimension: MetricDimension {
         switch self {
         case .count, .percent: .none
-        case .milliseconds: .seconds
+        case .milliseconds, .seconds: .seconds
         case .mebibytes, .kibibytes: .bytes
         case .perSecond: .perSecond
         case .mebibytesPerSecond: .bytesPerSecond
@@ -72,7 +74,7 @@ public enum MetricUnit: String, Sendable, CaseIterable {
     /// Multiplies the report's number into the canonical unit.
     public var scale: Double {
         switch self {
-        case .count, .perSecond: 1
+        case .count, .perSecond, .seconds: 1
         case .milliseconds: 0.001
         case .mebibytes, .mebibytesPerSecond: 1_048_576
         case .kibibytes: 1024

@@ -5,6 +5,10 @@ public enum PhaseMetric: String, Sendable, CaseIterable, Codable {
     case updatesPerSecond = "updates_per_second"
     case scalingEfficiency = "scaling_efficiency"
     case lostUpdates = "lost_updates"
+    case lostTurns = "lost_turns"
+    case faultsApplied = "faults_applied"
+    case faultsNotRecovered = "faults_not_recovered"
+    case recoveryMaxS = "recovery_max_s"
     case updateErrors = "update_errors"
     case lockTimeouts = "lock_timeouts"
     case sessionCreateErrors = "session_create_errors"
@@ -81,6 +85,23 @@ extension PhaseMetric {
             .init(
                 self, .count, .lowerIsBetter, .verification,
                 "hot-session updates lost (must be 0): a verification burst after the load, all streams complete; needs a fixed agent-events"
+            )
+        case .lostTurns:
+            .init(
+                self, .count, .lowerIsBetter, .verification,
+                "turns the servers' completed updates added during the load (stampede_session_turns_written_total) that the stored total_turns lacks: updates lost while the load (and its faults) ran; needs every instance's counters, so not measured after a kill or restart of an instance"
+            )
+        case .faultsApplied:
+            .init(self, .count, nil, .faults, "planned faults applied (each occurrence of a repeated one)")
+        case .faultsNotRecovered:
+            .init(
+                self, .count, .lowerIsBetter, .faults,
+                "applied faults after which throughput did not come back to ≥ 90 % of its pre-fault mean before the next fault or the load's end"
+            )
+        case .recoveryMaxS:
+            .init(
+                self, .seconds, .lowerIsBetter, .faults,
+                "longest time from a fault's end until throughput was back to ≥ 90 % of its pre-fault mean for 2 s (1 s resolution), over the faults that recovered"
             )
         case .updateErrors:
             .init(self, .count, .lowerIsBetter, .server, "session updates that failed (lock timeouts and others)")

@@ -17,6 +17,8 @@ public struct PhaseSpec: Sendable, Codable, Equatable {
     /// The links that go through a fault proxy in this phase (the scenario's `network:` with the
     /// phase's own over it); nil: every link direct.
     public var network: NetworkSpec?
+    /// Planned faults on the load's timeline; nil: none.
+    public var faults: [FaultSpec]?
 
     public init(
         name: String, group: String, duration: Double = 15, warmup: Double = 3, hotSet: Int? = nil,

@@ -11,7 +11,10 @@ public enum ScenarioLoader {
         "name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims", "thresholds", "network",
     ]
     static let groupKeys = ["name", "instances", "profile", "flags", "max-fds"]
-    static let phaseKeys = ["name", "group", "duration", "warmup", "hot-set", "clients", "instances", "network"]
+    static let phaseKeys = [
+        "name", "group", "duration", "warmup", "hot-set", "clients", "instances", "network", "faults",
+    ]
+    static let faultKeys = ["at", "do", "for", "every", "instance", "link", "latency", "mode", "when"]
     static let linkKeys = ["latency", "jitter", "bandwidth"]
     static let clientKeys = [
         "name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode",
@@ -160,6 +163,11 @@ public enum ScenarioLoader {
         for (i, c) in (r.sequence(m["clients"], "\(path).clients") ?? []).enumerated() {
             if let spec = client(r, c, "\(path).clients[\(i)]") { p.clients.append(spec) }
         }
+        for (i, f) in (r.sequence(m["faults"], "\(path).faults") ?? []).enumerated() {
+            if let spec = fault(r, f, "\(path).faults[\(i)]", phaseSeconds: p.duration) {
+                p.faults = (p.faults ?? []) + [spec]
+            }
+        }
         guard let text = r.string(m["instances"], "\(path).instances") else { return [p] }
         let counts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ $0 != nil && (1...32).contains($0!) }) else {
@@ -175,6 +183,41 @@ public enum ScenarioLoader {
             one.sweep = name
             return one
         }
+    }
+
+    /// One planned fault (``FaultSpec``): `{at: 10s, do: pause-instance, instance: 1, for: 4s}`.
+    /// Whether its instance exists is checked once the phase's instance count is known.
+    static func fault(_ r: YAMLReader, _ node: Node, _ path: String, phaseSeconds: Double) -> FaultSpec? {
+        guard let m = r.mapping(node, path, allowed: faultKeys) else { return nil }
+        let before = r.problems.count
+        let action = r.choice(m["do"], "\(path).do", FaultSpec.Action.allCases.map(\.rawValue))
+            .flatMap(FaultSpec.Action.init)
+        if m["do"] == nil {
+            r.problem(
+                "\(path).do", node,
+                "missing; one of \(FaultSpec.Action.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let at = r.duration(m["at"], "\(path).at")
+        if m["at"] == nil { r.problem("\(path).at", node, "missing; when the fault happens, like 10s") }
+        guard let action, let at, r.problems.count == before else { return nil }
+        var f = FaultSpec(action: action, at: at)
+        f.duration = r.duration(m["for"], "\(path).for")
+        f.every = r.duration(m["every"], "\(path).every")
+        if let v = r.int(m["instance"], "\(path).instance", range: 0...31) { f.instance = v }
+        f.link = r.choice(m["link"], "\(path).link", NetworkSpec.linkNames)
+        f.latency = r.duration(m["latency"], "\(path).latency")
+        if let v = r.choice(m["mode"], "\(path).mode", FaultSpec.Mode.allCases.map(\.rawValue)) {
+            f.mode = FaultSpec.Mode(rawValue: v) ?? .graceful
+        }
+        if let v = r.choice(m["when"], "\(path).when", FaultSpec.Trigger.allCases.map(\.rawValue)) {
+            f.trigger = FaultSpec.Trigger(rawValue: v) ?? .atTime
+        }
+        guard r.problems.count == before else { return nil }
+        if let problem = f.problem(phaseSeconds: phaseSeconds, instances: nil) {
+            r.problem(path, node, problem)
+            return nil
+        }
+        return f
     }
 
     static func client(_ r: YAMLReader, _ node: Node, _ path: String) -> ClientSpec? {

@@ -36,6 +36,13 @@ enum ScenarioValidator {
                             "warm-up (\(DurationText.format(p.warmup))) must be shorter than the duration (\(DurationText.format(p.duration)))"
                     ))
             }
+            if let group = s.group(named: p.group) {
+                for (k, f) in (p.faults ?? []).enumerated() {
+                    if let problem = f.problem(phaseSeconds: p.duration, instances: p.instances ?? group.instances) {
+                        out.append(.init(path: "phases[\(i)].faults[\(k)]", line: line("phases", i), message: problem))
+                    }
+                }
+            }
             if p.clients.isEmpty == false, Set(p.clients.map(\.name)).count != p.clients.count {
                 out.append(
                     .init(

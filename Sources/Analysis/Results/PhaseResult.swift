@@ -31,6 +31,8 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var samples: [Sample]
     /// The sweep this phase belongs to (`NAME` of `NAME@N`), if any.
     public var sweep: String?
+    /// Each planned fault as it happened, in time order; nil: the phase had none.
+    public var faults: [FaultResult]?
 
     public init(
         name: String, group: String, instances: Int, profile: String, serveArguments: [String], durationSeconds: Double,

@@ -6,7 +6,8 @@ import Glibc
 
 /// A child process with its output in a log file, stopped on request or when the owner is freed.
 ///
-/// Spawned with `posix_spawn` and an empty signal mask and default dispositions: a child started
+/// Spawned with `posix_spawn`, inheriting only stdin, stdout and stderr, with an empty signal mask
+/// and default dispositions: a child started
 /// from a thread that blocks SIGTERM (Dispatch and NIO threads do) would otherwise inherit the
 /// block through exec and ignore our stop signal.
 public final class ChildProcess: @unchecked Sendable {
@@ -34,6 +35,9 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of ours: a child that inherited a proxy's or a client's socket would keep
+        // it open after we close it (no FIN reaches the peer, a cut link stays up).
+        _ = Self.addCloseFrom?(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -60,6 +64,14 @@ public final class ChildProcess: @unchecked Sendable {
         }
         pid = child
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+; not in the Swift module map).
+    private static let addCloseFrom:
+        (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+            guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+            return unsafeBitCast(
+                symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+        }()
 
     /// Whether the child is still running (reaps it once it has exited).
     public var isRunning: Bool {

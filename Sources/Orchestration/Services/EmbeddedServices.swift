@@ -21,6 +21,8 @@ public final class EmbeddedServices: @unchecked Sendable {
     public private(set) var databaseURL: String?
     private var redis: ChildProcess?
     private var postgres: ChildProcess?
+    private var postgresArguments: [String]?
+    private var postgresPort: Int?
     private let lock = NSLock()
     private var stopped = false
 
@@ -77,12 +79,46 @@ public final class EmbeddedServices: @unchecked Sendable {
 
     /// Stops Redis and starts it again on the same port (failure injection: what a restart does
     /// to clients). Its data is gone, as with `--save ""` in production.
-    public func restartRedis(downFor pause: Duration = .zero) async throws {
+    /// `kill`: SIGKILL instead of SIGTERM. Returns the new process's pid.
+    @discardableResult
+    public func restartRedis(downFor pause: Duration = .zero, kill: Bool = false) async throws -> Int32 {
         guard let url = redisURL, let old = redis else { throw ServiceError("Redis is not running here") }
-        old.stop()
+        old.stop(signal: kill ? SIGKILL : SIGTERM)
         if pause > .zero { try await Task.sleep(for: pause) }
         let port = try RedisEndpoint(url: url).port
         try await launchRedis(port: port, timeout: .seconds(30))
+        return redis!.pid
+    }
+
+    /// Stops PostgreSQL (fast shutdown, or SIGKILL to the postmaster: its backends exit on their
+    /// own and the next start runs crash recovery) and starts it again on its data and port.
+    /// Returns the new postmaster's pid.
+    @discardableResult
+    public func restartPostgres(downFor pause: Duration = .zero, kill: Bool = false) async throws -> Int32 {
+        guard let old = postgres, let arguments = postgresArguments, let port = postgresPort else {
+            throw ServiceError("PostgreSQL is not running here")
+        }
+        old.stop(signal: kill ? SIGKILL : SIGINT, grace: .seconds(30))
+        if pause > .zero { try await Task.sleep(for: pause) }
+        // After a SIGKILL, the old backends hold the shared memory for a moment: retry the start.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let p = try ChildProcess(
+                name: "postgres", executable: arguments[0], arguments: Array(arguments.dropFirst()),
+                logPath: directory + "/postgres.\(Int(Date().timeIntervalSince1970 * 1000)).log")
+            postgres = p
+            do {
+                let adminURL = "postgresql://stampede@127.0.0.1:\(port)/postgres"
+                try await waitUntil("PostgreSQL", process: p, timeout: .seconds(30)) {
+                    let c = try PostgresConnection(url: adminURL)
+                    try c.query("SELECT 1")
+                }
+                return p.pid
+            } catch {
+                guard !p.isRunning, ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
     }
 
     // MARK: PostgreSQL
@@ -124,6 +160,8 @@ public final class EmbeddedServices: @unchecked Sendable {
                 "-c", "max_connections=\(maxConnections)", "-c", "shared_buffers=128MB", "-c",
                 "log_min_messages=warning",
             ]
+        postgresArguments = args
+        postgresPort = port
         postgres = try ChildProcess(
             name: "postgres", executable: args[0], arguments: Array(args.dropFirst()),
             logPath: directory + "/postgres.log")

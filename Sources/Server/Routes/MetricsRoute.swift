@@ -53,6 +53,8 @@ struct MetricsRoute {
         out.sample(.sessionCreateErrorsTotal, m.sessionCreateErrors.value)
         out.sample(.sessionUpdatesTotal, m.sessionUpdates.value)
         out.sample(.sessionUpdateErrorsTotal, m.sessionUpdateErrors.value)
+        out.sample(.sessionTurnsWrittenTotal, m.sessionTurnsWritten.value)
+        out.sample(.sessionUpdatesInProgress, m.sessionUpdatesInProgress.value)
         out.sample(.redisCommandsTotal, m.redisCommands.value)
         out.sample(.redisErrorsTotal, m.redisErrors.value)
         out.sample(.dbOperationsTotal, m.dbStatements.value)

@@ -76,6 +76,8 @@ public final class SessionService: Sendable {
                 r = try await updateOptimistically(id: id, status: status, addTurns: addTurns, cost: cost, held: held)
             } else {
                 r = try await withSessionLock(id) {
+                    self.metrics.sessionUpdatesInProgress.inc()
+                    defer { self.metrics.sessionUpdatesInProgress.dec() }
                     guard let current = try await self.get(id: id) else { return nil }
                     if self.configuration.lockHold > .zero { try await Task.sleep(for: self.configuration.lockHold) }
                     let turns = current.totalTurns + addTurns
@@ -88,6 +90,7 @@ public final class SessionService: Sendable {
                 }
             }
             metrics.sessionUpdates.inc()
+            if r != nil { metrics.sessionTurnsWritten.add(addTurns) }
             return r
         } catch {
             metrics.sessionUpdateErrors.inc()
@@ -102,6 +105,8 @@ public final class SessionService: Sendable {
     {
         var backoff = nextBackoff()
         let started = ContinuousClock.now
+        metrics.sessionUpdatesInProgress.inc()
+        defer { metrics.sessionUpdatesInProgress.dec() }
         while true {
             metrics.lockAttempts.inc()
             guard let (current, version) = try await onDatabase(held, { try SessionRepository.get($0, id: id) }) else {

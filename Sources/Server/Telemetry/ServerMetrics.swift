@@ -29,6 +29,9 @@ public final class ServerMetrics: Sendable {
     public let sessionCreateErrors = ManagedAtomic<Int>(0)
     public let sessionUpdates = ManagedAtomic<Int>(0)
     public let sessionUpdateErrors = ManagedAtomic<Int>(0)
+    /// Turns added by completed updates, and updates between their read and their write.
+    public let sessionTurnsWritten = ManagedAtomic<Int>(0)
+    public let sessionUpdatesInProgress = ManagedAtomic<Int>(0)
     public let redisCommands = ManagedAtomic<Int>(0)
     public let redisErrors = ManagedAtomic<Int>(0)
     public let dbStatements = ManagedAtomic<Int>(0)
