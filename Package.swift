@@ -119,6 +119,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Fuzz targets (scripts/fuzz.sh builds them with -sanitize=fuzzer in .build-fuzz); in a
+        // normal build, a replayer of fuzz inputs (`StampedeFuzz TARGET FILE...`).
+        .executableTarget(
+            name: "StampedeFuzz", dependencies: ["Analysis", "LoadGen", "Server"], swiftSettings: swiftSettings),
+
         // Launchers and helpers shared by the test targets: the embedded Redis and PostgreSQL, the
         // built binary, the process table.
         .target(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, checks formatting (swift format, .swift-format),
 # builds, and runs every test (they start real Redis and PostgreSQL through the embedded
-# launcher). Usage: scripts/test.sh [swift test args...]
+# launcher), then replays the fuzz corpora. Usage: scripts/test.sh [swift test args...]
 # Pure tests alone, in seconds and with no Redis or PostgreSQL: swift test --filter "AnalysisTests|ServerUnitTests"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +13,8 @@ if ! swift format lint --strict --recursive Sources Tests Package.swift; then
 fi
 swift build --build-tests
 swift test --skip-build --no-parallel "$@"
+# The fuzz corpora (committed seeds and every input a fuzz run found worth keeping, crashes
+# included once fixed) replayed through the fuzz targets: a regression fails here.
+for target in sse scenario threshold query; do
+  .build/debug/StampedeFuzz "$target" fuzz/corpus/"$target"/*
+done

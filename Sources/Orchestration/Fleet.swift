@@ -98,6 +98,9 @@ public final class Fleet: @unchecked Sendable {
 
     // MARK: Planned faults
 
+    /// Instance `index` as it is now (a restart changes its pid).
+    public func instance(_ index: Int) -> Instance? { lock.withLock { instances.first { $0.index == index } } }
+
     private func process(of index: Int) throws -> (Instance, ChildProcess) {
         try lock.withLock {
             guard let instance = instances.first(where: { $0.index == index }),

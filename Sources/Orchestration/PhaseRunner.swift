@@ -44,7 +44,8 @@ struct PhaseRunner {
         let started = ContinuousClock.now
         // Links with added latency go through a proxy: the servers reach Redis and PostgreSQL (and
         // the generator the servers) through it; the sampler and the checks read them directly.
-        let network = NetworkLinks()
+        let network = NetworkLinks(
+            controller: phase.network?.controller.flatMap(URL.init(string:)), phase: "\(index)-\(phase.name)")
         defer { network.close() }
         network.faulted = Set((phase.faults ?? []).compactMap(\.link))
         result.network = phase.network
@@ -91,11 +92,11 @@ struct PhaseRunner {
                 return result
             }
         }
-        var loadPorts = fleet.instances.map(\.port)
+        var loadPorts = fleet.instances.map { (host: "127.0.0.1", port: $0.port) }
         if network.needsProxy("clients", phase.network?.clients) {
             do {
-                var proxied: [Int] = []
-                for port in loadPorts {
+                var proxied: [(host: String, port: Int)] = []
+                for (_, port) in loadPorts {
                     proxied.append(
                         try await network.proxy(
                             name: "clients", host: "127.0.0.1", port: port, link: phase.network?.clients ?? LinkSpec()))
@@ -127,7 +128,10 @@ struct PhaseRunner {
                 ).run(start: loadStart, loadSeconds: phase.duration)
             }
         do {
-            (clients, work) = try await runLoad(ports: loadPorts, sessionPrefix: sessionPrefix, apiKey: server.apiKey)
+            (clients, work) = try await runLoad(
+                targets: loadPorts, servers: fleet.instances.map(\.port), network: network,
+                sessionPrefix: sessionPrefix,
+                apiKey: server.apiKey)
         } catch {
             failure = "\(error)"
         }
@@ -210,12 +214,23 @@ struct PhaseRunner {
     /// One load run per client group, its clients spread over every instance (client `k` on
     /// instance `k mod n`), each run with one engine thread per core; all groups at once.
     func runLoad(
-        ports: [Int], sessionPrefix: String?, apiKey: String
+        targets shared: [(host: String, port: Int)], servers: [Int], network: NetworkLinks, sessionPrefix: String?,
+        apiKey: String
     ) async throws -> ([ClientGroupResult], LoadTimeline) {
-        let n = ports.count
+        let n = shared.count
         var plans: [(client: String, config: LoadConfiguration)] = []
         for spec in phase.clients {
-            let targets = ports.map { "http://127.0.0.1:\($0)\(spec.path)" }
+            // A group with a link of its own reaches each server through a proxy of its own.
+            var ends = shared
+            if let link = spec.link {
+                ends = []
+                for port in servers {
+                    ends.append(
+                        try await network.proxy(name: "clients.\(spec.name)", host: "127.0.0.1", port: port, link: link)
+                    )
+                }
+            }
+            let targets = ends.map { "http://\($0.host):\($0.port)\(spec.path)" }
             let clients = spec.total(instances: n)
             if spec.effectiveMode == .http {
                 plans.append((spec.name, requestPlan(spec, targets: targets, clients: clients, apiKey: apiKey)))

@@ -240,8 +240,10 @@ final class RelayHandler: ChannelInboundHandler {
     private var drainPending = false
     private var closeWhenDrained = false
     private var paused = false
-    private static let highWater = 4 << 20
-    private static let lowWater = 1 << 20
+    // About what a link's socket buffers hold: a slow reader is felt upstream after ~1 MiB, not
+    // after an unrealistic backlog in the proxy.
+    private static let highWater = 1 << 20
+    private static let lowWater = 256 << 10
 
     /// Whether the partner is registered and active (a client's side is not until the upstream connect is done).
     private var partnerReady: Bool

@@ -89,7 +89,9 @@ public enum MarkdownReport {
             if let links = p.network?.proxied, !links.isEmpty {
                 md +=
                     "- network: " + links.map { "\($0.name) \($0.link)" }.joined(separator: ", ")
-                    + " (through a proxy)\n"
+                    + (p.network?.controller.map { " (through proxies of the toxiproxy at \($0))" }
+                        ?? " (through a proxy)")
+                    + "\n"
             }
             if let e = p.error { md += "- **error:** \(esc(e))\n" }
             for v in p.validity { md += "- **weak measurement:** \(esc(v))\n" }

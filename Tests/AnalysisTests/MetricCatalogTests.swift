@@ -37,7 +37,8 @@ import Testing
                     cpuSeconds: t, metrics: metrics)
             }
             var s = Sample(
-                t: t, servers: [server(0), server(1)], generatorCPUSeconds: 0.1 * t, machineBusySeconds: 0.5 * t)
+                t: t, servers: [server(0), server(1)], generatorRSSBytes: 50_000_000 + Int(t) * 1000,
+                generatorCPUSeconds: 0.1 * t, machineBusySeconds: 0.5 * t)
             var b = Sample.Backends()
             b.redisConnectedClients = 10
             b.redisOpsPerSecond = 100

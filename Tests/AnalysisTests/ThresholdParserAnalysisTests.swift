@@ -148,3 +148,16 @@ extension String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
+
+/// Found by the `threshold` fuzz target's first seed: a threshold printed without its colon
+/// (`errors rate < 1%`) did not parse back. What a report or a gate prints must be pasteable.
+@Suite struct ThresholdRoundTripTests {
+    @Test(arguments: [
+        "errors: rate < 1%", "stream.first_event: p(99) < 500ms", "phase.lost_turns[phase=optimistic] == 0",
+        "phase.updates_per_second[phase=a]: value >= 300", "stream.gap: p(99.9) <= 1.5s",
+    ])
+    func aThresholdParsesBackFromItsDescription(_ text: String) throws {
+        let t = try Threshold(parsing: text)
+        #expect(try Threshold(parsing: t.description) == t, "\(text) → \(t.description)")
+    }
+}

@@ -16,6 +16,7 @@ public enum BuiltinCatalog {
         Entry(name: "sse-capacity", yaml: SSECapacityScenario.yaml),
         Entry(name: "lock-safety", yaml: LockSafetyScenario.yaml),
         Entry(name: "faults", yaml: FaultsScenario.yaml),
+        Entry(name: "soak", yaml: SoakScenario.yaml),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }

@@ -59,15 +59,15 @@ public struct MetricDefinition: Sendable, Equatable {
 /// canonical units (seconds, bytes, per second, fractions).
 public enum MetricUnit: String, Sendable, CaseIterable {
     case count, seconds = "s", milliseconds = "ms", mebibytes = "MiB", kibibytes = "KiB", perSecond = "/s"
-    case mebibytesPerSecond = "MiB/s", percent = "%"
+    case mebibytesPerSecond = "MiB/s", mebibytesPerHour = "MiB/h", perHour = "/h", percent = "%"
 
     public var dimension: MetricDimension {
         switch self {
         case .count, .percent: .none
         case .milliseconds, .seconds: .seconds
         case .mebibytes, .kibibytes: .bytes
-        case .perSecond: .perSecond
-        case .mebibytesPerSecond: .bytesPerSecond
+        case .perSecond, .perHour: .perSecond
+        case .mebibytesPerSecond, .mebibytesPerHour: .bytesPerSecond
         }
     }
 
@@ -78,6 +78,8 @@ public enum MetricUnit: String, Sendable, CaseIterable {
         case .milliseconds: 0.001
         case .mebibytes, .mebibytesPerSecond: 1_048_576
         case .kibibytes: 1024
+        case .mebibytesPerHour: 1_048_576 / 3600
+        case .perHour: 1.0 / 3600
         case .percent: 0.01
         }
     }

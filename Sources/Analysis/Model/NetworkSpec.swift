@@ -34,11 +34,17 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
     public var redis: LinkSpec?
     public var postgres: LinkSpec?
     public var clients: LinkSpec?
+    /// A toxiproxy HTTP API (`http://HOST:8474`) that makes the proxies instead of this process:
+    /// a user's own toxiproxy, or `stampede proxy --api`. They listen on the controller's host.
+    public var controller: String?
 
-    public init(redis: LinkSpec? = nil, postgres: LinkSpec? = nil, clients: LinkSpec? = nil) {
+    public init(
+        redis: LinkSpec? = nil, postgres: LinkSpec? = nil, clients: LinkSpec? = nil, controller: String? = nil
+    ) {
         self.redis = redis
         self.postgres = postgres
         self.clients = clients
+        self.controller = controller
     }
 
     public static let linkNames = ["redis", "postgres", "clients"]
@@ -53,6 +59,7 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
     /// These links, with `other`'s where it has one.
     public func overridden(by other: NetworkSpec) -> NetworkSpec {
         NetworkSpec(
-            redis: other.redis ?? redis, postgres: other.postgres ?? postgres, clients: other.clients ?? clients)
+            redis: other.redis ?? redis, postgres: other.postgres ?? postgres, clients: other.clients ?? clients,
+            controller: other.controller ?? controller)
     }
 }

@@ -21,6 +21,9 @@ public enum PhaseMetric: String, Sendable, CaseIterable, Codable {
     case rssMaxMb = "rss_max_mb"
     case rssGrowthMb = "rss_growth_mb"
     case rssSlopeMbPerS = "rss_slope_mb_per_s"
+    case rssSlopeMbPerH = "rss_slope_mb_per_h"
+    case fdsSlopePerH = "fds_slope_per_h"
+    case generatorRssSlopeMbPerH = "generator_rss_slope_mb_per_h"
     case bufferedMaxMb = "buffered_max_mb"
     case fdsMax = "fds_max"
     case fdLimit = "fd_limit"
@@ -43,6 +46,9 @@ public enum PhaseMetric: String, Sendable, CaseIterable, Codable {
     case pgActiveMax = "pg_active_max"
     case pgIdleInTransactionMax = "pg_idle_in_transaction_max"
     case slowConsumersCut = "slow_consumers_cut"
+    case agentSlotsInUseMax = "agent_slots_in_use_max"
+    case agentSlotsInUseMean = "agent_slots_in_use_mean"
+    case agentSlotsFreeMin = "agent_slots_free_min"
     case eventsProduced = "events_produced"
     case eventsSent = "events_sent"
     case streamsCompleted = "streams_completed"
@@ -143,6 +149,21 @@ extension PhaseMetric {
             .init(
                 self, .mebibytesPerSecond, .lowerIsBetter, .sampler,
                 "largest least-squares slope of one instance's resident memory, MiB/s")
+        case .rssSlopeMbPerH:
+            .init(
+                self, .mebibytesPerHour, .lowerIsBetter, .sampler,
+                "largest least-squares slope of one instance's resident memory over the window, MiB per hour (a leak shows as a slope that stays > 0 over a long run)"
+            )
+        case .fdsSlopePerH:
+            .init(
+                self, .perHour, .lowerIsBetter, .sampler,
+                "largest least-squares slope of one instance's open file descriptors over the window, per hour (a descriptor leak)"
+            )
+        case .generatorRssSlopeMbPerH:
+            .init(
+                self, .mebibytesPerHour, .lowerIsBetter, .sampler,
+                "least-squares slope of the load generator's (this process's) resident memory over the window, MiB per hour"
+            )
         case .bufferedMaxMb:
             .init(
                 self, .mebibytes, .lowerIsBetter, .server,
@@ -219,6 +240,20 @@ extension PhaseMetric {
                 self, .count, nil, .backends,
                 "most PostgreSQL connections idle in transaction (upstream's held connection)")
         case .slowConsumersCut: .init(self, .count, nil, .server, "streams cut by the slow-consumer deadline")
+        case .agentSlotsInUseMax:
+            .init(
+                self, .count, nil, .server,
+                "most agent runs in progress on one instance (stampede_agent_slots_in_use): each holds an agent slot, the SDK-process capacity"
+            )
+        case .agentSlotsInUseMean:
+            .init(
+                self, .count, nil, .server,
+                "agent slots held on one instance, mean over the window's samples (largest of any instance)")
+        case .agentSlotsFreeMin:
+            .init(
+                self, .count, .higherIsBetter, .server,
+                "fewest agent slots left free on any instance at any sample (stampede_agent_slots − in use): the sessions that remain for other clients"
+            )
         case .eventsProduced: .init(self, .count, nil, .server, "events the agents produced")
         case .eventsSent: .init(self, .count, nil, .server, "events written to sockets")
         case .streamsCompleted:

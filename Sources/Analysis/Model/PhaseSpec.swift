@@ -57,6 +57,9 @@ public struct ClientSpec: Sendable, Codable, Equatable {
     public var path: String = "/api/v1/query"
     /// Streams or regular requests (`mode:`); nil means ``ClientMode/sse``.
     public var mode: ClientMode?
+    /// A link of this group's own between it and each server (`link: {bandwidth: 2}`): its clients
+    /// sit behind a proxy with that latency and bandwidth, the others do not.
+    public var link: LinkSpec?
 
     /// The mode actually used.
     public var effectiveMode: ClientMode { mode ?? .sse }

@@ -17,7 +17,7 @@ public enum ScenarioLoader {
     static let faultKeys = ["at", "do", "for", "every", "instance", "link", "latency", "mode", "when"]
     static let linkKeys = ["latency", "jitter", "bandwidth"]
     static let clientKeys = [
-        "name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode",
+        "name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode", "link",
     ]
     static let claimKeys = ["id", "issue", "statement", "kind", "metric", "relation", "target"]
     static let samplingKeys = ["hz", "metrics", "min-samples", "generator-cpu-limit", "machine-cpu-limit"]
@@ -158,7 +158,7 @@ public enum ScenarioLoader {
         if let v = r.duration(m["warmup"], "\(path).warmup") { p.warmup = v }
         p.hotSet = r.int(m["hot-set"], "\(path).hot-set", range: 1...1000)
         let links = network.overridden(by: Self.network(r, m["network"], "\(path).network") ?? .init())
-        p.network = links.proxied.isEmpty ? nil : links
+        p.network = links.proxied.isEmpty && (links.controller == nil || m["faults"] == nil) ? nil : links
         if m["clients"] == nil { r.problem("\(path).clients", node, "missing; list at least one client group") }
         for (i, c) in (r.sequence(m["clients"], "\(path).clients") ?? []).enumerated() {
             if let spec = client(r, c, "\(path).clients[\(i)]") { p.clients.append(spec) }
@@ -238,28 +238,43 @@ public enum ScenarioLoader {
             c.path = v
         }
         c.mode = r.choice(m["mode"], "\(path).mode", ClientMode.allCases.map(\.rawValue)).flatMap(ClientMode.init)
+        if m["link"] != nil { c.link = link(r, m["link"], "\(path).link") }
         return c
     }
 
     /// `network:` (top level or a phase's): per link (`redis`, `postgres`, `clients`) the
     /// `latency` added to each round trip, its `jitter` (at most the latency) and a `bandwidth` in KB/s.
     static func network(_ r: YAMLReader, _ node: Node?, _ path: String) -> NetworkSpec? {
-        guard let m = r.mapping(node, path, allowed: NetworkSpec.linkNames) else { return nil }
-        func link(_ name: String) -> LinkSpec? {
-            guard let l = r.mapping(m[name], "\(path).\(name)", allowed: linkKeys) else { return nil }
-            var spec = LinkSpec()
-            if let v = r.duration(l["latency"], "\(path).\(name).latency") { spec.latency = v }
-            if let v = r.duration(l["jitter"], "\(path).\(name).jitter") { spec.jitter = v }
-            spec.bandwidth = r.int(l["bandwidth"], "\(path).\(name).bandwidth", range: 1...10_000_000)
-            if spec.jitter > spec.latency {
+        guard let m = r.mapping(node, path, allowed: NetworkSpec.linkNames + ["controller"]) else { return nil }
+        var controller: String?
+        if let text = r.string(m["controller"], "\(path).controller") {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                controller = text
+            } else {
                 r.problem(
-                    "\(path).\(name).jitter", l["jitter"],
-                    "jitter (\(DurationText.format(spec.jitter))) must not exceed the latency (\(DurationText.format(spec.latency)))"
-                )
+                    "\(path).controller", m["controller"],
+                    "expected the URL of a toxiproxy API like http://127.0.0.1:8474, got '\(text)'")
             }
-            return spec
         }
-        return NetworkSpec(redis: link("redis"), postgres: link("postgres"), clients: link("clients"))
+        func named(_ name: String) -> LinkSpec? { m[name] == nil ? nil : link(r, m[name], "\(path).\(name)") }
+        return NetworkSpec(
+            redis: named("redis"), postgres: named("postgres"), clients: named("clients"), controller: controller)
+    }
+
+    /// One link: `latency` added to each round trip, its `jitter` (at most the latency), `bandwidth` in KB/s.
+    static func link(_ r: YAMLReader, _ node: Node?, _ path: String) -> LinkSpec? {
+        guard let l = r.mapping(node, path, allowed: linkKeys) else { return nil }
+        var spec = LinkSpec()
+        if let v = r.duration(l["latency"], "\(path).latency") { spec.latency = v }
+        if let v = r.duration(l["jitter"], "\(path).jitter") { spec.jitter = v }
+        spec.bandwidth = r.int(l["bandwidth"], "\(path).bandwidth", range: 1...10_000_000)
+        if spec.jitter > spec.latency {
+            r.problem(
+                "\(path).jitter", l["jitter"],
+                "jitter (\(DurationText.format(spec.jitter))) must not exceed the latency (\(DurationText.format(spec.latency)))"
+            )
+        }
+        return spec
     }
 
     /// Threshold expressions, each parsed now so a typo is reported with the scenario's other

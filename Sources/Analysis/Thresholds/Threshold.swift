@@ -45,9 +45,9 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         self.boundText = boundText
     }
 
-    /// `stream.first_event p(99) < 500ms`.
+    /// `stream.first_event: p(99) < 500ms`: the threshold as written, which parses back to it.
     public var description: String {
-        let agg = aggregationIsExplicit ? " \(aggregation)" : ""
+        let agg = aggregationIsExplicit ? ": \(aggregation)" : ""
         return "\(metric)\(agg) \(comparison.rawValue) \(boundText)"
     }
 }

@@ -44,6 +44,7 @@ public enum PhaseMetricsCalculator {
             m[.sessionCreateErrors] = delta(ServerSeries.sessionCreateErrorsTotal.rawValue)
             m[.dbPoolTimeouts] = delta(ServerSeries.poolTimeoutsTotal.pool("postgres"))
             m[.slowConsumersCut] = delta(ServerSeries.sseSlowConsumersCutTotal.rawValue)
+            agentSlots(window, into: &m)
             m[.eventsProduced] = delta(ServerSeries.sseEventsProducedTotal.rawValue)
             m[.eventsSent] = delta(ServerSeries.sseEventsSentTotal.rawValue)
             if updates > 0 { m[.redisCommandsPerUpdate] = delta(ServerSeries.redisCommandsTotal.rawValue) / updates }
@@ -104,6 +105,7 @@ public enum PhaseMetricsCalculator {
         let instances = Set(window.flatMap { $0.servers.map(\.instance) })
         guard !instances.isEmpty else { return }
         var rssMax = 0.0, growth = -Double.infinity, slope = -Double.infinity, buffered = 0.0, fds = 0.0
+        var fdSlope = -Double.infinity
         for i in instances {
             let points = window.compactMap { s in
                 s.servers.first { $0.instance == i }.map { (s.t, Double($0.rssBytes) / mib, $0) }
@@ -116,12 +118,43 @@ public enum PhaseMetricsCalculator {
             buffered = max(
                 buffered, points.compactMap { $0.2.metrics[ServerSeries.sseBufferedBytes.rawValue] }.max() ?? 0)
             fds = max(fds, Double(points.map(\.2.openFDs).max() ?? 0))
+            if let k = leastSquaresSlope(points.map { ($0.0, Double($0.2.openFDs)) }) { fdSlope = max(fdSlope, k) }
         }
+        if let k = leastSquaresSlope(
+            window.filter { $0.generatorRSSBytes > 0 }.map { ($0.t, Double($0.generatorRSSBytes) / mib) })
+        {
+            m[.generatorRssSlopeMbPerH] = k * 3600
+        }
+        if fdSlope.isFinite { m[.fdsSlopePerH] = fdSlope * 3600 }
         m[.rssMaxMb] = rssMax
         if growth.isFinite { m[.rssGrowthMb] = growth }
-        if slope.isFinite { m[.rssSlopeMbPerS] = slope }
+        if slope.isFinite {
+            m[.rssSlopeMbPerS] = slope
+            m[.rssSlopeMbPerH] = slope * 3600
+        }
         m[.bufferedMaxMb] = buffered / mib
         m[.fdsMax] = fds
+    }
+
+    /// Agent slots held (`stampede_agent_slots_in_use`): the most and the time-mean on one
+    /// instance, and the fewest left free (slots − in use) on any instance at any sample.
+    static func agentSlots(_ window: [Sample], into m: inout [String: Double]) {
+        var most = -1.0, mean = -1.0, free = Double.infinity
+        for i in Set(window.flatMap { $0.servers.map(\.instance) }) {
+            let points = window.compactMap { s in s.servers.first { $0.instance == i }?.metrics }
+                .compactMap { x -> (used: Double, slots: Double?)? in
+                    x[ServerSeries.agentSlotsInUse.rawValue].map { ($0, x[ServerSeries.agentSlots.rawValue]) }
+                }
+            guard !points.isEmpty else { continue }
+            most = max(most, points.map(\.used).max()!)
+            mean = max(mean, points.map(\.used).reduce(0, +) / Double(points.count))
+            for p in points { if let slots = p.slots { free = min(free, slots - p.used) } }
+        }
+        if most >= 0 {
+            m[.agentSlotsInUseMax] = most
+            m[.agentSlotsInUseMean] = mean
+        }
+        if free.isFinite { m[.agentSlotsFreeMin] = free }
     }
 
     static func backends(_ window: [Sample], into m: inout [String: Double]) {

@@ -76,7 +76,7 @@ struct FaultInjector {
             switch f.action {
             case .pauseInstance:
                 if f.trigger == .midUpdate {
-                    guard let port = fleet.instances.first(where: { $0.index == f.instance })?.port else {
+                    guard let port = fleet.instance(f.instance)?.port else {
                         return done(ended: nil, error: "instance \(f.instance) is not running")
                     }
                     guard await Self.waitForUpdateInProgress(port: port, timeout: 5) else {
@@ -89,9 +89,9 @@ struct FaultInjector {
                 try fleet.signal(SIGCONT, instance: f.instance)
                 return done(ended: Self.seconds(since: start))
             case .killInstance, .restartInstance:
-                let pid =
-                    try fleet.instances.first { $0.index == f.instance }.map(\.pid)
-                    ?? { throw ServiceError("instance \(f.instance) is not running") }()
+                guard let pid = fleet.instance(f.instance)?.pid else {
+                    return done(ended: nil, error: "instance \(f.instance) is not running")
+                }
                 sampler.expectExit(of: pid)
                 try fleet.end(instance: f.instance, signal: f.action == .killInstance ? SIGKILL : SIGTERM)
                 hit = Self.seconds(since: start)
@@ -136,10 +136,10 @@ struct FaultInjector {
                 let original = changed
                 changed.latency = f.latency ?? 0
                 changed.jitter = min(changed.jitter, changed.latency)
-                for p in proxies { p.setProfiles(upstream: .direct, downstream: NetworkLinks.downstream(changed)) }
+                for p in proxies { try await p.setDownstream(NetworkLinks.downstream(changed)) }
                 hit = Self.seconds(since: start)
                 await hold(f.duration)
-                for p in proxies { p.setProfiles(upstream: .direct, downstream: NetworkLinks.downstream(original)) }
+                for p in proxies { try await p.setDownstream(NetworkLinks.downstream(original)) }
                 return done(ended: Self.seconds(since: start))
             }
         } catch {

@@ -3,7 +3,7 @@ import Hummingbird
 
 /// The fields of upstream's QueryRequest that change load behaviour, validated as pydantic would:
 /// every problem reported at once in a 422 `{"detail":[...]}` body.
-struct QueryRequest: Sendable {
+package struct QueryRequest: Sendable {
     var prompt: String
     var sessionID: String?
     var model: String
@@ -24,10 +24,15 @@ struct QueryRequest: Sendable {
             throw APIError(
                 .contentTooLarge, code: "REQUEST_TOO_LARGE", message: "Request body exceeds \(maxBytes) bytes")
         }
+        return try decode(body: Data(buffer.readableBytesView))
+    }
+
+    /// Parses and validates a request body (JSON, then FastAPI's field checks): the decoding the
+    /// fuzz target `query` drives.
+    package static func decode(body: Data) throws -> QueryRequest {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(
-                with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+            object = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
         } catch {
             throw ValidationFailure(loc: ["body"], msg: "JSON decode error", type: "json_invalid")
         }

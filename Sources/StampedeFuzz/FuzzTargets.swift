@@ -1,0 +1,72 @@
+import Analysis
+import Foundation
+import LoadGen
+import Server
+
+/// The inputs Stampede takes from outside, each as a fuzz target: bytes an SSE server sends
+/// (`sse`), scenario YAML (`scenario`), threshold expressions (`threshold`) and the reference
+/// server's request bodies (`query`). Each must either succeed or fail with an error: a crash, a
+/// trap (overflow, out of bounds) or a hang is a bug.
+enum FuzzTargets {
+    static let names = ["sse", "scenario", "threshold", "query"]
+
+    /// Runs `data` through target `name`.
+    static func run(_ name: String, _ data: Data) {
+        switch name {
+        case "sse":
+            // The same bytes whole and split at every 7th byte: chunking must not change the events.
+            var whole = SSEParser()
+            let events = whole.parse(data)
+            whole.finish()
+            var split = SSEParser()
+            var pieces: [SSEEvent] = []
+            var i = data.startIndex
+            while i < data.endIndex {
+                let end = data.index(i, offsetBy: 7, limitedBy: data.endIndex) ?? data.endIndex
+                pieces += split.parse(data[i..<end])
+                i = end
+            }
+            split.finish()
+            precondition(pieces == events, "chunking changed the events")
+        case "scenario":
+            guard let text = String(data: data, encoding: .utf8) else { return }
+            _ = try? ScenarioLoader.load(yaml: text, source: "fuzz")
+        case "threshold":
+            guard let text = String(data: data, encoding: .utf8) else { return }
+            if let t = try? Threshold(parsing: text) {
+                // What parses must print and parse again to the same threshold.
+                precondition((try? Threshold(parsing: t.description)) == t, "\(text) does not round-trip")
+            }
+        case "query":
+            _ = try? QueryRequest.decode(body: data)
+        default:
+            fatalError("no fuzz target '\(name)'; targets: \(names.joined(separator: ", "))")
+        }
+    }
+}
+
+#if FUZZING
+/// libFuzzer's entry point; the target comes from `STAMPEDE_FUZZ` (scripts/fuzz.sh sets it).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzTargets.run(target, bytes.map { Data(bytes: $0, count: size) } ?? Data())
+    return 0
+}
+
+private let target = ProcessInfo.processInfo.environment["STAMPEDE_FUZZ"] ?? "sse"
+#else
+/// Without the fuzzer: `StampedeFuzz TARGET FILE...` replays inputs (a corpus, a crash) through a target.
+@main struct ReplayFuzzInputs {
+    static func main() throws {
+        let args = Array(CommandLine.arguments.dropFirst())
+        guard let name = args.first, FuzzTargets.names.contains(name) else {
+            print("usage: StampedeFuzz \(FuzzTargets.names.joined(separator: "|")) FILE...")
+            exit(64)
+        }
+        for path in args.dropFirst() {
+            FuzzTargets.run(name, try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        print("\(args.count - 1) inputs through \(name): no crash")
+    }
+}
+#endif
