@@ -34,8 +34,14 @@ enum FuzzTargets {
         case "threshold":
             guard let text = String(data: data, encoding: .utf8) else { return }
             if let t = try? Threshold(parsing: text) {
-                // What parses must print and parse again to the same threshold.
-                precondition((try? Threshold(parsing: t.description)) == t, "\(text) does not round-trip")
+                // What parses must print and parse again to the same threshold (the same metric,
+                // aggregation, comparison and bound; the original's spacing and columns aside).
+                let again = try? Threshold(parsing: t.description)
+                precondition(
+                    again.map {
+                        $0.metric == t.metric && $0.aggregation == t.aggregation && $0.comparison == t.comparison
+                            && $0.bound == t.bound && $0.description == t.description
+                    } == true, "\(text) does not round-trip: \(t.description)")
             }
         case "query":
             _ = try? QueryRequest.decode(body: data)
@@ -54,6 +60,22 @@ public func fuzzTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CIn
 }
 
 private let target = ProcessInfo.processInfo.environment["STAMPEDE_FUZZ"] ?? "sse"
+
+/// libFuzzer's driver (in the runtime `-sanitize=fuzzer` links).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// SwiftPM links an executable's `main` to `<module>_main`: here it hands over to libFuzzer.
+@_cdecl("StampedeFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var args = argv
+    return runFuzzerDriver(&count, &args) { bytes, size in fuzzTestOneInput(bytes, size) }
+}
 #else
 /// Without the fuzzer: `StampedeFuzz TARGET FILE...` replays inputs (a corpus, a crash) through a target.
 @main struct ReplayFuzzInputs {

@@ -1,4 +1,5 @@
 import Foundation
+import ServerConfig
 import Testing
 
 @testable import Analysis
@@ -169,5 +170,18 @@ import Testing
         // The second fault's mean starts after the first one ended (12..14: 100/s).
         #expect(r[1].preFaultPerSecond == 100)
         #expect(r[1].recoverySeconds == 0)
+    }
+}
+
+/// Found by the `scenario` fuzz target: `at: 9e128s` (any absurd duration) crashed the loader
+/// while it formatted the problem message (a Double too large for Int).
+@Suite struct HugeDurationTests {
+    @Test func anAbsurdDurationIsAProblemNotACrash() {
+        let p = FaultTimelineTests.problems(
+            FaultTimelineTests.scenario(
+                faults: "      - {at: \"9\(String(repeating: "9", count: 120))s\", do: redis-restart}"))
+        #expect(p.contains { $0.contains("faults[0].at: expected a duration of at most a year") }, "\(p)")
+        #expect(DurationText.format(9e128) == "9e+128s")
+        #expect(DurationText.seconds("1e308h") == nil, "overflows to infinity")
     }
 }

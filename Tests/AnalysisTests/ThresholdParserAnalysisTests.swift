@@ -149,12 +149,14 @@ extension String {
     }
 }
 
-/// Found by the `threshold` fuzz target's first seed: a threshold printed without its colon
-/// (`errors rate < 1%`) did not parse back. What a report or a gate prints must be pasteable.
+/// Found by the `threshold` fuzz target: a threshold printed without its colon (`errors rate <
+/// 1%`, its first seed) and a percentile rounded for display (`p(99.911111)` printed `p(99.91)`)
+/// did not parse back to themselves. What a report or a gate prints must be what it evaluates.
 @Suite struct ThresholdRoundTripTests {
     @Test(arguments: [
         "errors: rate < 1%", "stream.first_event: p(99) < 500ms", "phase.lost_turns[phase=optimistic] == 0",
         "phase.updates_per_second[phase=a]: value >= 300", "stream.gap: p(99.9) <= 1.5s",
+        "stream.gap: p(99.911111) <= 1.5s",
     ])
     func aThresholdParsesBackFromItsDescription(_ text: String) throws {
         let t = try Threshold(parsing: text)

@@ -76,6 +76,23 @@ struct EngineTests {
         #expect(server.connections.load(ordering: .relaxed) == 4 * 4)
     }
 
+    /// A resume the server refuses with an HTTP error (404: restarted, the stream is gone) ends
+    /// the logical stream, as EventSource fails on an error status: the client starts a fresh
+    /// stream instead of resuming a dead one forever.
+    @Test func aRefusedResumeStartsAFreshStream() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        let url = "\(server.base)/sse?events=10&interval_ms=1&drop_after=3&retry=20&forget=1"
+        var c = try sseConfig(url, clients: 2, duration: .seconds(1), mix: "reconnecting:1")
+        c.restartDelay = .milliseconds(20)
+        let r = try await LoadRun(configuration: c).run()
+        let refused = r.errors["http_404"] ?? 0
+        #expect(r.counters.reconnects >= 4, "\(r.counters)")
+        // Every resume was refused once, and each refusal was followed by a fresh stream.
+        #expect(refused >= r.counters.reconnects - 2 && refused <= r.counters.reconnects, "\(r.errors)")
+        #expect(r.counters.started - r.counters.reconnects >= r.counters.reconnects - 2, "\(r.counters)")
+    }
+
     @Test func aServerIgnoringLastEventIDShowsAsDuplicates() async throws {
         let server = try TestStreamServer()
         defer { server.stop() }

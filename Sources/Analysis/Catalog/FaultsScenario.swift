@@ -27,91 +27,18 @@ enum FaultsScenario {
             duration: ${duration}
             warmup: ${warmup}
             hot-set: 8
-            clients:
+            clients: &streams
               - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: redis-restart}
-          - name: redis-kill
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: redis-restart, mode: kill, for: 2s}
-          - name: postgres-restart
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: postgres-restart}
-          - name: postgres-kill
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: postgres-restart, mode: kill}
-          - name: kill-instance
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: kill-instance, instance: 1, for: 3s}
-          - name: restart-instance
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: restart-instance, instance: 1}
-          - name: pause-instance
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: pause-instance, instance: 1, for: 3s}
-          - name: clients-link-down
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: link-down, link: clients, for: 3s}
-          - name: redis-link-down
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: link-down, link: redis, for: 3s}
-          - name: redis-latency
-            group: fleet
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 8
-            clients:
-              - {name: streams, count-per-instance: "${clients_per_instance}", mix: "fast:70,reconnecting:30"}
-            faults:
-              - {at: "${at}", do: latency, link: redis, latency: 50ms, for: 5s}
+            faults: [{at: "${at}", do: redis-restart}]
+          - {name: redis-kill, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: redis-restart, mode: kill, for: 2s}]}
+          - {name: postgres-restart, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: postgres-restart}]}
+          - {name: postgres-kill, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: postgres-restart, mode: kill}]}
+          - {name: kill-instance, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: kill-instance, instance: 1, for: 3s}]}
+          - {name: restart-instance, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: restart-instance, instance: 1}]}
+          - {name: pause-instance, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: pause-instance, instance: 1, for: 3s}]}
+          - {name: clients-link-down, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: link-down, link: clients, for: 3s}]}
+          - {name: redis-link-down, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: link-down, link: redis, for: 3s}]}
+          - {name: redis-latency, group: fleet, duration: "${duration}", warmup: "${warmup}", hot-set: 8, clients: *streams, faults: [{at: "${at}", do: latency, link: redis, latency: 50ms, for: 5s}]}
         claims:
           - id: faults-redis-restart-recovers
             issue: NEW

@@ -38,37 +38,13 @@ enum LockSafetyScenario {
             duration: ${duration}
             warmup: ${warmup}
             hot-set: 1
-            clients:
+            clients: &writers
               - {name: writers, count-per-instance: "${clients_per_instance}", mix: fast}
-            faults:
+            faults: &pauses
               - {at: 4s, every: "${every}", do: pause-instance, instance: 0, for: "${pause}", when: mid-update}
-          - name: upstream
-            group: upstream
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 1
-            clients:
-              - {name: writers, count-per-instance: "${clients_per_instance}", mix: fast}
-            faults:
-              - {at: 4s, every: "${every}", do: pause-instance, instance: 0, for: "${pause}", when: mid-update}
-          - name: recommended
-            group: recommended
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 1
-            clients:
-              - {name: writers, count-per-instance: "${clients_per_instance}", mix: fast}
-            faults:
-              - {at: 4s, every: "${every}", do: pause-instance, instance: 0, for: "${pause}", when: mid-update}
-          - name: optimistic
-            group: optimistic
-            duration: ${duration}
-            warmup: ${warmup}
-            hot-set: 1
-            clients:
-              - {name: writers, count-per-instance: "${clients_per_instance}", mix: fast}
-            faults:
-              - {at: 4s, every: "${every}", do: pause-instance, instance: 0, for: "${pause}", when: mid-update}
+          - {name: upstream, group: upstream, duration: "${duration}", warmup: "${warmup}", hot-set: 1, clients: *writers, faults: *pauses}
+          - {name: recommended, group: recommended, duration: "${duration}", warmup: "${warmup}", hot-set: 1, clients: *writers, faults: *pauses}
+          - {name: optimistic, group: optimistic, duration: "${duration}", warmup: "${warmup}", hot-set: 1, clients: *writers, faults: *pauses}
         claims:
           - id: lock-safety-documented
             issue: SCALE-001

@@ -93,10 +93,17 @@ final class YAMLReader {
         return v
     }
 
+    /// No scenario duration is longer than a year (a fuzzed `9e128s` once overflowed on the way).
+    static let longestDuration = 365.0 * 24 * 3600
+
     func duration(_ node: Node?, _ path: String) -> Double? {
         guard let s = string(node, path) else { return nil }
         guard let v = DurationText.seconds(s) else {
             problem(path, node, "expected a duration like 250ms, 15s or 2m, got '\(s)'")
+            return nil
+        }
+        guard v <= Self.longestDuration else {
+            problem(path, node, "expected a duration of at most a year (8760h), got '\(s)'")
             return nil
         }
         return v

@@ -21,7 +21,9 @@ public enum Aggregation: Sendable, Equatable, Codable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .percentile(let p): "p(\(Quantity.number(p)))"
+        // Exactly as given (Swift's shortest round-trip form), never rounded for display:
+        // the printed threshold must be the one evaluated.
+        case .percentile(let p): "p(\(p == p.rounded() && abs(p) < 1e15 ? String(Int64(p)) : "\(p)"))"
         case .avg: "avg"
         case .min: "min"
         case .max: "max"

@@ -125,9 +125,12 @@ extension Engine {
                 }
             }
             t.parser.finish()
-            // A reconnecting client resumes a stream that ended before `done`; everyone else starts
-            // a fresh stream after the restart delay.
-            let resume = t.profile == .reconnecting && t.streamEstablished && !t.sawDone && !deliberate
+            // A reconnecting client resumes a stream that ended before `done` (also after a network
+            // error, as EventSource does); everyone else starts a fresh stream after the restart
+            // delay, and so does a client whose resume was refused with an HTTP error status
+            // (EventSource fails the connection then: a restarted server has no stream to resume).
+            let resume =
+                t.profile == .reconnecting && t.streamEstablished && !t.sawDone && !deliberate && t.status < 400
             t.resumeNext = resume
             let delay =
                 resume

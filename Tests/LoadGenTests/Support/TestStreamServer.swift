@@ -7,10 +7,11 @@ import Glibc
 /// A tiny blocking HTTP/1.1 server on 127.0.0.1, port 0, thread per connection: enough to drive
 /// the engine through every behaviour the tests need, with exact control over the bytes.
 ///
-/// `GET /sse?events=N&interval_ms=I&size=B&skip=K&drop_after=M&retry=R&ignore_last_id=1&stream=S`
+/// `GET /sse?events=N&interval_ms=I&size=B&skip=K&drop_after=M&retry=R&ignore_last_id=1&stream=S&forget=1`
 ///   sends `id: S:<seq>` events (seq from 1, or after `Last-Event-ID`), skipping seq K, closing
 ///   the connection after M events of one connection (no `done`), then `event: done` after seq N.
 ///   `interval_ms=0` writes as fast as the socket takes it (blocking send: real backpressure).
+///   `forget=1` answers 404 to every resume (a server restarted since, its streams gone).
 /// `GET /http` answers `ok`; while a stall window is set, requests arriving in it are answered
 ///   when it ends. `GET /hang` never answers. `GET /status?code=C` answers with status C.
 final class TestStreamServer: Sendable {
@@ -117,6 +118,11 @@ final class TestStreamServer: Sendable {
         let dropAfter = Int(query["drop_after"] ?? "0") ?? 0
         let ignoreLastID = query["ignore_last_id"] == "1"
         var streamID = query["stream"] ?? "s\(streamCounter.add(1, ordering: .relaxed).newValue)"
+        if query["forget"] == "1", lastEventID != nil {
+            // A server restarted since: it has no stream to resume.
+            _ = send(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+            return
+        }
         var seq = 1
         if let last = lastEventID, !ignoreLastID, let colon = last.lastIndex(of: ":"),
             let n = Int(last[last.index(after: colon)...])
