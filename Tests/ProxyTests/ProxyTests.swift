@@ -233,16 +233,18 @@ extension TCPProxyTests {
         await proxy.stop()
     }
 
-    /// Issue 9's accuracy bar, as a check of the mechanism (the figures with their error are in
-    /// docs/benchmarks.md, bench/proxy_latency.sh): 10,000 round trips (10 connections × 1,000)
-    /// through a proxy adding 5 ms to each reply have a median 5 ms ± 10 % above the direct one.
+    /// Issue 9's accuracy bar, as a check of the mechanism (the release figures with their error
+    /// are in docs/benchmarks.md, bench/proxy_latency.sh): 10,000 round trips (5 connections ×
+    /// 2,000) through a proxy adding 5 ms to each reply have a median 5 ms ± 10 % above the same
+    /// proxy adding nothing. The proxy runs on an event loop of its own, so that what other tests
+    /// left on the shared one does not delay its timers; the +0 baseline takes out the proxy's own
+    /// hop (a debug build's, on a busy 2-core machine).
     @Test func tenThousandRoundTripsAddFiveMillisecondsWithinTenPercent() async throws {
         let echo = try EchoServer()
         defer { echo.stop() }
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let proxy = try await TCPProxy.start(
-            .init(
-                upstreamHost: "127.0.0.1", upstreamPort: echo.port, downstream: LinkProfile(latency: .milliseconds(5))),
-            group: MultiThreadedEventLoopGroup.singleton)
+            .init(upstreamHost: "127.0.0.1", upstreamPort: echo.port), group: loop)
         defer { proxy.close() }
         func roundTrips(port: Int, connections: Int, each: Int) -> [Double] {
             let all = Mutex<[Double]>([])
@@ -263,11 +265,15 @@ extension TCPProxyTests {
             done.wait()
             return all.withLock { $0 }.sorted()
         }
-        let direct = roundTrips(port: echo.port, connections: 10, each: 100)
-        let proxied = roundTrips(port: proxy.port, connections: 10, each: 1000)
-        try #require(proxied.count == 10_000 && direct.count == 1_000)
-        let added = proxied[proxied.count / 2] - direct[direct.count / 2]
+        let base = roundTrips(port: proxy.port, connections: 5, each: 400)
+        proxy.setProfiles(upstream: .direct, downstream: LinkProfile(latency: .milliseconds(5)))
+        let proxied = roundTrips(port: proxy.port, connections: 5, each: 2000)
+        try #require(proxied.count == 10_000 && base.count == 2_000)
+        let added = proxied[proxied.count / 2] - base[base.count / 2]
+        print("proxy accuracy: 10,000 round trips, median added \(String(format: "%.3f", added * 1000)) ms for 5 ms")
         #expect(abs(added - 0.005) <= 0.0005, "median added \(added * 1000) ms, asked 5 ms")
+        await proxy.stop()
+        try await loop.shutdownGracefully()
     }
 
     @Test func subMillisecondLatencyIsKept() async throws {
