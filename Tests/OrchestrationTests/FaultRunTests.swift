@@ -77,14 +77,14 @@ extension RealServicesTests {
                 phases:
                   - name: recover
                     group: g
-                    duration: 19s
+                    duration: 22s
                     warmup: 1s
                     hot-set: 4
                     clients: [{name: s, count-per-instance: 4}]
                     faults:
                       - {at: 4s, do: redis-restart, mode: kill, for: 500ms}
                       - {at: 9s, do: link-down, link: clients, for: 1s}
-                      - {at: 14s, do: latency, link: redis, latency: 30ms, for: 2s}
+                      - {at: 17s, do: latency, link: redis, latency: 30ms, for: 2s}
                   - name: killed
                     group: g
                     duration: 8s
@@ -100,7 +100,9 @@ extension RealServicesTests {
             #expect(faults.map(\.action) == [.redisRestart, .linkDown, .latency])
             #expect(faults.allSatisfy { $0.error == nil }, "\(faults.map(\.error))")
             #expect(faults.allSatisfy { $0.recovered == true }, "\(faults.map(\.recovery))")
-            #expect(faults.allSatisfy { ($0.recoverySeconds ?? 99) < 5 }, "\(faults.map(\.recovery))")
+            // Streams cut mid-run leave their runs waiting for a resume: the link-down's recovery
+            // took 1 s here and more than 4 s once in CI, so it gets 7 s before the next fault.
+            #expect(faults.allSatisfy { ($0.recoverySeconds ?? 99) < 7 }, "\(faults.map(\.recovery))")
             // Cutting the generator's link breaks the open streams: the clients see it.
             #expect(faults[1].errorsDuring > 0, "\(faults[1])")
             #expect(recover.validity.isEmpty, "\(recover.validity)")
