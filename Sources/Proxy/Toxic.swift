@@ -91,8 +91,9 @@ public struct Toxic: Sendable, Codable, Equatable {
         return nil
     }
 
-    /// The toxics that make `profile` on `direction`.
-    static func from(_ profile: LinkProfile, _ direction: TCPProxy.Direction) -> [Toxic] {
+    /// The toxics that make `profile` on `direction`, named toxiproxy's way (`latency_downstream`,
+    /// `bandwidth_downstream`).
+    public static func from(_ profile: LinkProfile, _ direction: TCPProxy.Direction) -> [Toxic] {
         var out: [Toxic] = []
         if profile.latency > .zero || profile.jitter > .zero {
             out.append(

@@ -47,12 +47,6 @@ public struct ToxiproxyClient: Sendable {
         _ = try await call("DELETE", "/proxies/\(proxy)", nil, expect: [204, 200, 404])
     }
 
-    /// The latency and bandwidth of `profile` on `direction`, as toxics named toxiproxy's way
-    /// (`latency_downstream`, `bandwidth_downstream`).
-    public static func toxics(for profile: LinkProfile, _ direction: TCPProxy.Direction) -> [Toxic] {
-        Toxic.from(profile, direction)
-    }
-
     private func call(_ method: String, _ path: String, _ body: Data?, expect: Set<Int>) async throws -> Data {
         var request = URLRequest(url: base.appendingPathComponent(String(path.dropFirst())))
         request.httpMethod = method

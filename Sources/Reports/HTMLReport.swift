@@ -65,9 +65,8 @@ public enum HTMLReport {
                 "<h2>Faults</h2><table><tr><th>phase</th><th>fault</th><th>at</th><th>ended</th><th>errors during</th><th>errors after</th><th>recovery</th></tr>"
             for p in faulted {
                 for f in p.faults ?? [] {
-                    let ended = f.endedSeconds.map { String(format: "%.1f s", $0) } ?? "never"
                     h +=
-                        "<tr><td>\(escape(p.name))</td><td>\(escape(f.fault))</td><td class=\"num\">\(String(format: "%.1f s", f.atSeconds))</td><td class=\"num\">\(ended)</td><td class=\"num\">\(f.errorsDuring)</td><td class=\"num\">\(f.errorsAfter)</td><td>\(escape(f.recovery))</td></tr>"
+                        "<tr><td>\(escape(p.name))</td><td>\(escape(f.fault))</td><td class=\"num\">\(f.atText)</td><td class=\"num\">\(f.endedText)</td><td class=\"num\">\(f.errorsDuring)</td><td class=\"num\">\(f.errorsAfter)</td><td>\(escape(f.recovery))</td></tr>"
                 }
             }
             h += "</table>"

@@ -102,9 +102,8 @@ public enum MarkdownReport {
                 md += "\n| fault | at | ended | errors during | errors after | recovery |\n"
                 md += "| --- | ---: | ---: | ---: | ---: | --- |\n"
                 for f in faults {
-                    let ended = f.endedSeconds.map { String(format: "%.1f s", $0) } ?? "never"
                     md +=
-                        "| \(esc(f.fault)) | \(String(format: "%.1f s", f.atSeconds)) | \(ended) | \(f.errorsDuring) | \(f.errorsAfter) | \(esc(f.recovery)) |\n"
+                        "| \(esc(f.fault)) | \(f.atText) | \(f.endedText) | \(f.errorsDuring) | \(f.errorsAfter) | \(esc(f.recovery)) |\n"
                 }
                 md += "\n"
             }

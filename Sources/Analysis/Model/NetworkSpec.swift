@@ -49,11 +49,19 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
 
     public static let linkNames = ["redis", "postgres", "clients"]
 
+    /// The link named `name` (one of ``linkNames``), if it is set.
+    public func link(named name: String) -> LinkSpec? {
+        switch name {
+        case "redis": redis
+        case "postgres": postgres
+        case "clients": clients
+        default: nil
+        }
+    }
+
     /// The links that add something, by name.
     public var proxied: [(name: String, link: LinkSpec)] {
-        [("redis", redis), ("postgres", postgres), ("clients", clients)].compactMap { name, link in
-            link.flatMap { $0.isDirect ? nil : (name, $0) }
-        }
+        Self.linkNames.compactMap { name in link(named: name).flatMap { $0.isDirect ? nil : (name, $0) } }
     }
 
     /// These links, with `other`'s where it has one.

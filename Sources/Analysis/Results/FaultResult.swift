@@ -1,3 +1,4 @@
+import Foundation
 import LoadGen
 
 /// One fault as it happened in a phase, and what it did to the load: errors while it lasted and
@@ -27,6 +28,10 @@ public struct FaultResult: Sendable, Codable, Equatable {
     public var recovered: Bool?
     /// In words: `recovered 1 s after the fault ended`, `did not recover before the load ended`, `not measured: ...`.
     public var recovery: String
+
+    /// `8.0 s`, and the end the same way or `never`, as the reports show them.
+    public var atText: String { String(format: "%.1f s", atSeconds) }
+    public var endedText: String { endedSeconds.map { String(format: "%.1f s", $0) } ?? "never" }
 
     public init(fault: FaultSpec, atSeconds: Double, endedSeconds: Double?, error: String? = nil) {
         self.fault = fault.description

@@ -130,9 +130,7 @@ struct FaultInjector {
                 let name = f.link ?? ""
                 let proxies = links.proxies(of: name)
                 guard !proxies.isEmpty else { return done(ended: nil, error: "link \(name) has no proxy") }
-                var changed =
-                    [network?.redis, network?.postgres, network?.clients][
-                        NetworkSpec.linkNames.firstIndex(of: name) ?? 0] ?? LinkSpec()
+                var changed = network?.link(named: name) ?? LinkSpec()
                 let original = changed
                 changed.latency = f.latency ?? 0
                 changed.jitter = min(changed.jitter, changed.latency)

@@ -27,7 +27,7 @@ struct RemoteLink: NetworkLink {
 
     func setDownstream(_ profile: LinkProfile) async throws {
         for kind in ["latency", "bandwidth"] { try await client.removeToxic(named: "\(kind)_downstream", from: name) }
-        for t in ToxiproxyClient.toxics(for: profile, .downstream) { try await client.add(t, to: name) }
+        for t in Toxic.from(profile, .downstream) { try await client.add(t, to: name) }
     }
 }
 
