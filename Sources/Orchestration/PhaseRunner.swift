@@ -116,7 +116,9 @@ struct PhaseRunner {
         var work = LoadTimeline()
         var failure: String?
         let faults = phase.faults ?? []
+        // One origin for the fault timeline and every load run, so their seconds are the same.
         let loadStart = ContinuousClock.now
+        let origin = LoadOrigin.now()
         let injection =
             faults.isEmpty
             ? nil
@@ -131,14 +133,21 @@ struct PhaseRunner {
             (clients, work) = try await runLoad(
                 targets: loadPorts, servers: fleet.instances.map(\.port), network: network,
                 sessionPrefix: sessionPrefix,
-                apiKey: server.apiKey)
+                apiKey: server.apiKey, origin: origin)
         } catch {
             failure = "\(error)"
         }
-        if let injection {
-            result.faults = work.assess(await injection.value, warmup: phase.warmup, loadSeconds: phase.duration)
-        }
+        let applied = await injection?.value
         let samples = sampler.end()
+        if let applied {
+            result.faults = work.assess(applied, warmup: phase.warmup, loadSeconds: phase.duration).map { f in
+                var f = f
+                if let until = f.observedUntilSeconds, f.error == nil {
+                    f.serverErrors = FaultEffects.serverErrors(samples, from: f.atSeconds, until: until)
+                }
+                return f
+            }
+        }
         // A server or service that died outside a planned fault breaks the phase: its numbers
         // measure a broken system, so it is incomplete (and so is the run) and no gate passes on it.
         // A Ctrl-C reaches the servers and services too (one process group): their exits then are
@@ -215,7 +224,7 @@ struct PhaseRunner {
     /// instance `k mod n`), each run with one engine thread per core; all groups at once.
     func runLoad(
         targets shared: [(host: String, port: Int)], servers: [Int], network: NetworkLinks, sessionPrefix: String?,
-        apiKey: String
+        apiKey: String, origin: LoadOrigin
     ) async throws -> ([ClientGroupResult], LoadTimeline) {
         let n = shared.count
         var plans: [(client: String, config: LoadConfiguration)] = []
@@ -259,7 +268,7 @@ struct PhaseRunner {
         let results = try await withThrowingTaskGroup(of: (String, LoadResult).self) { group in
             for plan in plans {
                 group.addTask {
-                    let run = LoadRun(configuration: plan.config)
+                    let run = LoadRun(configuration: plan.config, origin: origin)
                     cancellation.register(run)
                     defer { cancellation.unregister(run) }
                     return (plan.client, try await run.run())

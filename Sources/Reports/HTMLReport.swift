@@ -62,11 +62,11 @@ public enum HTMLReport {
         let faulted = r.phases.filter { !($0.faults ?? []).isEmpty }
         if !faulted.isEmpty {
             h +=
-                "<h2>Faults</h2><table><tr><th>phase</th><th>fault</th><th>at</th><th>ended</th><th>errors during</th><th>errors after</th><th>recovery</th></tr>"
+                "<h2>Faults</h2><table><tr><th>phase</th><th>fault</th><th>at</th><th>ended</th><th>errors during</th><th>errors after</th><th>recovery</th><th>effects</th></tr>"
             for p in faulted {
                 for f in p.faults ?? [] {
                     h +=
-                        "<tr><td>\(escape(p.name))</td><td>\(escape(f.fault))</td><td class=\"num\">\(f.atText)</td><td class=\"num\">\(f.endedText)</td><td class=\"num\">\(f.errorsDuring)</td><td class=\"num\">\(f.errorsAfter)</td><td>\(escape(f.recovery))</td></tr>"
+                        "<tr><td>\(escape(p.name))</td><td>\(escape(f.fault))</td><td class=\"num\">\(f.atText)</td><td class=\"num\">\(f.endedText)</td><td class=\"num\">\(f.errorsDuring)</td><td class=\"num\">\(f.errorsAfter)</td><td>\(escape(f.recovery))</td><td>\(escape(f.effectsText))</td></tr>"
                 }
             }
             h += "</table>"

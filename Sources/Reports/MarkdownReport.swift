@@ -99,11 +99,11 @@ public enum MarkdownReport {
                 md += "- **not measured:** `\(metric)`: \(esc(why))\n"
             }
             if let faults = p.faults, !faults.isEmpty {
-                md += "\n| fault | at | ended | errors during | errors after | recovery |\n"
-                md += "| --- | ---: | ---: | ---: | ---: | --- |\n"
+                md += "\n| fault | at | ended | errors during | errors after | recovery | effects |\n"
+                md += "| --- | ---: | ---: | ---: | ---: | --- | --- |\n"
                 for f in faults {
                     md +=
-                        "| \(esc(f.fault)) | \(f.atText) | \(f.endedText) | \(f.errorsDuring) | \(f.errorsAfter) | \(esc(f.recovery)) |\n"
+                        "| \(esc(f.fault)) | \(f.atText) | \(f.endedText) | \(f.errorsDuring) | \(f.errorsAfter) | \(esc(f.recovery)) | \(esc(f.effectsText)) |\n"
                 }
                 md += "\n"
             }
@@ -113,6 +113,17 @@ public enum MarkdownReport {
                     "- clients `\(c.name)` (\(c.clients)): \(c.counters.streamsCompleted) streams completed, \(c.counters.events) events, "
                 md +=
                     "\(c.counters.failed) errors\(c.errors.isEmpty ? "" : " (" + c.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")"
+                if !c.errorEvents.isEmpty {
+                    md +=
+                        ", \(c.counters.errorEvents) `error` events ("
+                        + c.errorEvents.sorted { $0.key < $1.key }.map { "\(esc($0.key)) \($0.value)" }.joined(
+                            separator: ", ")
+                        + ")"
+                }
+                if c.counters.streamsBroken > 0 {
+                    md +=
+                        ", streams \(c.counters.streamsBroken) broken, \(c.counters.streamsResumed) resumed, \(c.counters.streamsLost) lost"
+                }
                 if let g = m[ClientMetric.gapP99Ms] { md += ", inter-event gap p99 \(ClaimEvaluator.format(g)) ms" }
                 md += "\n"
             }

@@ -24,6 +24,7 @@ public enum ReferenceServer {
         let router = Router(context: StampedeRequestContext.self)
         router.add(
             middleware: ConnectionLimitMiddleware(limit: state.configuration.maxConnections, metrics: state.metrics))
+        router.add(middleware: ServerErrorMiddleware(metrics: state.metrics))
         router.add(middleware: APIKeyMiddleware(apiKey: state.configuration.apiKey))
         QueryRoutes(state: state).register(on: router)
         SessionRoutes(state: state).register(on: router)

@@ -20,6 +20,7 @@ public enum ServerSeries: String, Sendable, CaseIterable {
     case sseResumeGapsTotal = "stampede_sse_resume_gaps_total"
     case httpRequestsInFlight = "stampede_http_requests_in_flight"
     case httpRejectedTotal = "stampede_http_rejected_total"
+    case httpServerErrorsTotal = "stampede_http_server_errors_total"
     case acceptErrorsTotal = "stampede_accept_errors_total"
     case fdReserveRefusalsTotal = "stampede_fd_reserve_refusals_total"
     case agentSlots = "stampede_agent_slots"
@@ -70,7 +71,8 @@ public enum ServerSeries: String, Sendable, CaseIterable {
             .gauge
         case .processCpuSecondsTotal, .sseStreamsTotal, .sseEventsProducedTotal, .sseEventsSentTotal,
             .sseBytesSentTotal, .sseSlowConsumersCutTotal, .sseStreamsResumedTotal, .sseResumeGapsTotal,
-            .httpRejectedTotal, .acceptErrorsTotal, .fdReserveRefusalsTotal, .agentRejectedTotal, .sessionsCreatedTotal,
+            .httpRejectedTotal, .httpServerErrorsTotal, .acceptErrorsTotal, .fdReserveRefusalsTotal,
+            .agentRejectedTotal, .sessionsCreatedTotal,
             .sessionCreateErrorsTotal, .sessionUpdatesTotal, .sessionUpdateErrorsTotal, .sessionTurnsWrittenTotal,
             .redisCommandsTotal,
             .redisErrorsTotal, .dbOperationsTotal, .dbErrorsTotal, .poolCheckoutsTotal, .poolTimeoutsTotal,
@@ -103,6 +105,8 @@ public enum ServerSeries: String, Sendable, CaseIterable {
         case .sseResumeGapsTotal: "Resumes refused because events were no longer held."
         case .httpRequestsInFlight: "Requests being served, streams included."
         case .httpRejectedTotal: "Requests rejected by --max-connections (503)."
+        case .httpServerErrorsTotal:
+            "Requests answered 500 `Internal Server Error` for an unhandled error (a dependency down), as Starlette does."
         case .acceptErrorsTotal: "accept() failures (EMFILE, ENFILE, ...), reserve refusals included."
         case .fdReserveRefusalsTotal:
             "Connections closed at once to keep a file-descriptor reserve (a sixteenth of the limit, 8 to 24)."

@@ -1,4 +1,5 @@
 import Foundation
+import LoadGen
 import ServerConfig
 import Testing
 
@@ -170,6 +171,75 @@ import Testing
         // The second fault's mean starts after the first one ended (12..14: 100/s).
         #expect(r[1].preFaultPerSecond == 100)
         #expect(r[1].recoverySeconds == 0)
+    }
+}
+
+/// What a fault did inside its window: streams, errors by kind, server error counters.
+@Suite struct FaultEffectsTests {
+    static func second(_ t: Int, events: Int, _ edit: (inout SecondSample) -> Void = { _ in }) -> SecondSample {
+        var s = SecondSample(t: t)
+        s.events = events
+        edit(&s)
+        return s
+    }
+
+    @Test func theWindowRunsFromTheFaultToTwoSecondsPastTheRecovery() throws {
+        var series = (0..<10).map { Self.second($0, events: 100) }
+        series.append(
+            Self.second(10, events: 0) {
+                $0.broken = 5
+                $0.lost = 2
+                $0.errors = 3
+                $0.errorKinds = ["reset": 3]
+            })
+        series.append(
+            Self.second(11, events: 20) {
+                $0.resumed = 2
+                $0.missing = 4
+                $0.errorEvents = 6
+                $0.errorKinds = ["event:Session creation failed": 6]
+            })
+        series += (12..<16).map { Self.second($0, events: 100) }
+        series[14].broken = 9  // from 14 s on: after the window [10, 14), not this fault's
+        var t = LoadTimeline()
+        t.add(series, streams: true)
+        let f = FaultSpec(action: .postgresRestart, at: 10, duration: 2)
+        let r = t.assess([FaultResult(fault: f, atSeconds: 10, endedSeconds: 12)], warmup: 1, loadSeconds: 16)[0]
+        #expect(r.recoverySeconds == 0 && r.observedUntilSeconds == 14)
+        #expect(r.streams == StreamEffects(broken: 5, resumed: 2, lost: 2, eventsMissing: 4))
+        #expect(r.errorsByKind == ["reset": 3, "event:Session creation failed": 6])
+        #expect(
+            r.effectsText
+                == "until 14 s: streams 5 broken, 2 resumed, 2 lost, 4 events missing; client event:Session creation failed 6, reset 3"
+        )
+        var http = LoadTimeline()
+        http.add(series, streams: false)
+        #expect(
+            http.assess([FaultResult(fault: f, atSeconds: 10, endedSeconds: 12)], warmup: 1, loadSeconds: 16)[0].streams
+                == nil)
+    }
+
+    static func sample(_ t: Double, _ perInstance: [[String: Double]]) -> Sample {
+        Sample(
+            t: t,
+            servers: perInstance.enumerated().map {
+                .init(instance: $0.offset, rssBytes: 0, openFDs: 0, threads: 0, cpuSeconds: 0, metrics: $0.element)
+            })
+    }
+
+    @Test func serverErrorsAreCounterIncreasesInTheWindowAcrossRestarts() {
+        let u = "stampede_session_update_errors_total"
+        let l = "stampede_lock_timeouts_total"
+        let samples = [
+            Self.sample(8, [[u: 10, l: 1], [u: 5]]),
+            Self.sample(10, [[u: 12, l: 1], [u: 5]]),  // +2 before the window starts at 10.5: not counted
+            Self.sample(11, [[u: 20, l: 1], [:]]),  // instance 1 not scraped
+            Self.sample(12, [[u: 3, l: 2], [u: 9]]),  // instance 0 restarted: 3 counts from 0
+            Self.sample(20, [[u: 50, l: 9], [u: 90]]),  // after the window
+        ]
+        let e = FaultEffects.serverErrors(samples, from: 10.5, until: 12)
+        #expect(e == ["session_update_errors": 8 + 3 + 4, "lock_timeouts": 1])
+        #expect(FaultEffects.serverErrors(samples, from: 12, until: 15).isEmpty)
     }
 }
 

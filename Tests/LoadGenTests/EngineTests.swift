@@ -93,6 +93,62 @@ struct EngineTests {
         #expect(r.counters.started - r.counters.reconnects >= r.counters.reconnects - 2, "\(r.counters)")
     }
 
+    /// Streams broken before `done`: a reconnecting client's are resumed, a fast client's are lost
+    /// (replaced by fresh streams), and the per-second series add up to the counters.
+    @Test func brokenStreamsAreCountedAsResumedOrLost() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        let url = "\(server.base)/sse?events=12&interval_ms=1&drop_after=4&retry=10"
+        var c = try sseConfig(url, clients: 4, duration: .seconds(1), mix: "fast:1,reconnecting:1")
+        c.restartDelay = .milliseconds(10)
+        let r = try await LoadRun(configuration: c).run()
+        let n = r.counters
+        #expect(n.streamsBroken > 10, "\(n)")
+        #expect(n.streamsResumed > 2 && n.streamsLost > 2, "\(n)")
+        // Fast clients' breaks are lost at once; a reconnecting client may still be resuming at the end.
+        #expect(n.streamsBroken - n.streamsResumed - n.streamsLost >= 0, "\(n)")
+        #expect(n.streamsBroken - n.streamsResumed - n.streamsLost <= 2, "\(n)")
+        #expect(n.streamsResumed <= n.reconnects)
+        #expect(r.series.reduce(0) { $0 + $1.broken } == n.streamsBroken, "\(r.series.map(\.broken))")
+        #expect(r.series.reduce(0) { $0 + $1.resumed } + r.series.reduce(0) { $0 + $1.lost } > n.streamsBroken - 4)
+        #expect(n.missingEvents == 0 && r.series.reduce(0) { $0 + $1.missing } == 0)
+    }
+
+    @Test func refusedResumesAreLostStreams() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        let url = "\(server.base)/sse?events=10&interval_ms=1&drop_after=3&retry=20&forget=1"
+        var c = try sseConfig(url, clients: 2, duration: .seconds(1), mix: "reconnecting:1")
+        c.restartDelay = .milliseconds(20)
+        let r = try await LoadRun(configuration: c).run()
+        #expect(r.counters.streamsResumed == 0 && r.counters.streamsLost >= 4, "\(r.counters)")
+    }
+
+    /// `error` events inside 200 streams are counted by their `code`, else their `error`, apart
+    /// from client errors, per second and in total.
+    @Test func errorEventsAreCountedByKindApartFromClientErrors() async throws {
+        let server = try TestStreamServer()
+        defer { server.stop() }
+        var a = try sseConfig(
+            "\(server.base)/sse?events=2&interval_ms=1&error=Session_creation_failed", clients: 1,
+            duration: .milliseconds(500))
+        a.restartDelay = .milliseconds(10)
+        let ra = try await LoadRun(configuration: a).run()
+        #expect(ra.totalErrors == 0 && ra.counters.streamsCompleted > 2)
+        #expect(ra.errorEvents.keys.sorted() == ["Session_creation_failed"], "\(ra.errorEvents)")
+        #expect(ra.counters.errorEvents == ra.errorEvents.values.reduce(0, +))
+        #expect(ra.counters.errorEvents >= ra.counters.streamsCompleted)
+        let kinds = ra.series.compactMap(\.errorKinds).reduce(into: [String: Int]()) {
+            $0.merge($1, uniquingKeysWith: +)
+        }
+        #expect(
+            kinds.values.reduce(0, +) == ra.counters.errorEvents && kinds.keys.allSatisfy { $0.hasPrefix("event:") })
+        let b = try sseConfig(
+            "\(server.base)/sse?events=1&interval_ms=1&error_code=AGENT_ERROR", clients: 1, duration: .milliseconds(300)
+        )
+        #expect(try await LoadRun(configuration: b).run().errorEvents.keys.sorted() == ["AGENT_ERROR"])
+    }
+
     @Test func aServerIgnoringLastEventIDShowsAsDuplicates() async throws {
         let server = try TestStreamServer()
         defer { server.stop() }

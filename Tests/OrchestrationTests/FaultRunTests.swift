@@ -105,12 +105,21 @@ extension RealServicesTests {
             #expect(faults.allSatisfy { ($0.recoverySeconds ?? 99) < 7 }, "\(faults.map(\.recovery))")
             // Cutting the generator's link breaks the open streams: the clients see it.
             #expect(faults[1].errorsDuring > 0, "\(faults[1])")
+            // ... and they are counted as broken, and lost (fast clients start fresh streams).
+            let cut = try #require(faults[1].streams, "\(faults[1])")
+            #expect(
+                cut.broken > 0 && cut.lost > 0 && cut.resumed == 0,
+                "\(faults.map(\.effectsText)) \(recover.clients.map(\.counters))")
+            // The servers saw Redis go away while it was down (their side of the Redis fault).
+            #expect((faults[0].serverErrors?["redis_errors"] ?? 0) > 0, "\(faults[0].effectsText)")
+            #expect(faults.allSatisfy { $0.observedUntilSeconds != nil && $0.errorsByKind != nil })
             #expect(recover.validity.isEmpty, "\(recover.validity)")
             #expect(recover.metrics["faults_not_recovered"] == 0)
             #expect(recover.metrics["lost_turns"] != nil, "\(recover.notMeasured ?? [:])")
             let killed = try #require(report.phases.first { $0.name == "killed" })
             #expect(killed.validity.isEmpty, "a planned kill is no death: \(killed.validity)")
             #expect(killed.faults?.first?.recovered == false)
+            #expect((killed.faults?.first?.streams?.broken ?? 0) > 0, "\(killed.faults?.first?.effectsText ?? "")")
             #expect(killed.faults?.first?.recovery == "did not recover: the fault never ended")
             #expect(killed.notMeasured?["lost_turns"]?.contains("lost that instance's counters") == true)
             let pids = resources.pids

@@ -37,6 +37,57 @@ import Testing
         #expect(health.json?["status"] as? String == "ok")
     }
 
+    /// While a dependency is down the server answers as upstream does: a 200 stream that says what
+    /// failed inside it, a 500 for a read that needs the missing store, `/health` `degraded`; and it
+    /// serves normally again once the dependency is back, without a restart.
+    @Test func whileADependencyIsDownTheServerAnswersAsUpstreamAndComesBack() async throws {
+        let services = try await EmbeddedServices.start()
+        defer { services.stop() }
+        var c = ServerConfiguration(profile: .upstream)
+        c.port = 0
+        c.redisURL = services.redisURL!
+        c.databaseURL = services.databaseURL!
+        c.agent.eventsPerRun = .fixed(3)
+        c.agent.eventInterval = .milliseconds(5)
+        let server = try await TestServer.start(configuration: c)
+        defer { Task { await server.stop() } }
+        let (_, first) = try await server.client.stream(#"{"prompt":"before"}"#)
+        let id = try #require(first.first { $0.name == "init" }.flatMap { Self.sessionID($0.data) })
+
+        // PostgreSQL down: a new stream still runs, and tells the client its session was not created.
+        let pgDown = Task { try await services.restartPostgres(downFor: .seconds(4)) }
+        try await Task.sleep(for: .seconds(1))
+        let (status, events) = try await server.client.stream(#"{"prompt":"db down"}"#)
+        #expect(status == 200)
+        let error = events.first { $0.name == "error" }
+        #expect(error?.data.contains(#""error": "Session creation failed""#) == true, "\(events.map(\.name))")
+        #expect(events.last?.name == "done" && events.last?.data.contains("error") == true)
+        let health = try await server.client.request("GET", "/health")
+        #expect(health.status == 200 && health.json?["status"] as? String == "degraded")
+        _ = try await pgDown.value
+        let (_, afterDB) = try await server.client.stream(#"{"prompt":"db back"}"#)
+        #expect(!afterDB.contains { $0.name == "error" } && afterDB.last?.name == "done")
+
+        // Redis down: a session read that needs the cache fails as an unhandled exception does in
+        // FastAPI (500, Starlette's plain-text body); the stream's closing update fails server-side.
+        let updateErrors = server.state.metrics.sessionUpdateErrors.value
+        let redisDown = Task { try await services.restartRedis(downFor: .seconds(3)) }
+        try await Task.sleep(for: .milliseconds(500))
+        let read = try await server.client.request("GET", "/api/v1/sessions/\(id)")
+        #expect(read.status == 500 && read.body == "Internal Server Error", "\(read.status) \(read.body)")
+        let (redisStatus, redisEvents) = try await server.client.stream(#"{"prompt":"redis down"}"#)
+        #expect(redisStatus == 200 && redisEvents.last?.name == "done")
+        #expect(server.state.metrics.sessionUpdateErrors.value > updateErrors)
+        _ = try await redisDown.value
+        let back = try await server.client.request("GET", "/api/v1/sessions/\(id)")
+        #expect(back.status == 200, "\(back.status) \(back.body)")
+        #expect((try await server.client.request("GET", "/health")).json?["status"] as? String == "ok")
+    }
+
+    static func sessionID(_ data: String) -> String? {
+        ((try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: Any])?["session_id"] as? String
+    }
+
     @Test func acceptFailuresAtTheFDLimitAreCountedAndTheServerKeepsServing() async throws {
         let services = try await SharedServices.get()
         let port = try FreePort.next()

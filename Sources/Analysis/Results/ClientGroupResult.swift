@@ -8,6 +8,8 @@ public struct ClientGroupResult: Sendable, Codable, Equatable {
     public var clients: Int
     public var counters: LoadCounters
     public var errors: [String: Int]
+    /// SSE `error` events by kind (``LoadResult/errorEvents``); empty in reports written before them.
+    public var errorEvents: [String: Int] = [:]
     /// By ``LatencyMetric`` raw value.
     public var latency: [String: LatencySummary]
     public var elapsedSeconds: Double
@@ -34,10 +36,12 @@ public struct ClientGroupResult: Sendable, Codable, Equatable {
         clients = results.reduce(0) { $0 + ($1.settings.clients ?? 0) }
         var counters = LoadCounters()
         var errors: [String: Int] = [:]
+        var errorEvents: [String: Int] = [:]
         var histograms: [String: LatencySummary] = [:]
         for r in results {
             counters.add(r.counters)
             errors.merge(r.errors, uniquingKeysWith: +)
+            errorEvents.merge(r.errorEvents, uniquingKeysWith: +)
             for (metric, summary) in r.latency {
                 if let existing = histograms[metric] {
                     var h = existing.histogram()
@@ -50,9 +54,26 @@ public struct ClientGroupResult: Sendable, Codable, Equatable {
         }
         self.counters = counters
         self.errors = errors
+        self.errorEvents = errorEvents
         self.latency = histograms
         elapsedSeconds = results.map(\.elapsedSeconds).max() ?? 0
         generatorCPUPercent = results.map(\.generator.cpuPercent).max() ?? 0
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, clients, counters, errors, errorEvents, latency, elapsedSeconds, generatorCPUPercent
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        clients = try c.decode(Int.self, forKey: .clients)
+        counters = try c.decode(LoadCounters.self, forKey: .counters)
+        errors = try c.decode([String: Int].self, forKey: .errors)
+        errorEvents = try c.decodeIfPresent([String: Int].self, forKey: .errorEvents) ?? [:]
+        latency = try c.decode([String: LatencySummary].self, forKey: .latency)
+        elapsedSeconds = try c.decode(Double.self, forKey: .elapsedSeconds)
+        generatorCPUPercent = try c.decode(Double.self, forKey: .generatorCPUPercent)
     }
 
     /// The per-group metrics of ``MetricCatalog/client``.

@@ -28,10 +28,38 @@ public struct FaultResult: Sendable, Codable, Equatable {
     public var recovered: Bool?
     /// In words: `recovered 1 s after the fault ended`, `did not recover before the load ended`, `not measured: ...`.
     public var recovery: String
+    /// The end of the window the effects below cover, `[at, observedUntil)`: two seconds past the
+    /// recovery, or the next fault, or the load's end.
+    public var observedUntilSeconds: Double?
+    /// What the fault did to streams in that window; nil: the phase had no SSE clients.
+    public var streams: StreamEffects?
+    /// Client errors by kind in the window, and SSE `error` events as `event:<code or error>`
+    /// (upstream reports a failed session create inside a 200 stream).
+    public var errorsByKind: [String: Int]?
+    /// Server-side error counters' increase in the window, summed over instances
+    /// (``FaultEffects/serverErrorSeries``; a counter reset by a restart counts from 0).
+    public var serverErrors: [String: Int]?
 
     /// `8.0 s`, and the end the same way or `never`, as the reports show them.
     public var atText: String { String(format: "%.1f s", atSeconds) }
     public var endedText: String { endedSeconds.map { String(format: "%.1f s", $0) } ?? "never" }
+
+    /// The window's effects in one line, as the reports show them: `until 14 s: streams 3 broken,
+    /// 3 resumed, 0 lost, 0 events missing; client reset 3, event:Session creation failed 12;
+    /// server session_update_errors +30`; `not measured` without a window.
+    public var effectsText: String {
+        guard let until = observedUntilSeconds else { return "not measured" }
+        var parts = [streams.map { "streams \($0.description)" } ?? "no streams"]
+        func list(_ d: [String: Int], sign: String = "") -> String {
+            d.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \(sign)\($0.value)" }
+                .joined(separator: ", ")
+        }
+        if let kinds = errorsByKind, !kinds.isEmpty { parts.append("client " + list(kinds)) }
+        if let server = serverErrors {
+            parts.append(server.isEmpty ? "no server errors" : "server " + list(server, sign: "+"))
+        }
+        return String(format: "until %.0f s: ", until) + parts.joined(separator: "; ")
+    }
 
     public init(fault: FaultSpec, atSeconds: Double, endedSeconds: Double?, error: String? = nil) {
         self.fault = fault.description
@@ -76,6 +104,7 @@ public enum FaultRecovery {
         result.preFaultPerSecond = pre
         let stop = min(Int(until.rounded(.up)), goodWork.count, errors.count)
         let atSecond = Int(at.rounded(.down))
+        result.observedUntilSeconds = Double(stop)
         guard let end = result.endedSeconds else {
             result.errorsDuring = sum(errors, atSecond, stop)
             result.lowestPerSecond = goodWork[min(atSecond, stop)..<stop].min()
@@ -93,6 +122,7 @@ public enum FaultRecovery {
             if holds {
                 result.recoverySeconds = max(0, Double(s) - end)
                 result.recovered = true
+                result.observedUntilSeconds = Double(min(s + 2, stop))
                 result.errorsAfter = sum(errors, endSecond, s)
                 result.recovery =
                     "recovered \(Int(result.recoverySeconds!.rounded(.up))) s after the fault ended (≥ 90 % of \(Int(pre.rounded()))/s)"
@@ -134,6 +164,11 @@ public enum FaultRecovery {
 public struct LoadTimeline: Sendable, Equatable {
     public var goodWork: [Double] = []
     public var errors: [Int] = []
+    /// Per second: streams broken, resumed and lost, events missing, errors by kind (SSE runs).
+    public var streams: [StreamEffects] = []
+    public var errorKinds: [[String: Int]] = []
+    /// Whether any run was a stream load (else stream effects are not measured).
+    public var hasStreams = false
 
     public init() {}
 
@@ -143,10 +178,28 @@ public struct LoadTimeline: Sendable, Equatable {
             while goodWork.count <= s.t {
                 goodWork.append(0)
                 errors.append(0)
+                self.streams.append(StreamEffects())
+                errorKinds.append([:])
             }
             goodWork[s.t] += Double(streams ? s.events : max(0, s.completed - s.errors))
             errors[s.t] += s.errors
+            self.streams[s.t].add(
+                StreamEffects(broken: s.broken, resumed: s.resumed, lost: s.lost, eventsMissing: s.missing))
+            if let kinds = s.errorKinds { errorKinds[s.t].merge(kinds, uniquingKeysWith: +) }
         }
+        hasStreams = hasStreams || streams
+    }
+
+    /// Fills a fault's stream effects and errors by kind over `[at, observedUntil)`.
+    func describe(_ result: inout FaultResult) {
+        guard result.error == nil, let until = result.observedUntilSeconds else { return }
+        let from = Int(result.atSeconds.rounded(.down))
+        let to = min(Int(until), streams.count)
+        guard from < to else { return }
+        var kinds: [String: Int] = [:]
+        for k in errorKinds[from..<to] { kinds.merge(k, uniquingKeysWith: +) }
+        result.errorsByKind = kinds
+        if hasStreams { result.streams = streams[from..<to].reduce(into: StreamEffects()) { $0.add($1) } }
     }
 
     /// `faults` (as applied, in time order) with their recovery assessed: each one's pre-fault
@@ -161,6 +214,7 @@ public struct LoadTimeline: Sendable, Equatable {
             FaultRecovery.assess(
                 &r, goodWork: goodWork, errors: errors, since: max(warmup, previousEnd), until: next ?? loadSeconds,
                 untilWhat: next == nil ? "the load ended" : "the next fault")
+            describe(&r)
             return r
         }
     }

@@ -1,4 +1,5 @@
 internal import CCurl
+import Foundation
 
 /// What the engine does with response headers, body bytes and the end of a request.
 extension Engine {
@@ -33,6 +34,12 @@ extension Engine {
         t.headersOK = true
         t.streamEstablished = true
         metrics.counters.succeeded += 1
+        if t.broken {  // only a resume answers a broken stream: a fresh one was counted lost
+            t.broken = false
+            metrics.counters.streamsResumed += 1
+            metrics.ensure(currentSecond)
+            metrics.series[currentSecond].resumed += 1
+        }
         if t.profile == .stalled && !t.resumeNext {
             schedule(.stallBegin, for: t, at: now + configuration.stall.after.nanoseconds)
         }
@@ -86,6 +93,7 @@ extension Engine {
         }
         t.lastEventAt = now
         if event.type == "done" { t.sawDone = true }
+        if event.type == "error" { metrics.countErrorEvent(Self.errorEventKind(event.data), second: currentSecond) }
         guard event.hasOwnID, let sequence = EventSequence.number(fromID: event.lastEventID) else {
             metrics.counters.unsequencedEvents += 1
             return
@@ -95,11 +103,25 @@ extension Engine {
         case .gap(let missing):
             metrics.counters.gaps += 1
             metrics.counters.missingEvents += Int(missing)
+            metrics.ensure(currentSecond)
+            metrics.series[currentSecond].missing += Int(missing)
         case .duplicate: metrics.counters.duplicates += 1
         case .reordered:
             metrics.counters.reorders += 1
             metrics.counters.missingEvents -= 1
+            metrics.ensure(currentSecond)
+            metrics.series[currentSecond].missing -= 1
         }
+    }
+
+    /// An `error` event's kind: its `code` (`AGENT_ERROR`, `SLOW_CONSUMER`), else its `error`
+    /// (`Session creation failed`), else `error`. Long or odd values are cut to 60 characters.
+    static func errorEventKind(_ data: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else {
+            return "error"
+        }
+        let kind = (object["code"] as? String) ?? (object["error"] as? String) ?? "error"
+        return kind.isEmpty ? "error" : String(kind.prefix(60))
     }
 
     /// A request is over (libcurl finished it, or the engine removed it). Records it and decides
@@ -116,6 +138,11 @@ extension Engine {
         case .sse:
             if t.headersOK {
                 metrics.record(.streamDuration, microseconds: (now - t.start) / 1000)
+                if !t.sawDone && !deliberate {
+                    t.broken = true
+                    metrics.counters.streamsBroken += 1
+                    metrics.series[currentSecond].broken += 1
+                }
                 if errorKind == nil && !deliberate {
                     if t.sawDone {
                         metrics.counters.streamsCompleted += 1
@@ -132,6 +159,11 @@ extension Engine {
             let resume =
                 t.profile == .reconnecting && t.streamEstablished && !t.sawDone && !deliberate && t.status < 400
             t.resumeNext = resume
+            if t.broken && !resume {
+                t.broken = false
+                metrics.counters.streamsLost += 1
+                metrics.series[currentSecond].lost += 1
+            }
             let delay =
                 resume
                 ? (t.parser.retryMilliseconds.map { UInt64($0) * 1_000_000 } ?? configuration.reconnectDelay.nanoseconds)

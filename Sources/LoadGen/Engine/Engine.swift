@@ -120,6 +120,9 @@ final class Engine {
                 }
             }
             if n > 0 {
+                // What the wait returned happened now: count it in this second, not the one
+                // the wait began in (a wait often ends at a second's boundary).
+                rollSecond(monotonicNanos())
                 for i in 0..<Int(n) {
                     if tokens[i] == Self.wakeToken {
                         var value: UInt64 = 0

@@ -35,6 +35,8 @@ final class Transfer {
     var connectionBytes = 0
     /// The next start resumes the logical stream (reconnect with `Last-Event-ID`).
     var resumeNext = false
+    /// The logical stream broke and is not yet resumed or given up (per-fault stream accounting).
+    var broken = false
 
     /// The logical stream: kept across reconnects, reset for a fresh stream.
     var parser = SSEParser()
@@ -71,6 +73,7 @@ final class Transfer {
         parser = SSEParser()
         checker = SequenceChecker(firstExpected: firstSequence)
         streamEstablished = false
+        broken = false
     }
 
     /// Per-request state, before each (re)connection.

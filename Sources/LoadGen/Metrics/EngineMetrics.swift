@@ -12,6 +12,8 @@ public struct EngineMetrics: Sendable {
     /// Errors by kind: `refused`, `reset`, `timeout`, `header_timeout`, `http_503`, `emfile`,
     /// `parse`, `dns`, `empty_reply`, `curl_N`.
     public var errors: [String: Int] = [:]
+    /// SSE `error` events by kind: the payload's `code`, else its `error` (upstream's two shapes).
+    public var errorEvents: [String: Int] = [:]
     public var series: [SecondSample] = []
     /// Body bytes received per client profile, indexed by `ClientProfile.index`.
     var profileBytes = [Int](repeating: 0, count: ClientProfile.allCases.count)
@@ -37,6 +39,16 @@ public struct EngineMetrics: Sendable {
         counters.failed += 1
         ensure(second)
         series[second].errors += 1
+        series[second].count(kind: kind)
+    }
+
+    /// An SSE `error` event: a failure reported inside a 200 stream, which the stream survives.
+    mutating func countErrorEvent(_ kind: String, second: Int) {
+        errorEvents[kind, default: 0] += 1
+        counters.errorEvents += 1
+        ensure(second)
+        series[second].errorEvents += 1
+        series[second].count(kind: "event:" + kind)
     }
 
     /// Makes `series[t]` exist.
@@ -52,6 +64,7 @@ public struct EngineMetrics: Sendable {
         for (i, h) in other.histograms.enumerated() { histograms[i].add(h) }
         counters.add(other.counters)
         for (k, v) in other.errors { errors[k, default: 0] += v }
+        for (k, v) in other.errorEvents { errorEvents[k, default: 0] += v }
         for i in profileBytes.indices { profileBytes[i] += other.profileBytes[i] }
         for sample in other.series {
             ensure(sample.t)

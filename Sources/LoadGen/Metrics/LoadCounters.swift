@@ -14,6 +14,15 @@ public struct LoadCounters: Sendable, Equatable, Codable {
     public var streamsOpenAtEnd = 0
     /// Reconnections with `Last-Event-ID` (the `reconnecting` profile).
     public var reconnects = 0
+    /// Established streams that ended before `done` without the client ending them, and of
+    /// those: resumed with `Last-Event-ID`, or replaced by a fresh stream (lost). Broken streams
+    /// still being resumed when the run ended are neither.
+    public var streamsBroken = 0
+    public var streamsResumed = 0
+    public var streamsLost = 0
+    /// SSE `error` events (failures inside a 200 stream, such as upstream's
+    /// `{"error": "Session creation failed"}`); by kind in ``LoadResult/errorEvents``.
+    public var errorEvents = 0
     /// Stalls begun (`stalled` profile) and stalled clients that left instead of resuming.
     public var stalls = 0
     public var stallsLeft = 0
@@ -46,6 +55,10 @@ public struct LoadCounters: Sendable, Equatable, Codable {
         streamsEndedEarly += o.streamsEndedEarly
         streamsOpenAtEnd += o.streamsOpenAtEnd
         reconnects += o.reconnects
+        streamsBroken += o.streamsBroken
+        streamsResumed += o.streamsResumed
+        streamsLost += o.streamsLost
+        errorEvents += o.errorEvents
         stalls += o.stalls
         stallsLeft += o.stallsLeft
         events += o.events
@@ -57,5 +70,35 @@ public struct LoadCounters: Sendable, Equatable, Codable {
         duplicates += o.duplicates
         reorders += o.reorders
         unsequencedEvents += o.unsequencedEvents
+    }
+}
+
+extension LoadCounters {
+    /// Decodes counters written before a field existed (it reads as 0), so older reports still load.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func n(_ key: CodingKeys) throws -> Int { try c.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+        started = try n(.started)
+        succeeded = try n(.succeeded)
+        failed = try n(.failed)
+        streamsCompleted = try n(.streamsCompleted)
+        streamsEndedEarly = try n(.streamsEndedEarly)
+        streamsOpenAtEnd = try n(.streamsOpenAtEnd)
+        reconnects = try n(.reconnects)
+        streamsBroken = try n(.streamsBroken)
+        streamsResumed = try n(.streamsResumed)
+        streamsLost = try n(.streamsLost)
+        errorEvents = try n(.errorEvents)
+        stalls = try n(.stalls)
+        stallsLeft = try n(.stallsLeft)
+        events = try n(.events)
+        comments = try n(.comments)
+        bytes = try n(.bytes)
+        dropped = try n(.dropped)
+        gaps = try n(.gaps)
+        missingEvents = try n(.missingEvents)
+        duplicates = try n(.duplicates)
+        reorders = try n(.reorders)
+        unsequencedEvents = try n(.unsequencedEvents)
     }
 }

@@ -34,6 +34,7 @@ extension LoadResult {
         self.stoppedEarly = stoppedEarly
         counters = metrics.counters
         errors = metrics.errors
+        errorEvents = metrics.errorEvents
         var clientsByProfile: [String: Int] = [:]
         var bytesByProfile: [String: Int] = [:]
         if c.mode == .sse {

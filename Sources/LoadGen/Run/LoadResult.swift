@@ -43,6 +43,9 @@ public struct LoadResult: Sendable, Codable {
     public var rates: Rates
     /// Errors by kind (see ``EngineMetrics/errors``).
     public var errors: [String: Int]
+    /// SSE `error` events by kind (``EngineMetrics/errorEvents``): not errors of the client, which
+    /// got a 200 stream, but what the server said went wrong inside it.
+    public var errorEvents: [String: Int]
     /// SSE: clients and body bytes received per profile (profiles with clients only).
     public var clientsByProfile: [String: Int]
     public var bytesByProfile: [String: Int]

@@ -18,9 +18,14 @@ public final class LoadRun: Sendable {
     private let engines = Mutex<[EngineShared]>([])
     private let stopped = Atomic<Bool>(false)
     private let startedAt = Atomic<UInt64>(0)
+    private let origin: LoadOrigin?
 
-    public init(configuration: LoadConfiguration) {
+    /// `origin`: the instant the run's second 0 begins (and its duration counts from), shared by
+    /// every run of a scenario phase and its fault timeline so that their seconds line up; nil:
+    /// when `run()` starts. An origin in the future is taken as now.
+    public init(configuration: LoadConfiguration, origin: LoadOrigin? = nil) {
         self.configuration = configuration
+        self.origin = origin
     }
 
     public struct StartError: Error, CustomStringConvertible {
@@ -58,7 +63,7 @@ public final class LoadRun: Sendable {
         let statsAtStart = ProcessStats.read()
         let wallStart = Self.unixNow()
         let threads = min(configuration.threads, max(1, configuration.mode == .sse ? configuration.clients : 256))
-        let runStart = monotonicNanos()
+        let runStart = min(origin?.nanoseconds ?? .max, monotonicNanos())
         let runEnd = runStart + configuration.duration.nanoseconds
         let profiles = configuration.mode == .sse ? configuration.mix.assignments(count: configuration.clients) : []
 
@@ -124,4 +129,11 @@ public final class LoadRun: Sendable {
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// An instant on the load generator's clock (CLOCK_MONOTONIC), to start runs from.
+public struct LoadOrigin: Sendable, Equatable {
+    let nanoseconds: UInt64
+
+    public static func now() -> LoadOrigin { LoadOrigin(nanoseconds: monotonicNanos()) }
 }

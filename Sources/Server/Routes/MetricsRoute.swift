@@ -40,6 +40,7 @@ struct MetricsRoute {
 
         out.sample(.httpRequestsInFlight, m.requestsInFlight.value)
         out.sample(.httpRejectedTotal, m.rejectedConnections.value)
+        out.sample(.httpServerErrorsTotal, m.serverErrors.value)
         out.sample(.acceptErrorsTotal, m.acceptErrors.value)
         out.sample(
             .fdReserveRefusalsTotal,

@@ -18,6 +18,8 @@ public final class ServerMetrics: Sendable {
     // Capacity
     public let requestsInFlight = ManagedAtomic<Int>(0)
     public let rejectedConnections = ManagedAtomic<Int>(0)
+    /// Requests answered 500 for an error no route handled (``ServerErrorMiddleware``).
+    public let serverErrors = ManagedAtomic<Int>(0)
     public let agentSlotsInUse = ManagedAtomic<Int>(0)
     public let agentSlotsWaiting = ManagedAtomic<Int>(0)
     public let agentRejected = ManagedAtomic<Int>(0)

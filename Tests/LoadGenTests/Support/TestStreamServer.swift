@@ -12,6 +12,8 @@ import Glibc
 ///   the connection after M events of one connection (no `done`), then `event: done` after seq N.
 ///   `interval_ms=0` writes as fast as the socket takes it (blocking send: real backpressure).
 ///   `forget=1` answers 404 to every resume (a server restarted since, its streams gone).
+///   `error=TEXT` sends one unsequenced `error` event `{"error": TEXT}` first (upstream's shape
+///   for a failed session create), `error_code=CODE` one `{"code": CODE}`.
 /// `GET /http` answers `ok`; while a stall window is set, requests arriving in it are answered
 ///   when it ends. `GET /hang` never answers. `GET /status?code=C` answers with status C.
 final class TestStreamServer: Sendable {
@@ -133,6 +135,10 @@ final class TestStreamServer: Sendable {
         var head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
         if let retry = query["retry"] { head += "retry: \(retry)\r\n\r\n" }
         head += ": ping - hello\r\n\r\n"
+        if let text = query["error"] {
+            head += "event: error\r\ndata: {\"error\": \"\(text)\", \"message\": \"x\"}\r\n\r\n"
+        }
+        if let code = query["error_code"] { head += "event: error\r\ndata: {\"code\": \"\(code)\"}\r\n\r\n" }
         guard send(fd, head) else { return }
         let pad = String(repeating: "x", count: max(0, size))
         var sentThisConnection = 0
