@@ -240,10 +240,17 @@ final class RelayHandler: ChannelInboundHandler {
     private var drainPending = false
     private var closeWhenDrained = false
     private var paused = false
-    // About what a link's socket buffers hold: a slow reader is felt upstream after ~1 MiB, not
-    // after an unrealistic backlog in the proxy.
-    private static let highWater = 1 << 20
-    private static let lowWater = 256 << 10
+    /// How much may wait in the proxy before it stops reading: about what a link's socket
+    /// buffers hold (1 MiB), so a slow reader is felt upstream, not hidden by an unrealistic
+    /// backlog. A link with a bandwidth cap holds what it sends in ``bandwidthQueueSeconds``
+    /// (16 KiB at least), as a router's queue does: else a slow link would swallow a whole
+    /// agent run's output and the server would never see it was slow.
+    static func highWater(_ profile: LinkProfile) -> Int {
+        guard let rate = profile.bytesPerSecond, rate > 0 else { return 1 << 20 }
+        return min(1 << 20, max(16 << 10, Int(Double(rate) * bandwidthQueueSeconds)))
+    }
+    static let bandwidthQueueSeconds = 0.2
+    private var highWater = 1 << 20
 
     /// Whether the partner is registered and active (a client's side is not until the upstream connect is done).
     private var partnerReady: Bool
@@ -322,7 +329,8 @@ final class RelayHandler: ChannelInboundHandler {
             random: Double.random(in: 0..<1))
         queue.append((due, buffer))
         queuedBytes += buffer.readableBytes
-        if queuedBytes > Self.highWater && !paused {
+        highWater = Self.highWater(effects.profile)
+        if queuedBytes > highWater && !paused {
             paused = true
             context.channel.setOption(.autoRead, value: false).whenFailure { _ in }
         }
@@ -351,7 +359,7 @@ final class RelayHandler: ChannelInboundHandler {
             wrote = true
         }
         if wrote { partner.flush() }
-        if paused && queuedBytes < Self.lowWater {
+        if paused && queuedBytes < highWater / 4 {
             paused = false
             channel?.setOption(.autoRead, value: true).whenFailure { _ in }
         }

@@ -26,8 +26,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     // SSE (PERF-004)
     public var sseDelivery: SSEDelivery
     public var sseQueue = 100
-    /// When set (bounded delivery only), a stream whose agent has waited this long on a full queue
-    /// is ended with a `slow_consumer` event; the client may resume with `Last-Event-ID`.
+    /// When set (bounded delivery only), a stream whose reader is this far behind (its oldest
+    /// queued event has waited this long) is ended with a `slow_consumer` event; the client may
+    /// resume with `Last-Event-ID`.
     public var slowConsumerDeadline: Duration?
     /// Keep-alive comment interval (sse-starlette `ping=15`).
     public var pingInterval: Duration = .seconds(15)
@@ -38,6 +39,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var socketSendBuffer: Int?
     /// How long a cut stream waits for the client to resume before the run is interrupted.
     public var resumeWindow: Duration = .seconds(30)
+    /// After a slow-consumer cut, the run goes on into the stream's resume buffer up to this many
+    /// bytes, so it ends and frees its agent slot; past it the run is stopped (the stream is no
+    /// longer resumable). 0: the cut run keeps waiting for its reader, holding its slot.
+    public var cutSpillBytes = 0
 
     // Pools (PERF-005, db-pool-hold)
     public var redisPoolSize: Int
@@ -103,6 +108,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             lockStrategy = .fullJitter
             sseDelivery = .bounded
             slowConsumerDeadline = .seconds(10)
+            cutSpillBytes = 256 << 10
             redisPoolSize = 200
             redisPoolTimeout = .seconds(5)
             holdDBConnectionPerStream = false

@@ -34,11 +34,15 @@ public enum ServerKnobs {
         .integer("sse-queue", \.sseQueue, 1...1_000_000, "Bounded queue size, in events."),
         .optionalDuration(
             "slow-consumer-deadline", \.slowConsumerDeadline, positive: false,
-            "Cut a stream whose agent waited this long on a full queue (bounded delivery only)."),
+            "Cut a stream whose reader is this far behind: its oldest queued event waited this long (bounded only)."),
         .duration("ping-interval", \.pingInterval, "Keep-alive comment interval."),
         .optionalDuration(
             "sse-retry", \.sseRetry, positive: false, "Send `retry:` with this delay at the start of each stream."),
         .duration("resume-window", \.resumeWindow, positive: false, "How long a cut stream waits to be resumed."),
+        .integer(
+            "cut-spill", \.cutSpillBytes, 0...(1 << 30),
+            "After a cut, the run goes on into the resume buffer up to this many bytes, freeing its agent slot (0: it waits)."
+        ),
         .optionalInteger(
             "socket-send-buffer", \.socketSendBuffer, 1024...(1 << 30),
             "SO_SNDBUF of stream connections in bytes ('off': kernel autotuning)."),

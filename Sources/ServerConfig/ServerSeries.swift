@@ -16,6 +16,7 @@ public enum ServerSeries: String, Sendable, CaseIterable {
     case sseBufferedBytes = "stampede_sse_buffered_bytes"
     case sseBufferedBytesMaxStream = "stampede_sse_buffered_bytes_max_stream"
     case sseSlowConsumersCutTotal = "stampede_sse_slow_consumers_cut_total"
+    case sseSpillOverflowsTotal = "stampede_sse_spill_overflows_total"
     case sseStreamsResumedTotal = "stampede_sse_streams_resumed_total"
     case sseResumeGapsTotal = "stampede_sse_resume_gaps_total"
     case httpRequestsInFlight = "stampede_http_requests_in_flight"
@@ -25,6 +26,7 @@ public enum ServerSeries: String, Sendable, CaseIterable {
     case fdReserveRefusalsTotal = "stampede_fd_reserve_refusals_total"
     case agentSlots = "stampede_agent_slots"
     case agentSlotsInUse = "stampede_agent_slots_in_use"
+    case agentRunsBlocked = "stampede_agent_runs_blocked"
     case agentSlotsWaiting = "stampede_agent_slots_waiting"
     case agentRejectedTotal = "stampede_agent_rejected_total"
     case sessionsCreatedTotal = "stampede_sessions_created_total"
@@ -65,12 +67,14 @@ public enum ServerSeries: String, Sendable, CaseIterable {
         switch self {
         case .processResidentMemoryBytes, .processOpenFds, .processMaxFds, .processThreads, .sseActiveStreams,
             .sseRegisteredStreams, .sseBufferedEvents, .sseBufferedBytes, .sseBufferedBytesMaxStream,
-            .httpRequestsInFlight, .agentSlots, .agentSlotsInUse, .agentSlotsWaiting, .poolMax, .poolInUse,
+            .httpRequestsInFlight, .agentSlots, .agentSlotsInUse, .agentRunsBlocked, .agentSlotsWaiting, .poolMax,
+            .poolInUse,
             .poolInUsePeak, .poolIdle, .poolWaiting, .lockStrategyInfo, .lockAcquireWaitSecondsMax,
             .sessionUpdatesInProgress:
             .gauge
         case .processCpuSecondsTotal, .sseStreamsTotal, .sseEventsProducedTotal, .sseEventsSentTotal,
-            .sseBytesSentTotal, .sseSlowConsumersCutTotal, .sseStreamsResumedTotal, .sseResumeGapsTotal,
+            .sseBytesSentTotal, .sseSlowConsumersCutTotal, .sseSpillOverflowsTotal, .sseStreamsResumedTotal,
+            .sseResumeGapsTotal,
             .httpRejectedTotal, .httpServerErrorsTotal, .acceptErrorsTotal, .fdReserveRefusalsTotal,
             .agentRejectedTotal, .sessionsCreatedTotal,
             .sessionCreateErrorsTotal, .sessionUpdatesTotal, .sessionUpdateErrorsTotal, .sessionTurnsWrittenTotal,
@@ -101,6 +105,7 @@ public enum ServerSeries: String, Sendable, CaseIterable {
         case .sseBufferedBytes: "Bytes waiting between agent and socket."
         case .sseBufferedBytesMaxStream: "Largest per-stream buffer."
         case .sseSlowConsumersCutTotal: "Streams cut by the slow-consumer deadline."
+        case .sseSpillOverflowsTotal: "Cut runs stopped because what they spilled after the cut passed --cut-spill."
         case .sseStreamsResumedTotal: "Streams resumed with Last-Event-ID."
         case .sseResumeGapsTotal: "Resumes refused because events were no longer held."
         case .httpRequestsInFlight: "Requests being served, streams included."
@@ -113,6 +118,7 @@ public enum ServerSeries: String, Sendable, CaseIterable {
         case .agentSlots: "Agent slots configured."
         case .agentSlotsInUse: "Agent runs in progress."
         case .agentSlotsWaiting: "Runs waiting for a slot."
+        case .agentRunsBlocked: "Runs whose producer waits on a full bounded queue (a slow reader holds their slot)."
         case .agentRejectedTotal: "Runs rejected for want of a slot."
         case .sessionsCreatedTotal: "Sessions created."
         case .sessionCreateErrorsTotal: "Session creations that failed."

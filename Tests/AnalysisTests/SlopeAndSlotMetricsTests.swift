@@ -13,10 +13,15 @@ import Testing
             let t = Double(i)
             func server(_ index: Int) -> Sample.Server {
                 let inUse = index == 0 ? 40.0 : 10 + t * 40 / 60
+                // Instance 0's runs are blocked by their readers: 5, and 25 for the last 10 s.
+                let blocked = index == 0 ? (t > 50 ? 25.0 : 5) : 0
                 return Sample.Server(
                     instance: index, rssBytes: Int((200 + (index == 0 ? t / 60 : 0)) * 1_048_576),
                     openFDs: 100 + (index == 0 ? i / 10 : 0), threads: 8, cpuSeconds: t,
-                    metrics: ["stampede_agent_slots_in_use": inUse, "stampede_agent_slots": 60])
+                    metrics: [
+                        "stampede_agent_slots_in_use": inUse, "stampede_agent_slots": 60,
+                        "stampede_agent_runs_blocked": blocked,
+                    ])
             }
             return Sample(
                 t: t, servers: [server(0), server(1)], generatorRSSBytes: Int((80 + 2 * t / 60) * 1_048_576),
@@ -43,6 +48,23 @@ import Testing
         // Instance 0 holds 40 all along; instance 1 averages 30: the largest mean is 40.
         #expect(abs(m["agent_slots_in_use_mean"]! - 40) < 1e-9)
         #expect(m["agent_slots_free_min"] == 10)
+        // Blocked runs: at most 25 (instance 0's last 10 s), mean (51 × 5 + 10 × 25) / 61 there.
+        #expect(m["agent_runs_blocked_max"] == 25)
+        #expect(abs(m["agent_runs_blocked_mean"]! - (51 * 5 + 10 * 25) / 61) < 1e-9)
+        #expect(m["agent_slots_for_readers_min"] == 35)
+        // A server without the gauge yields none of the three.
+        let old = Self.samples().map { s in
+            var s = s
+            for i in s.servers.indices { s.servers[i].metrics["stampede_agent_runs_blocked"] = nil }
+            return s
+        }
+        let n = PhaseMetricsCalculator.compute(
+            samples: old, warmup: 0, clients: [], limits: .init(minSamples: 8, cores: 2)
+        )
+        .metrics
+        #expect(
+            n["agent_runs_blocked_max"] == nil && n["agent_slots_for_readers_min"] == nil
+                && n["agent_slots_free_min"] == 10)
     }
 
     @Test func aClientGroupsLinkAndAControllerLoadAndBadOnesAreReported() throws {

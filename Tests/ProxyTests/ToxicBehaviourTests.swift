@@ -1,5 +1,6 @@
 import Foundation
 import NIOPosix
+import Synchronization
 import Testing
 
 @testable import Proxy
@@ -109,6 +110,27 @@ import Testing
         }
     }
 
+    /// A bandwidth-capped link holds about 0.2 s of its rate, not a megabyte: a writer upstream of
+    /// a slow link feels it (what PERF-004's slow clients do to a server's agent runs).
+    @Test func aSlowLinkPushesBackOnTheWriterInsteadOfSwallowingItsOutput() async throws {
+        let firehose = try FirehoseServer(seconds: 1.5)
+        defer { firehose.stop() }
+        let p = try await proxy(to: firehose.port, [])
+        p.setProfiles(upstream: .direct, downstream: LinkProfile(bytesPerSecond: 50_000))
+        defer { p.close() }
+        let fd = TCPProxyTests.connect(port: p.port)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let read = Self.readAll(fd)
+        let written = firehose.written.withLock { $0 }
+        // 1.5 s at 50 KB/s is 75 KB; the rest the writer got rid of sits in the proxy's queue
+        // (16 KiB here) and in the sockets' buffers: about 170 KB in all on loopback, where the
+        // queue alone used to take 1 MiB on every link.
+        #expect(read.bytes > 50_000, "\(read)")
+        #expect(written < 400_000, "the writer got \(written) B into a 50 KB/s link in 1.5 s")
+        #expect(read.bytes == written, "every byte the writer got out arrives: \(read)")
+    }
+
     @Test func newToxicsDecodeAndBadAttributesAreRefused() throws {
         let t = try JSONDecoder().decode(
             Toxic.self, from: Data(#"{"type":"limit_data","stream":"upstream","attributes":{"bytes":10}}"#.utf8))
@@ -143,6 +165,39 @@ final class HangUpServer: @unchecked Sendable {
                 _ = write(c, reply, reply.count)
                 close(c)
             }
+        }
+    }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
+
+/// Accepts one connection and writes to it as fast as it takes bytes (a 4 KiB send buffer, like a
+/// server streaming to a client), for `seconds`, then closes it; `written` is what it got out.
+final class FirehoseServer: @unchecked Sendable {
+    let fd: Int32
+    let port: Int
+    let written = Mutex<Int>(0)
+
+    init(seconds: Double) throws {
+        let (fd, port) = TCPProxyTests.listenOnLoopback()
+        self.fd = fd
+        self.port = port
+        Thread.detachNewThread { [self] in
+            let c = accept(fd, nil, nil)
+            if c < 0 { return }
+            var size: Int32 = 4096
+            setsockopt(c, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            _ = fcntl(c, F_SETFL, fcntl(c, F_GETFL) | O_NONBLOCK)
+            let chunk = [UInt8](repeating: 7, count: 4096)
+            let end = Date().addingTimeInterval(seconds)
+            while Date() < end {
+                let n = send(c, chunk, chunk.count, Int32(MSG_NOSIGNAL))
+                if n > 0 { self.written.withLock { $0 += n } } else { usleep(1000) }
+            }
+            close(c)
         }
     }
 

@@ -174,6 +174,54 @@ import Testing
         #expect(batch.map(\.seq) == [2, 3, 4])
     }
 
+    /// With a spill limit, a cut lets the producer go on without waiting (so the run can end and
+    /// free its slot) until the queue holds more than the limit; without one it keeps waiting.
+    @Test func aCutStreamSpillsUpToItsLimitInsteadOfHoldingItsProducer() {
+        var b = StreamBuffer(capacity: 2, retainForResume: 2, spillLimit: 50)
+        #expect(b.push(item(1), now: .now) == false)
+        #expect(b.push(item(2), now: .now) == true)  // full: the producer waits
+        #expect(b.producerBlockedSince != nil)
+        #expect(b.cut(final: Array("bye".utf8)) == true)
+        #expect(!b.isFull && b.producerBlockedSince == nil)
+        var i = 3
+        while !b.spillExceeded && i < 100 {
+            #expect(b.push(item(i), now: .now) == false)
+            i += 1
+        }
+        #expect(b.spillExceeded && b.queuedBytes > 50 && b.queuedBytes - item(i - 1).bytes.count <= 50)
+        var waits = StreamBuffer(capacity: 2, retainForResume: 2)
+        _ = waits.push(item(1), now: .now)
+        _ = waits.push(item(2), now: .now)
+        #expect(waits.cut(final: Array("bye".utf8)) == false)
+        #expect(waits.isFull && !waits.spillExceeded)
+    }
+
+    /// The deadline's clock is the age of the oldest event still queued: a reader that takes a
+    /// little at a time lets the producer go on each time, but falls behind all the same.
+    @Test func theDeadlineClockIsTheAgeOfTheOldestQueuedEvent() {
+        var b = StreamBuffer(capacity: 4, retainForResume: 4)
+        let start = ContinuousClock.now
+        #expect(b.behindSince == nil)
+        for i in 1...4 { _ = b.push(item(i), now: start + .seconds(i)) }
+        #expect(b.behindSince == start + .seconds(1))
+        _ = b.take(maxBytes: 1)  // one event read: the producer may go on
+        #expect(b.producerBlockedSince == nil && b.behindSince == start + .seconds(2))
+        _ = b.push(item(5), now: start + .seconds(9))
+        #expect(b.behindSince == start + .seconds(2), "still 7 s behind")
+        for _ in 0..<4 { _ = b.take(maxBytes: 1) }
+        #expect(b.behindSince == nil, "caught up")
+        // A resumed reader is behind from its resume, not from before its cut.
+        _ = b.push(item(6), now: start + .seconds(10))
+        b.cut(final: [])
+        _ = b.take(maxBytes: 1)
+        b.detach()
+        guard case .resumed = b.resume(after: 5, now: start + .seconds(30)) else {
+            Issue.record("expected a resume")
+            return
+        }
+        #expect(b.behindSince == start + .seconds(30))
+    }
+
     @Test func resumeFromTooFarBackReportsTheGap() {
         var b = StreamBuffer(capacity: 2, retainForResume: 2)
         for i in 1...2 { _ = b.push(item(i), now: .now) }

@@ -49,6 +49,9 @@ public enum PhaseMetric: String, Sendable, CaseIterable, Codable {
     case agentSlotsInUseMax = "agent_slots_in_use_max"
     case agentSlotsInUseMean = "agent_slots_in_use_mean"
     case agentSlotsFreeMin = "agent_slots_free_min"
+    case agentRunsBlockedMax = "agent_runs_blocked_max"
+    case agentRunsBlockedMean = "agent_runs_blocked_mean"
+    case agentSlotsForReadersMin = "agent_slots_for_readers_min"
     case eventsProduced = "events_produced"
     case eventsSent = "events_sent"
     case streamsCompleted = "streams_completed"
@@ -72,6 +75,7 @@ public enum ClientMetric: String, Sendable, CaseIterable, Codable {
     case errors = "errors"
     case requests = "requests"
     case requestP99Ms = "request_p99_ms"
+    case clients = "clients"
 }
 
 extension PhaseMetric {
@@ -254,6 +258,21 @@ extension PhaseMetric {
                 self, .count, .higherIsBetter, .server,
                 "fewest agent slots left free on any instance at any sample (stampede_agent_slots − in use): the sessions that remain for other clients"
             )
+        case .agentRunsBlockedMax:
+            .init(
+                self, .count, nil, .server,
+                "most agent runs on one instance whose producer waited on a full bounded queue (stampede_agent_runs_blocked): slots held by readers that do not keep up"
+            )
+        case .agentRunsBlockedMean:
+            .init(
+                self, .count, nil, .server,
+                "agent runs blocked by their reader on one instance, mean over the window's samples (largest of any instance)"
+            )
+        case .agentSlotsForReadersMin:
+            .init(
+                self, .count, .higherIsBetter, .server,
+                "fewest agent slots on any instance at any sample not held by a blocked run (stampede_agent_slots − runs blocked): the sessions per instance that remain for clients that read"
+            )
         case .eventsProduced: .init(self, .count, nil, .server, "events the agents produced")
         case .eventsSent: .init(self, .count, nil, .server, "events written to sockets")
         case .streamsCompleted:
@@ -303,6 +322,8 @@ extension ClientMetric {
             .init(
                 self, .milliseconds, .lowerIsBetter, .loadGenerator,
                 "request latency p99 of `mode: http` groups, ms")
+        case .clients:
+            .init(self, .count, nil, .loadGenerator, "clients in the group (a claim's target can scale by it)")
         }
     }
 }

@@ -80,6 +80,7 @@ public struct ClientGroupResult: Sendable, Codable, Equatable {
     public var metrics: [String: Double] {
         var m: [String: Double] = [:]
         m[ClientMetric.events] = Double(counters.events)
+        m[ClientMetric.clients] = Double(clients)
         m[ClientMetric.streamsCompleted] = Double(counters.streamsCompleted)
         m[ClientMetric.errors] = Double(counters.failed)
         m[ClientMetric.requests] = Double(counters.succeeded)

@@ -137,24 +137,42 @@ public enum PhaseMetricsCalculator {
     }
 
     /// Agent slots held (`stampede_agent_slots_in_use`): the most and the time-mean on one
-    /// instance, and the fewest left free (slots − in use) on any instance at any sample.
+    /// instance, and the fewest left free (slots − in use) on any instance at any sample; the same
+    /// for runs blocked by their reader (`stampede_agent_runs_blocked`), and the fewest slots not
+    /// held by one (slots − blocked).
     static func agentSlots(_ window: [Sample], into m: inout [String: Double]) {
-        var most = -1.0, mean = -1.0, free = Double.infinity
-        for i in Set(window.flatMap { $0.servers.map(\.instance) }) {
-            let points = window.compactMap { s in s.servers.first { $0.instance == i }?.metrics }
-                .compactMap { x -> (used: Double, slots: Double?)? in
-                    x[ServerSeries.agentSlotsInUse.rawValue].map { ($0, x[ServerSeries.agentSlots.rawValue]) }
-                }
-            guard !points.isEmpty else { continue }
-            most = max(most, points.map(\.used).max()!)
-            mean = max(mean, points.map(\.used).reduce(0, +) / Double(points.count))
-            for p in points { if let slots = p.slots { free = min(free, slots - p.used) } }
+        let slots = ServerSeries.agentSlots.rawValue
+        if let used = gauge(ServerSeries.agentSlotsInUse.rawValue, window) {
+            m[.agentSlotsInUseMax] = used.most
+            m[.agentSlotsInUseMean] = used.mean
+            if let free = used.fewestLeft(of: slots) { m[.agentSlotsFreeMin] = free }
         }
-        if most >= 0 {
-            m[.agentSlotsInUseMax] = most
-            m[.agentSlotsInUseMean] = mean
+        if let blocked = gauge(ServerSeries.agentRunsBlocked.rawValue, window) {
+            m[.agentRunsBlockedMax] = blocked.most
+            m[.agentRunsBlockedMean] = blocked.mean
+            if let left = blocked.fewestLeft(of: slots) { m[.agentSlotsForReadersMin] = left }
         }
-        if free.isFinite { m[.agentSlotsFreeMin] = free }
+    }
+
+    /// A per-instance gauge over the window: its most and its time-mean on one instance (the
+    /// largest of any), and, against a limit series, the fewest left (limit − gauge) anywhere.
+    struct InstanceGauge {
+        var points: [[(value: Double, metrics: [String: Double])]]
+        var most: Double { points.compactMap { $0.map(\.value).max() }.max() ?? 0 }
+        var mean: Double {
+            points.map { $0.map(\.value).reduce(0, +) / Double($0.count) }.max() ?? 0
+        }
+        func fewestLeft(of limit: String) -> Double? {
+            points.joined().compactMap { p in p.metrics[limit].map { $0 - p.value } }.min()
+        }
+    }
+
+    static func gauge(_ series: String, _ window: [Sample]) -> InstanceGauge? {
+        let points = Set(window.flatMap { $0.servers.map(\.instance) }).sorted().map { i in
+            window.compactMap { s in s.servers.first { $0.instance == i }?.metrics }
+                .compactMap { x in x[series].map { (value: $0, metrics: x) } }
+        }.filter { !$0.isEmpty }
+        return points.isEmpty ? nil : InstanceGauge(points: points)
     }
 
     static func backends(_ window: [Sample], into m: inout [String: Double]) {

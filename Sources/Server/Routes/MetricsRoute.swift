@@ -47,6 +47,8 @@ struct MetricsRoute {
             m.fdReserveRefusals.value)
         out.sample(.agentSlots, state.configuration.agentSlots)
         out.sample(.agentSlotsInUse, m.agentSlotsInUse.value)
+        out.sample(.agentRunsBlocked, m.agentRunsBlocked.value)
+        out.sample(.sseSpillOverflowsTotal, m.spillOverflows.value)
         out.sample(.agentSlotsWaiting, m.agentSlotsWaiting.value)
         out.sample(.agentRejectedTotal, m.agentRejected.value)
 

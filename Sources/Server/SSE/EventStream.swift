@@ -1,3 +1,4 @@
+import Atomics
 import NIOCore
 import ServerConfig
 import Synchronization
@@ -47,6 +48,15 @@ public final class EventStream: Sendable {
             metrics.bufferedEvents.inc()
             metrics.bufferedBytes.add(bytes.count)
             let wait = s.buffer.push(.init(seq: s.nextSeq - 1, bytes: bytes), now: .now)
+            if s.buffer.spillExceeded {
+                // A cut run spilled past its limit: stop it and drop the stream (not resumable).
+                metrics.spillOverflows.inc()
+                metrics.bufferedEvents.sub(s.buffer.queuedEvents)
+                metrics.bufferedBytes.sub(s.buffer.queuedBytes)
+                s.abandoned = true
+                s.buffer.close()
+                return (.abandoned, s.takeWake())
+            }
             return (.accepted(mustWait: wait), s.takeWake())
         }
         if case .accepted = result { metrics.eventsProduced.inc() }
@@ -59,17 +69,23 @@ public final class EventStream: Sendable {
         let now: Bool? = state.withLock { s in
             if s.abandoned { return false }
             if !s.buffer.isFull { return true }
-            s.producerWaiter = resume
+            metrics.agentRunsBlocked.wrappingIncrement(ordering: .relaxed)
+            s.producerWaiter = { [metrics] goOn in
+                metrics.agentRunsBlocked.wrappingDecrement(ordering: .relaxed)
+                resume(goOn)
+            }
             return nil
         }
         if let now { resume(now) }
     }
 
-    init(id: String, capacity: Int?, retainForResume: Int, metrics: ServerMetrics) {
+    init(id: String, capacity: Int?, retainForResume: Int, spillLimit: Int = 0, metrics: ServerMetrics) {
         self.id = id
         self.metrics = metrics
         state = Mutex(
-            State(buffer: StreamBuffer(capacity: capacity, retainForResume: retainForResume), lastWrite: .now))
+            State(
+                buffer: StreamBuffer(capacity: capacity, retainForResume: retainForResume, spillLimit: spillLimit),
+                lastWrite: .now))
     }
 
     /// Queues an event. Waits while a bounded queue is full; returns false when the producer
@@ -238,17 +254,25 @@ public final class EventStream: Sendable {
         now: ContinuousClock.Instant, configuration: ServerConfiguration, pingText: () -> String
     ) -> Housekeeping {
         var wake: (@Sendable () -> Void)?
-        defer { wake?() }
+        var producer: (@Sendable (Bool) -> Void)?
+        defer {
+            wake?()
+            producer?(true)
+        }
         return state.withLock { s in
             switch s.buffer.phase {
             case .attached:
-                if let deadline = configuration.slowConsumerDeadline, let since = s.buffer.producerBlockedSince,
+                if let deadline = configuration.slowConsumerDeadline, let since = s.buffer.behindSince,
                     since.duration(to: now) >= deadline
                 {
                     let last = s.buffer.lastSeqWritten
                     let message =
                         "{\"code\": \"SLOW_CONSUMER\", \"message\": \"client read too slowly: stream cut after \(Int(deadline.seconds)) s; reconnect with Last-Event-ID to resume\", \"details\": {\"last_event_id\": \"\(id):\(last)\"}}"
-                    s.buffer.cut(final: SSEEncoder.event(streamID: id, seq: nil, name: "error", data: message))
+                    if s.buffer.cut(final: SSEEncoder.event(streamID: id, seq: nil, name: "error", data: message)) {
+                        // The run goes on into the resume buffer, so it ends and frees its slot.
+                        producer = s.producerWaiter
+                        s.producerWaiter = nil
+                    }
                     s.cutAt = now
                     metrics.slowConsumersCut.inc()
                     wake = s.takeWake()

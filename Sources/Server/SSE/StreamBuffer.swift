@@ -7,6 +7,8 @@ struct StreamBuffer {
     struct Item {
         var seq: Int?
         var bytes: [UInt8]
+        /// When it was queued (set by ``push(_:now:)``; replays are re-stamped on resume).
+        var queuedAt: ContinuousClock.Instant?
     }
 
     enum Phase: Equatable {
@@ -22,6 +24,11 @@ struct StreamBuffer {
 
     let capacity: Int?  // nil = unbounded
     let retainForResume: Int  // 0 = not resumable
+    /// After a cut, the producer goes on into the queue up to this many queued bytes (and is
+    /// stopped past it), so the run ends and frees its agent slot; 0: it keeps waiting.
+    let spillLimit: Int
+    /// The stream was cut and its producer goes on without waiting (``spillLimit``).
+    private(set) var spilling = false
     private(set) var queue: Deque<Item> = []
     private(set) var retained: Deque<Item> = []
     private(set) var queuedBytes = 0
@@ -32,17 +39,28 @@ struct StreamBuffer {
     private(set) var lastSeqWritten = 0
     /// When the producer started waiting on a full queue (nil when it is not waiting).
     private(set) var producerBlockedSince: ContinuousClock.Instant?
+    /// When the oldest item still queued was queued: the reader is that far behind the agent
+    /// (the slow-consumer deadline's clock). A reader that stalls and one that keeps up at less
+    /// than the agent's pace both fall behind, although the second lets the producer go on for
+    /// a moment after each batch it reads; one that keeps up stays near now.
+    var behindSince: ContinuousClock.Instant? { queue.first?.queuedAt }
     var finalEvent: [UInt8]?
 
-    init(capacity: Int?, retainForResume: Int) {
+    init(capacity: Int?, retainForResume: Int, spillLimit: Int = 0) {
         self.capacity = capacity
         self.retainForResume = retainForResume
+        self.spillLimit = spillLimit
     }
 
-    var isFull: Bool { capacity.map { queuedEvents >= $0 } ?? false }
+    var isFull: Bool { !spilling && (capacity.map { queuedEvents >= $0 } ?? false) }
+
+    /// A spilling producer has queued more than the spill limit: the run must stop.
+    var spillExceeded: Bool { spilling && queuedBytes > spillLimit }
 
     /// The producer adds an item. Returns true when the producer must now wait (bounded and full).
     mutating func push(_ item: Item, now: ContinuousClock.Instant) -> Bool {
+        var item = item
+        item.queuedAt = now
         queue.append(item)
         queuedBytes += item.bytes.count
         if item.seq != nil { queuedEvents += 1 }
@@ -101,10 +119,16 @@ struct StreamBuffer {
     }
 
     /// The deadline fired: end the response with `final`; keep the queue for a resume.
-    mutating func cut(final: [UInt8]) {
-        guard phase == .attached else { return }
+    /// Returns true when the producer may go on now (it spills into the queue).
+    @discardableResult
+    mutating func cut(final: [UInt8]) -> Bool {
+        guard phase == .attached else { return false }
         phase = .cutting
         finalEvent = final
+        guard spillLimit > 0, capacity != nil else { return false }
+        spilling = true
+        producerBlockedSince = nil
+        return true
     }
 
     /// The writer went away (client disconnected, or after the final event).
@@ -125,12 +149,16 @@ struct StreamBuffer {
     }
 
     /// A client comes back with `Last-Event-ID` = `lastSeq`.
-    mutating func resume(after lastSeq: Int) -> Resume {
+    mutating func resume(after lastSeq: Int, now: ContinuousClock.Instant = .now) -> Resume {
         guard phase == .detached else { return .notResumable }
         let held = Array(retained) + Array(queue.filter { $0.seq != nil })
         let firstHeld = held.first?.seq ?? (lastSeqWritten + 1)
         if lastSeq + 1 < firstHeld { return .gap(missingFrom: lastSeq + 1, to: firstHeld - 1) }
-        let replay = held.filter { ($0.seq ?? 0) > lastSeq }
+        let replay = held.filter { ($0.seq ?? 0) > lastSeq }.map { item in
+            var item = item
+            item.queuedAt = now  // the resumed reader is behind from now on, not from before its cut
+            return item
+        }
         queue = Deque(replay)
         queuedBytes = replay.reduce(0) { $0 + $1.bytes.count }
         queuedEvents = replay.count

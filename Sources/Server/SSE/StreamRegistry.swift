@@ -21,6 +21,7 @@ public final class StreamRegistry: Sendable {
             id: Self.newStreamID(),
             capacity: configuration.sseDelivery == .bounded ? configuration.sseQueue : nil,
             retainForResume: resumable ? configuration.sseQueue : 0,
+            spillLimit: resumable ? configuration.cutSpillBytes : 0,
             metrics: metrics)
         streams.withLock { $0[stream.id] = stream }
         return stream

@@ -13,6 +13,8 @@ public final class ServerMetrics: Sendable {
     public let bufferedEvents = ManagedAtomic<Int>(0)
     public let bufferedBytes = ManagedAtomic<Int>(0)
     public let slowConsumersCut = ManagedAtomic<Int>(0)
+    /// Cut runs stopped because what they spilled after the cut passed `--cut-spill`.
+    public let spillOverflows = ManagedAtomic<Int>(0)
     public let streamsResumed = ManagedAtomic<Int>(0)
     public let resumeGaps = ManagedAtomic<Int>(0)
     // Capacity
@@ -23,6 +25,9 @@ public final class ServerMetrics: Sendable {
     public let agentSlotsInUse = ManagedAtomic<Int>(0)
     public let agentSlotsWaiting = ManagedAtomic<Int>(0)
     public let agentRejected = ManagedAtomic<Int>(0)
+    /// Agent runs whose producer waits on a full bounded queue: each holds its slot for a reader
+    /// that is not keeping up (PERF-004's second-order cost).
+    public let agentRunsBlocked = ManagedAtomic<Int>(0)
     public let acceptErrors = ManagedAtomic<Int>(0)
     /// Connections closed at once to keep the file-descriptor reserve (also in `acceptErrors`).
     public let fdReserveRefusals = ManagedAtomic<Int>(0)
