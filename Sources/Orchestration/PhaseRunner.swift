@@ -253,6 +253,7 @@ struct PhaseRunner {
             if let prefix = sessionPrefix, let hot = phase.hotSet {
                 c.body = "{\"prompt\": \"stampede\", \"session_id\": \"{session}\"}"
                 c.sessionPool = Self.hotSessionPool(hotSet: hot, prefix: prefix)
+                c.sessionPool?.zipf = phase.zipf
             } else {
                 c.body = "{\"prompt\": \"stampede\"}"
             }

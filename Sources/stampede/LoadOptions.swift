@@ -24,6 +24,11 @@ struct LoadCommonOptions: ParsableArguments {
     @Option(help: "Time allowed until the response headers. Default 10s.") var headerTimeout: String = "10s"
     @Option(help: "Draw a session id per request from this many ids (session-0 ...) for `{session}`.")
     var hotSet: Int?
+    @Option(
+        help:
+            "With --hot-set M: draw sessions Zipf(S) over the M ids (session-0 the most popular; 1.1 is typical) instead of uniformly."
+    )
+    var zipf: Double?
     @Option(help: "Prefix of the pooled session ids. Default session-.") var sessionPrefix: String = "session-"
     @Option(help: "Write result.json here (plus NAME.<metric>.hgrm beside it).") var out: String?
     @Flag(help: "No live progress line even on a terminal.") var quiet = false
@@ -49,7 +54,10 @@ struct LoadCommonOptions: ParsableArguments {
             c.headers.append(
                 .init(name: String(h[..<colon]), value: String(h[h.index(after: colon)...]).trimmingLeadingSpaces()))
         }
-        if let hotSet { c.sessionPool = .init(hotSet: hotSet, prefix: sessionPrefix) }
+        if zipf != nil && hotSet == nil {
+            throw LoadUsageError(flag: "--zipf", message: "needs --hot-set M: the number of sessions to draw from")
+        }
+        if let hotSet { c.sessionPool = .init(hotSet: hotSet, prefix: sessionPrefix, zipf: zipf) }
         return c
     }
 }

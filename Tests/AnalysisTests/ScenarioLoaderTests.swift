@@ -277,3 +277,26 @@ import Testing
             "\(error?.description ?? "")")
     }
 }
+
+@Suite struct ZipfPopularityTests {
+    func yaml(_ keys: String) -> String {
+        """
+        name: z
+        groups: [{name: g}]
+        phases: [{name: p, group: g, \(keys), clients: [{name: c, count: 1}]}]
+        """
+    }
+
+    @Test func aZipfExponentNeedsAHotSetAndARange() throws {
+        #expect(try ScenarioLoader.load(yaml: yaml("hot-set: 1000, zipf: 1.1"), source: "z").phases[0].zipf == 1.1)
+        #expect(try ScenarioLoader.load(yaml: yaml("hot-set: 4"), source: "z").phases[0].zipf == nil)
+        for (keys, message) in [
+            ("zipf: 1.1", "phases[0].zipf: needs hot-set"),
+            ("hot-set: 10, zipf: 0", "phases[0].zipf: expected an exponent 0 < s <= 10"),
+            ("hot-set: 10, zipf: steep", "phases[0].zipf: expected an exponent 0 < s <= 10"),
+        ] {
+            let error = #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml(keys), source: "z") }
+            #expect(error?.description.contains(message) == true, "\(keys): \(error?.description ?? "")")
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LoadGen
@@ -140,5 +141,47 @@ struct SchedulingTests {
         }
         #expect(Engine.target(ofClient: 0, of: 1, targets: 3) == 0)
         #expect(Engine.target(ofClient: 7, of: 8, targets: 1) == 0)
+    }
+}
+
+@Suite("Session popularity")
+struct SessionPopularityTests {
+    /// Zipf(1.1) over 1,000 sessions: session k's share is (k+1)^-1.1 / H, H = Σ (j)^-1.1; 200,000
+    /// seeded draws land within 3 % (relative) of it for the 5 most popular, within ±0.1 point
+    /// for any session, and never outside the pool.
+    @Test func zipfDrawsFollowTheirProbabilities() {
+        let p = SessionPopularity(count: 1000, zipf: 1.1)
+        let h = (1...1000).reduce(0.0) { $0 + 1 / pow(Double($1), 1.1) }
+        #expect(abs(p.probability(0) - 1 / h) < 1e-12)
+        #expect(abs((0..<1000).reduce(0.0) { $0 + p.probability($1) } - 1) < 1e-9)
+        var rng = FastRandom(seed: 42)
+        var counts = [Int](repeating: 0, count: 1000)
+        let n = 200_000
+        for _ in 0..<n { counts[p.draw(using: &rng)] += 1 }
+        for k in 0..<5 {
+            let share = Double(counts[k]) / Double(n)
+            #expect(
+                abs(share - p.probability(k)) / p.probability(k) < 0.03, "session \(k): \(share) vs \(p.probability(k))"
+            )
+        }
+        for k in 0..<1000 { #expect(abs(Double(counts[k]) / Double(n) - p.probability(k)) < 0.001) }
+        #expect(counts[0] > counts[1] && counts[1] > counts[2] && counts[2] > counts[10])
+    }
+
+    @Test func withoutAnExponentEverySessionIsAsLikely() {
+        let p = SessionPopularity(count: 8, zipf: nil)
+        #expect(p.probability(3) == 0.125)
+        var rng = FastRandom(seed: 7)
+        var counts = [Int](repeating: 0, count: 8)
+        for _ in 0..<80_000 { counts[p.draw(using: &rng)] += 1 }
+        #expect(counts.allSatisfy { abs($0 - 10_000) < 500 }, "\(counts)")
+        #expect(SessionPopularity(count: 1, zipf: 2).draw(using: &rng) == 0)
+    }
+
+    @Test func aBadExponentIsAValidationProblem() {
+        var c = LoadConfiguration(mode: .sse, targets: ["http://127.0.0.1:1/{session}"])
+        c.sessionPool = .init(hotSet: 10, zipf: -1)
+        let error = #expect(throws: LoadConfigurationError.self) { try c.validate() }
+        #expect(error?.problems.contains { $0.contains("zipf exponent -1.0") } == true, "\(error?.description ?? "")")
     }
 }

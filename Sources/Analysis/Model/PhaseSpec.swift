@@ -9,6 +9,9 @@ public struct PhaseSpec: Sendable, Codable, Equatable {
     /// Sessions created before the load and continued by every stream (`{session}` in the body):
     /// a small hot set aims the end-of-stream updates at few locks. Nil: every stream creates its own.
     public var hotSet: Int?
+    /// Streams pick their hot session Zipf(zipf) instead of uniformly (session 0 the most
+    /// popular); needs `hotSet`. Nil: uniform.
+    public var zipf: Double?
     public var clients: [ClientSpec] = []
     /// Instances for this phase instead of the group's (set by an `instances:` sweep).
     public var instances: Int?

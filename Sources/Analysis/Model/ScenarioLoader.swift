@@ -12,7 +12,7 @@ public enum ScenarioLoader {
     ]
     static let groupKeys = ["name", "instances", "profile", "flags", "max-fds"]
     static let phaseKeys = [
-        "name", "group", "duration", "warmup", "hot-set", "clients", "instances", "network", "faults",
+        "name", "group", "duration", "warmup", "hot-set", "zipf", "clients", "instances", "network", "faults",
     ]
     static let faultKeys = ["at", "do", "for", "every", "instance", "link", "latency", "mode", "when"]
     static let linkKeys = ["latency", "jitter", "bandwidth"]
@@ -157,6 +157,18 @@ public enum ScenarioLoader {
         if let v = r.duration(m["duration"], "\(path).duration") { p.duration = v }
         if let v = r.duration(m["warmup"], "\(path).warmup") { p.warmup = v }
         p.hotSet = r.int(m["hot-set"], "\(path).hot-set", range: 1...1000)
+        if let node = m["zipf"] {
+            if let text = r.string(node, "\(path).zipf"), let s = Double(text), s > 0, s <= 10 {
+                p.zipf = s
+                if m["hot-set"] == nil {
+                    r.problem(
+                        "\(path).zipf", node,
+                        "needs hot-set: the number of sessions the Zipf draw picks from (hot-set: 1000)")
+                }
+            } else {
+                r.problem("\(path).zipf", node, "expected an exponent 0 < s <= 10, e.g. zipf: 1.1")
+            }
+        }
         let links = network.overridden(by: Self.network(r, m["network"], "\(path).network") ?? .init())
         p.network = links.proxied.isEmpty && (links.controller == nil || m["faults"] == nil) ? nil : links
         if m["clients"] == nil { r.problem("\(path).clients", node, "missing; list at least one client group") }

@@ -26,6 +26,12 @@ extension LoadConfiguration {
             problems.append("header '\(header.name)': expected NAME:VALUE with a non-empty name without spaces")
         }
         if let pool = sessionPool, pool.hotSet < 1 { problems.append("hot set \(pool.hotSet): expected at least 1") }
+        if let s = sessionPool?.zipf {
+            if !(s > 0 && s <= 10) { problems.append("zipf exponent \(s): expected 0 < s <= 10 (1.1 is typical)") }
+            if let n = sessionPool?.hotSet, n > SessionPool.maxZipfSessions {
+                problems.append("zipf over \(n) sessions: at most \(SessionPool.maxZipfSessions)")
+            }
+        }
         switch mode {
         case .sse:
             if clients < 1 { problems.append("clients \(clients): expected at least 1") }

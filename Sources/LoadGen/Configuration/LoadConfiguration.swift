@@ -27,20 +27,29 @@ public struct LoadConfiguration: Sendable {
         }
     }
 
-    /// Per-request session ids drawn uniformly from a pool of `hotSet` ids, `prefix0 ...
-    /// prefix(hotSet-1)`, substituted for `placeholder` in the URL, body and header values. A small
-    /// hot set aims many requests at few sessions (lock contention). With `indexDigits` the index
+    /// Per-request session ids drawn from a pool of `hotSet` ids, `prefix0 ... prefix(hotSet-1)`,
+    /// substituted for `placeholder` in the URL, body and header values: uniformly, or with `zipf`
+    /// set, Zipf(zipf) over the pool (session 0 the most popular). A small hot set, or a steep
+    /// exponent, aims many requests at few sessions (lock contention). With `indexDigits` the index
     /// is zero-padded to that width (fixed-length ids such as UUIDs: `...-000000000042`).
     public struct SessionPool: Sendable, Equatable {
         public var hotSet: Int
         public var prefix: String
         public var placeholder: String
         public var indexDigits: Int
-        public init(hotSet: Int, prefix: String = "session-", placeholder: String = "{session}", indexDigits: Int = 0) {
+        /// The Zipf exponent (0 < s ≤ 10); nil: uniform.
+        public var zipf: Double?
+        /// The largest pool a Zipf draw may use (its table holds one Double per session and thread).
+        public static let maxZipfSessions = 1_000_000
+        public init(
+            hotSet: Int, prefix: String = "session-", placeholder: String = "{session}", indexDigits: Int = 0,
+            zipf: Double? = nil
+        ) {
             self.hotSet = hotSet
             self.prefix = prefix
             self.placeholder = placeholder
             self.indexDigits = indexDigits
+            self.zipf = zipf
         }
 
         /// The id of session `index`.

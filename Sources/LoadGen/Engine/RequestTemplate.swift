@@ -7,6 +7,7 @@ struct RequestTemplate: Sendable {
     var body: String?
     var headerLines: [String]
     var pool: LoadConfiguration.SessionPool?
+    var popularity: SessionPopularity?
     /// True when the placeholder occurs anywhere, so requests differ.
     var isTemplated: Bool
 
@@ -22,6 +23,7 @@ struct RequestTemplate: Sendable {
         lines.append("Expect:")
         headerLines = lines
         pool = c.sessionPool
+        popularity = c.sessionPool.map { SessionPopularity(count: $0.hotSet, zipf: $0.zipf) }
         if let p = c.sessionPool {
             isTemplated =
                 c.targets.contains { $0.contains(p.placeholder) } || (c.body?.contains(p.placeholder) ?? false)
@@ -39,8 +41,10 @@ struct RequestTemplate: Sendable {
 
     func instance(target: Int, using rng: inout some RandomNumberGenerator) -> Instance {
         let url = urls[target]
-        guard isTemplated, let pool else { return Instance(url: url, body: body, headerLines: headerLines) }
-        let id = pool.id(Int.random(in: 0..<pool.hotSet, using: &rng))
+        guard isTemplated, let pool, let popularity else {
+            return Instance(url: url, body: body, headerLines: headerLines)
+        }
+        let id = pool.id(popularity.draw(using: &rng))
         return Instance(
             url: url.replacing(pool.placeholder, with: id),
             body: body?.replacing(pool.placeholder, with: id),

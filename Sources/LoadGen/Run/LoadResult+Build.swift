@@ -11,7 +11,7 @@ extension LoadResult {
         target = Target(url: c.targets.joined(separator: ","), method: c.effectiveMethod)
         var s = Settings(
             durationSeconds: c.duration.secondsDouble, threads: threads, receiveBufferSize: c.receiveBufferSize,
-            sessionHotSet: c.sessionPool?.hotSet)
+            sessionHotSet: c.sessionPool?.hotSet, sessionZipf: c.sessionPool?.zipf)
         switch c.mode {
         case .sse:
             s.clients = c.clients

@@ -22,6 +22,8 @@ public struct LoadResult: Sendable, Codable {
         public var vus: Int?
         public var thinkSeconds: Double?
         public var sessionHotSet: Int?
+        /// The Zipf exponent of the session draws; nil: uniform.
+        public var sessionZipf: Double?
     }
 
     public struct Rates: Sendable, Codable, Equatable {
