@@ -1,4 +1,5 @@
 import Backends
+import NIOCore
 import Foundation
 import ServerConfig
 import SystemSupport
@@ -377,5 +378,38 @@ import Testing
         #expect(AcceptErrorCounter.reserve(forLimit: 200) == 12)
         #expect(AcceptErrorCounter.reserve(forLimit: 1024) == 24)
         #expect(AcceptErrorCounter.reserve(forLimit: 65536) == 24)
+    }
+}
+
+/// A cut stream's run spilling past its limit after its client left is stopped, and the registry's
+/// housekeeping then drops the stream (nothing else would: its writer is gone).
+@Suite struct SpillOverflowTests {
+    @Test func aRunThatSpillsPastItsLimitAfterItsClientLeftIsDropped() async {
+        var c = ServerConfiguration(profile: .recommended)
+        c.slowConsumerDeadline = .milliseconds(1)
+        let metrics = ServerMetrics()
+        let stream = EventStream(id: "s", capacity: 2, retainForResume: 2, spillLimit: 100, metrics: metrics)
+        let item: (String, Int) -> [UInt8] = { _, seq in Array("event \(seq) padded to some bytes\n".utf8) }
+        _ = stream.offer(encode: item)
+        _ = stream.offer(encode: item)  // full
+        let later = ContinuousClock.now + .seconds(1)
+        guard case .none = stream.housekeeping(now: later, configuration: c, pingText: { "" }) else {
+            Issue.record("the cut is no channel action")
+            return
+        }
+        #expect(metrics.slowConsumersCut.value == 1)
+        guard case .final = stream.take(allocator: .init()) else {
+            Issue.record("expected the cut event")
+            return
+        }
+        #expect(stream.detach(), "resumable after the cut")
+        var offers = 0
+        while case .accepted = stream.offer(encode: item), offers < 100 { offers += 1 }
+        #expect(offers < 100 && metrics.spillOverflows.value == 1, "spilled \(offers) events")
+        guard case .abandon = stream.housekeeping(now: later, configuration: c, pingText: { "" }) else {
+            Issue.record("a stopped stream without a writer must be dropped")
+            return
+        }
+        #expect(metrics.bufferedEvents.value == 0 && metrics.bufferedBytes.value == 0)
     }
 }

@@ -294,7 +294,9 @@ public final class EventStream: Sendable {
                 if let d = s.detachedAt, d.duration(to: now) >= configuration.resumeWindow { return .abandon }
                 return .none
             case .closed:
-                return .none
+                // Stopped while no writer held it (a cut run that spilled past its limit after
+                // its client left): nothing will remove it but this.
+                return s.abandoned && s.channel == nil ? .abandon : .none
             }
         }
     }
