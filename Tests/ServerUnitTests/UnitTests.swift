@@ -1,6 +1,6 @@
 import Backends
-import NIOCore
 import Foundation
+import NIOCore
 import ServerConfig
 import SystemSupport
 import Testing
