@@ -39,6 +39,8 @@ public final class Sampler: @unchecked Sendable {
     private var died: [Death] = []
     private let interval: Double
     private let lock = NSLock()
+    /// One copy of each series name, shared by every sample's dictionary (under `lock`).
+    private var seriesNames: [String: String] = [:]
     private var samples: [Sample] = []
     private var running = true
     private let done = DispatchSemaphore(value: 0)
@@ -138,6 +140,24 @@ public final class Sampler: @unchecked Sendable {
         return taken
     }
 
+    /// `metrics` with keys that share the storage of the first scrape's: a scrape has ~150
+    /// series, each name a heap string of its own, so a 30-minute run at 2 Hz kept ~20 KB per
+    /// instance per sample (the run's RSS grew 300 MiB/h) where the values take ~1 KB.
+    func interned(_ metrics: [String: Double]) -> [String: Double] {
+        lock.withLock {
+            var out = [String: Double](minimumCapacity: metrics.count)
+            for (name, value) in metrics {
+                if let shared = seriesNames[name] {
+                    out[shared] = value
+                } else {
+                    seriesNames[name] = name
+                    out[name] = value
+                }
+            }
+            return out
+        }
+    }
+
     func takeSample(timeout: Double = 1) -> Sample {
         let t = Date().timeIntervalSince(start)
         let servers = lock.withLock { targets }.map { target -> Sample.Server in
@@ -146,7 +166,7 @@ public final class Sampler: @unchecked Sendable {
             return Sample.Server(
                 instance: target.instance, rssBytes: stats?.rssBytes ?? 0, openFDs: stats?.openFDs ?? 0,
                 threads: stats?.threads ?? 0,
-                cpuSeconds: stats?.cpuSeconds ?? 0, metrics: PrometheusText.parse(text))
+                cpuSeconds: stats?.cpuSeconds ?? 0, metrics: interned(PrometheusText.parse(text)))
         }
         let me = ProcessStats.read()
         var sample = Sample(

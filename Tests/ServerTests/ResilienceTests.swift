@@ -13,13 +13,7 @@ import Testing
     @Test func redisRestartDuringAStreamIsSurvivedAndServiceResumesByItself() async throws {
         let services = try await EmbeddedServices.start()
         defer { services.stop() }
-        var c = ServerConfiguration(profile: .upstream)
-        c.port = 0
-        c.redisURL = services.redisURL!
-        c.databaseURL = services.databaseURL!
-        c.agent.eventsPerRun = .fixed(60)
-        c.agent.eventInterval = .milliseconds(25)
-        let server = try await TestServer.start(configuration: c)
+        let server = try await Self.upstreamServer(on: services, events: 60, interval: .milliseconds(25))
         defer { Task { await server.stop() } }
         let conn = try await server.client.openStream(#"{"prompt":"long"}"#)
         _ = try await onThread {
@@ -43,13 +37,7 @@ import Testing
     @Test func whileADependencyIsDownTheServerAnswersAsUpstreamAndComesBack() async throws {
         let services = try await EmbeddedServices.start()
         defer { services.stop() }
-        var c = ServerConfiguration(profile: .upstream)
-        c.port = 0
-        c.redisURL = services.redisURL!
-        c.databaseURL = services.databaseURL!
-        c.agent.eventsPerRun = .fixed(3)
-        c.agent.eventInterval = .milliseconds(5)
-        let server = try await TestServer.start(configuration: c)
+        let server = try await Self.upstreamServer(on: services, events: 3, interval: .milliseconds(5))
         defer { Task { await server.stop() } }
         let (_, first) = try await server.client.stream(#"{"prompt":"before"}"#)
         let id = try #require(first.first { $0.name == "init" }.flatMap { Self.sessionID($0.data) })
@@ -82,6 +70,19 @@ import Testing
         let back = try await server.client.request("GET", "/api/v1/sessions/\(id)")
         #expect(back.status == 200, "\(back.status) \(back.body)")
         #expect((try await server.client.request("GET", "/health")).json?["status"] as? String == "ok")
+    }
+
+    /// An in-process `upstream` server on its own Redis and PostgreSQL, runs of `events` events.
+    static func upstreamServer(
+        on services: EmbeddedServices, events: Int, interval: Duration
+    ) async throws -> TestServer {
+        var c = ServerConfiguration(profile: .upstream)
+        c.port = 0
+        c.redisURL = services.redisURL!
+        c.databaseURL = services.databaseURL!
+        c.agent.eventsPerRun = .fixed(events)
+        c.agent.eventInterval = interval
+        return try await TestServer.start(configuration: c)
     }
 
     static func sessionID(_ data: String) -> String? {
