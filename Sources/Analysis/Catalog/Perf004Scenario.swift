@@ -36,7 +36,7 @@ enum Perf004Scenario {
             profile: recommended
             flags: {agent-events: "${agent_events}", agent-interval: "${agent_interval}", agent-payload-bytes: "${payload_bytes}", socket-send-buffer: "4096", slow-consumer-deadline: "${deadline}"}
           # Agent runs of 2,000 × 2 KB (4 MB, 10 s for a reader that keeps up): far more than a
-          # slow link's path holds (its proxy queue and the sockets' buffers, about 170 KB), so
+          # slow link's path holds (its proxy queue and the sockets' buffers, about 140 KB), so
           # the producer really waits for the slow reader, all through the phase.
           - name: link-unbounded
             profile: documented

@@ -49,7 +49,12 @@ public struct SecondSample: Sendable, Equatable, Codable {
         if let kinds = o.errorKinds { errorKinds = (errorKinds ?? [:]).merging(kinds, uniquingKeysWith: +) }
     }
 
-    mutating func count(kind: String) { errorKinds = (errorKinds ?? [:]).merging([kind: 1], uniquingKeysWith: +) }
+    mutating func count(kind: String) {
+        var kinds = errorKinds ?? [:]
+        errorKinds = nil  // the only reference: counting does not copy the dictionary
+        kinds[kind, default: 0] += 1
+        errorKinds = kinds
+    }
 }
 
 extension SecondSample {

@@ -15,7 +15,7 @@ struct SessionPopularity: Sendable {
             cumulative = []
             return
         }
-        var weights = (1...self.count).map { 1 / Double.pow($0, s) }
+        var weights = (1...self.count).map { 1 / pow(Double($0), s) }
         let total = weights.reduce(0, +)
         var running = 0.0
         for i in weights.indices {
@@ -42,11 +42,5 @@ struct SessionPopularity: Sendable {
             if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
         }
         return lo
-    }
-}
-
-extension Double {
-    fileprivate static func pow(_ base: Int, _ exponent: Double) -> Double {
-        Foundation.pow(Double(base), exponent)
     }
 }
