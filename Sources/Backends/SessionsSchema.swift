@@ -1,5 +1,5 @@
 /// The `sessions` table of the system under study (upstream's columns and indexes, plus a `version`
-/// counter for the optimistic strategy): created by the server at start, written by the
+/// counter for the optimistic strategy and the fair lock's last fencing token `lock_fence`): created by the server at start, written by the
 /// orchestrator for hot sessions. The one place the schema is written.
 public enum SessionsSchema {
     public static let statements = [
@@ -17,9 +17,11 @@ public enum SessionsSchema {
             owner_api_key_hash varchar(64),
             parent_session_id uuid REFERENCES sessions(id),
             session_metadata jsonb,
-            version integer NOT NULL DEFAULT 0
+            version integer NOT NULL DEFAULT 0,
+            lock_fence bigint NOT NULL DEFAULT 0
         )
         """,
+        "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS lock_fence bigint NOT NULL DEFAULT 0",
         "CREATE INDEX IF NOT EXISTS idx_sessions_status ON sessions (status)",
         "CREATE INDEX IF NOT EXISTS idx_sessions_created_at ON sessions (created_at DESC)",
         "CREATE INDEX IF NOT EXISTS idx_sessions_parent ON sessions (parent_session_id) WHERE parent_session_id IS NOT NULL",

@@ -12,6 +12,8 @@ public final class ServerState: Sendable {
     public let redisPool: ConnectionPool<RedisConnection>
     public let databasePool: ConnectionPool<PostgresConnection>
     let cache: RedisCache
+    /// The fair lock's subscriber (fair strategy only).
+    let wakeups: LockWakeups?
     let sessions: SessionService
     let streams: StreamRegistry
     let slots: AgentSlots
@@ -43,7 +45,15 @@ public final class ServerState: Sendable {
         cache = RedisCache(
             pool: redisPool, metrics: metrics, sessionTTL: configuration.sessionTTLSeconds,
             interruptTTL: configuration.interruptTTLSeconds)
-        sessions = SessionService(cache: cache, database: databasePool, configuration: configuration, metrics: metrics)
+        if configuration.lockStrategy == .fair {
+            let w = LockWakeups(endpoint: redisEndpoint)
+            w.start()
+            wakeups = w
+        } else {
+            wakeups = nil
+        }
+        sessions = SessionService(
+            cache: cache, database: databasePool, configuration: configuration, metrics: metrics, wakeups: wakeups)
         streams = StreamRegistry(configuration: configuration, metrics: metrics)
         slots = AgentSlots(capacity: configuration.agentSlots, policy: configuration.agentSlotPolicy, metrics: metrics)
         agent = SimulatedAgent(configuration: configuration.agent)
@@ -61,6 +71,7 @@ public final class ServerState: Sendable {
     public func shutdown() async {
         shutDownFlag.store(true, ordering: .relaxed)
         streams.endAll()
+        wakeups?.stop()
         redisPool.shutdown()
         databasePool.shutdown()
         await executor.shutdown()

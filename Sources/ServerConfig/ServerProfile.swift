@@ -21,6 +21,10 @@ public enum LockStrategy: String, Sendable, CaseIterable, Codable {
     case fullJitter = "full-jitter"
     /// Delay uniform in [base, min(cap, 3·previous)] (AWS "decorrelated jitter").
     case decorrelatedJitter = "decorrelated-jitter"
+    /// FIFO on Redis: waiters queue in arrival order, the releaser hands the lock to the next one
+    /// and wakes it (pub/sub; polls every max delay when a wake-up is lost); each grant carries a
+    /// fencing token the session write checks.
+    case fair
     /// No Redis lock: a PostgreSQL version counter, `UPDATE ... WHERE version = $v`, retried on conflict.
     case optimistic
 }

@@ -56,6 +56,9 @@ public enum ServerSeries: String, Sendable, CaseIterable {
     case lockTimeoutsTotal = "stampede_lock_timeouts_total"
     case lockReleaseFailuresTotal = "stampede_lock_release_failures_total"
     case lockOptimisticConflictsTotal = "stampede_lock_optimistic_conflicts_total"
+    case lockRedisCommandsTotal = "stampede_lock_redis_commands_total"
+    case lockHandoffsTotal = "stampede_lock_handoffs_total"
+    case lockFencedWritesTotal = "stampede_lock_fenced_writes_total"
     case lockAcquireWaitSeconds = "stampede_lock_acquire_wait_seconds"
     case lockAcquireWaitSecondsMax = "stampede_lock_acquire_wait_seconds_max"
     case lockHoldSeconds = "stampede_lock_hold_seconds"
@@ -81,7 +84,8 @@ public enum ServerSeries: String, Sendable, CaseIterable {
             .redisCommandsTotal,
             .redisErrorsTotal, .dbOperationsTotal, .dbErrorsTotal, .poolCheckoutsTotal, .poolTimeoutsTotal,
             .poolExhaustedTotal, .poolConnectErrorsTotal, .poolOpenedTotal, .lockAttemptsTotal, .lockAcquiredTotal,
-            .lockTimeoutsTotal, .lockReleaseFailuresTotal, .lockOptimisticConflictsTotal:
+            .lockTimeoutsTotal, .lockReleaseFailuresTotal, .lockOptimisticConflictsTotal, .lockRedisCommandsTotal,
+            .lockHandoffsTotal, .lockFencedWritesTotal:
             .counter
         case .poolWaitSeconds, .lockAcquireWaitSeconds, .lockHoldSeconds: .histogram
         }
@@ -148,6 +152,9 @@ public enum ServerSeries: String, Sendable, CaseIterable {
         case .lockTimeoutsTotal: "Lock acquisitions that timed out."
         case .lockReleaseFailuresTotal: "Releases that found the lock gone or failed."
         case .lockOptimisticConflictsTotal: "Optimistic writes that lost a race."
+        case .lockRedisCommandsTotal: "Redis commands sent by the lock protocol (attempts and releases)."
+        case .lockHandoffsTotal: "Fair lock: releases that handed the lock straight to the next waiter."
+        case .lockFencedWritesTotal: "Fair lock: session writes refused by the fencing token (a later holder wrote)."
         case .lockAcquireWaitSeconds: "Time from first attempt to acquisition."
         case .lockAcquireWaitSecondsMax: "Longest acquisition wait."
         case .lockHoldSeconds: "Time the lock was held."

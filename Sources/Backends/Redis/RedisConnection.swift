@@ -1,4 +1,5 @@
 import CHiredis
+import Glibc
 import SystemSupport
 
 /// One blocking hiredis connection. Not thread-safe: a pool hands it to one caller at a time, and
@@ -74,6 +75,30 @@ public final class RedisConnection: @unchecked Sendable {
         let reply = raw.assumingMemoryBound(to: redisReply.self)
         defer { freeReplyObject(raw) }
         return Self.convert(reply)
+    }
+
+    /// Sets the read/write timeout; 0 blocks without limit (a subscriber waiting for messages).
+    public func setTimeout(milliseconds: Int) {
+        if let context { _ = chiredis_set_timeout(context, milliseconds) }
+    }
+
+    /// Reads the next reply without sending anything: the messages of a subscribed connection.
+    /// Blocks until one arrives (or the connection's timeout passes, which breaks it).
+    public func readReply() throws -> RedisReply {
+        guard let context, !isBroken else { throw RedisError.connection("connection is closed") }
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+            isBroken = true
+            throw RedisError.connection("Redis I/O error: \(Self.errorString(context))")
+        }
+        defer { freeReplyObject(raw) }
+        return Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    /// Wakes a thread blocked in ``readReply()`` from another thread: the socket is shut down, so
+    /// the read fails and the connection is broken.
+    public func interrupt() {
+        if let context { _ = shutdown(context.pointee.fd, Int32(SHUT_RDWR)) }
     }
 
     private static func convert(_ r: UnsafeMutablePointer<redisReply>) -> RedisReply {

@@ -35,6 +35,9 @@ public struct Backoff: Sendable {
         case .fullJitter, .optimistic:
             let ceiling = min(cap, initial * Double(1 << min(attempt, 30)))
             return ceiling * random.uniform(0, 1)
+        case .fair:
+            // Waiters are woken by the releaser; this is only the poll when a wake-up is lost.
+            return cap
         case .decorrelatedJitter:
             let upper = max(initial, min(cap, previous * 3))
             let d = initial + (upper - initial) * random.uniform(0, 1)

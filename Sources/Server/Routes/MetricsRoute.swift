@@ -90,6 +90,9 @@ struct MetricsRoute {
         out.sample(.lockTimeoutsTotal, m.lockTimeouts.value)
         out.sample(.lockReleaseFailuresTotal, m.lockReleaseFailures.value)
         out.sample(.lockOptimisticConflictsTotal, m.optimisticConflicts.value)
+        out.sample(.lockRedisCommandsTotal, m.lockCommands.value)
+        out.sample(.lockHandoffsTotal, m.lockHandoffs.value)
+        out.sample(.lockFencedWritesTotal, m.lockFencedWrites.value)
         let wait = m.lockWait
         out.histogram(
             .lockAcquireWaitSeconds, bounds: wait.bounds, counts: wait.counts, sum: wait.sum, count: wait.count)

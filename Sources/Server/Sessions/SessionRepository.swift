@@ -34,16 +34,23 @@ enum SessionRepository {
     }
 
     /// Writes absolute values (the read-modify-write the lock protects). With `expectedVersion`,
-    /// the write only happens if nobody else wrote since (optimistic strategy); nil when it did not.
+    /// the write only happens if nobody else wrote since (optimistic strategy); with `fence`, only
+    /// if no later lock holder wrote (fair lock); nil when it did not.
     static func update(
-        _ c: PostgresConnection, id: String, status: String, totalTurns: Int, totalCost: Double?, expectedVersion: Int?
+        _ c: PostgresConnection, id: String, status: String, totalTurns: Int, totalCost: Double?, expectedVersion: Int?,
+        fence: Int64? = nil
     ) throws -> SessionRecord? {
         var sql =
             "UPDATE sessions SET updated_at = now(), status = $2, total_turns = $3, total_cost_usd = $4, version = version + 1 WHERE id = $1"
         var params: [String?] = [id, status, String(totalTurns), totalCost.map { String($0) }]
         if let v = expectedVersion {
-            sql += " AND version = $5"
             params.append(String(v))
+            sql += " AND version = $\(params.count)"
+        }
+        if let fence {
+            params.append(String(fence))
+            sql = sql.replacingOccurrences(of: " WHERE id = $1", with: ", lock_fence = $\(params.count) WHERE id = $1")
+            sql += " AND lock_fence < $\(params.count)"
         }
         let rows = try c.query(sql + " RETURNING \(columns)", params)
         if c.inTransaction { try c.query("COMMIT") }

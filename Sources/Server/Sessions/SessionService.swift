@@ -10,13 +10,16 @@ public final class SessionService: Sendable {
     let database: ConnectionPool<PostgresConnection>
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
+    /// The FIFO lock, under the fair strategy only.
+    let fair: FairLock?
     private let seeds = ManagedAtomic<UInt64>(0)
 
     init(
         cache: RedisCache, database: ConnectionPool<PostgresConnection>, configuration: ServerConfiguration,
-        metrics: ServerMetrics
+        metrics: ServerMetrics, wakeups: LockWakeups?
     ) {
         self.cache = cache
+        fair = wakeups.map { FairLock(cache: cache, wakeups: $0) }
         self.database = database
         self.configuration = configuration
         self.metrics = metrics
@@ -75,7 +78,7 @@ public final class SessionService: Sendable {
             if configuration.lockStrategy == .optimistic {
                 r = try await updateOptimistically(id: id, status: status, addTurns: addTurns, cost: cost, held: held)
             } else {
-                r = try await withSessionLock(id) {
+                r = try await withSessionLock(id) { fence in
                     self.metrics.sessionUpdatesInProgress.inc()
                     defer { self.metrics.sessionUpdatesInProgress.dec() }
                     guard let current = try await self.get(id: id) else { return nil }
@@ -83,7 +86,12 @@ public final class SessionService: Sendable {
                     let turns = current.totalTurns + addTurns
                     let updated = try await self.onDatabase(held) {
                         try SessionRepository.update(
-                            $0, id: id, status: status, totalTurns: turns, totalCost: cost, expectedVersion: nil)
+                            $0, id: id, status: status, totalTurns: turns, totalCost: cost, expectedVersion: nil,
+                            fence: fence)
+                    }
+                    if updated == nil, fence != nil {
+                        self.metrics.lockFencedWrites.inc()
+                        throw FencedWriteError(sessionID: id)
                     }
                     if let updated { try await self.cache.cacheSession(updated) }
                     return updated
@@ -136,30 +144,64 @@ public final class SessionService: Sendable {
     }
 
     /// Upstream's `_with_session_lock`: `SET NX EX` retried with the strategy's delays until the
-    /// timeout (checked after each failed attempt), compare-and-delete release in all cases.
-    func withSessionLock<T: Sendable>(_ id: String, _ body: @Sendable () async throws -> T) async throws -> T {
+    /// timeout (checked after each failed attempt), compare-and-delete release in all cases. Under
+    /// the fair strategy, the FIFO lock instead, whose fencing token `body` gets (nil otherwise).
+    func withSessionLock<T: Sendable>(
+        _ id: String, _ body: @Sendable (FairLock.Fence?) async throws -> T
+    ) async throws -> T {
         let key = "session_lock:\(id)"
-        let value = UUID().uuidString.lowercased()
-        let ttl = Int(configuration.lockTTL.seconds.rounded(.up))
-        var backoff = nextBackoff()
         let started = ContinuousClock.now
-        while true {
-            metrics.lockAttempts.inc()
-            if try await cache.acquireLock(key, value: value, ttlSeconds: ttl) { break }
-            if started.duration(to: .now) >= configuration.lockTimeout {
+        let fence: FairLock.Fence?
+        let release: @Sendable () async throws -> Bool
+        if let fair {
+            let waiter = fair.wakeups.newWaiterID()
+            let ttl = configuration.lockTTL
+            do {
+                fence = try await fair.acquire(
+                    key, session: id, waiter: waiter, ttl: ttl, poll: configuration.lockMaxDelay,
+                    timeout: configuration.lockTimeout,
+                    onAttempt: {
+                        metrics.lockAttempts.inc()
+                        metrics.lockCommands.inc()
+                    })
+            } catch let e as LockTimeoutError {
                 metrics.lockTimeouts.inc()
-                throw LockTimeoutError(sessionID: id)
+                throw e
             }
-            try await Task.sleep(for: backoff.nextDelay())
+            release = { [metrics] in
+                metrics.lockCommands.inc()
+                let r = try await fair.release(key, waiter: waiter, ttl: ttl)
+                if r.handedOn { metrics.lockHandoffs.inc() }
+                return r.held
+            }
+        } else {
+            let value = UUID().uuidString.lowercased()
+            let ttl = Int(configuration.lockTTL.seconds.rounded(.up))
+            var backoff = nextBackoff()
+            while true {
+                metrics.lockAttempts.inc()
+                metrics.lockCommands.inc()
+                if try await cache.acquireLock(key, value: value, ttlSeconds: ttl) { break }
+                if started.duration(to: .now) >= configuration.lockTimeout {
+                    metrics.lockTimeouts.inc()
+                    throw LockTimeoutError(sessionID: id)
+                }
+                try await Task.sleep(for: backoff.nextDelay())
+            }
+            fence = nil
+            release = { [cache, metrics] in
+                metrics.lockCommands.inc()
+                return try await cache.releaseLock(key, value: value)
+            }
         }
         let acquired = ContinuousClock.now
         metrics.lockAcquired.inc()
         metrics.recordLockWait(seconds: started.duration(to: acquired).seconds)
         let result: Result<T, any Error>
-        do { result = .success(try await body()) } catch { result = .failure(error) }
+        do { result = .success(try await body(fence)) } catch { result = .failure(error) }
         metrics.recordLockHold(seconds: acquired.duration(to: .now).seconds)
         do {
-            if try await !cache.releaseLock(key, value: value) { metrics.lockReleaseFailures.inc() }
+            if try await !release() { metrics.lockReleaseFailures.inc() }
         } catch {
             metrics.lockReleaseFailures.inc()  // logged and not re-raised, as upstream
         }
@@ -181,6 +223,15 @@ public final class SessionService: Sendable {
             strategy: configuration.lockStrategy, initial: configuration.lockInitialDelay,
             cap: configuration.lockMaxDelay,
             seed: seeds.wrappingIncrementThenLoad(by: 0x9E37_79B9_7F4A_7C15, ordering: .relaxed))
+    }
+}
+
+/// The fair lock's token check refused the write: a later holder already wrote (this holder's lock
+/// expired while it was paused or slow).
+public struct FencedWriteError: Error, CustomStringConvertible {
+    public var sessionID: String
+    public var description: String {
+        "Session \(sessionID) was not written: the lock expired and a later holder wrote first (fencing token)"
     }
 }
 

@@ -49,6 +49,12 @@ public final class ServerMetrics: Sendable {
     public let lockTimeouts = ManagedAtomic<Int>(0)
     public let lockReleaseFailures = ManagedAtomic<Int>(0)
     public let optimisticConflicts = ManagedAtomic<Int>(0)
+    /// Redis commands the lock protocol sent (attempts, releases, the fair lock's scripts).
+    public let lockCommands = ManagedAtomic<Int>(0)
+    /// Fair lock: releases that handed the lock straight to a waiter.
+    public let lockHandoffs = ManagedAtomic<Int>(0)
+    /// Fair lock: session writes refused because a later holder's token was already written.
+    public let lockFencedWrites = ManagedAtomic<Int>(0)
 
     private let histograms = Mutex(
         (
