@@ -118,6 +118,7 @@ struct PhaseRunner {
         let faults = phase.faults ?? []
         // One origin for the fault timeline and every load run, so their seconds are the same.
         let loadStart = ContinuousClock.now
+        let loadStartUnix = Date().timeIntervalSince1970
         let origin = LoadOrigin.now()
         let injection =
             faults.isEmpty
@@ -156,6 +157,12 @@ struct PhaseRunner {
             cancellation.isCancelled ? [] : sampler.deaths(recheck: recheck).map { "\($0), outside any planned fault" }
         }
         if failure == nil { failure = deaths().first }
+        let locks =
+            phase.hotSet == nil
+            ? nil
+            : Self.lockTelemetry(
+                fleet: fleet, apiKey: server.apiKey, from: loadStartUnix + phase.warmup,
+                until: loadStartUnix + phase.duration)
         var lostUpdates: Int?
         var lostTurns: Int?
         var notMeasured: [String: String] = [:]
@@ -188,15 +195,30 @@ struct PhaseRunner {
         }
         if failure == nil { failure = deaths(recheck: true).first }
         fleet.stop()
+        let limits = PhaseMetricsCalculator.Limits(
+            minSamples: scenario.sampling.minSamples, generatorCPULimit: scenario.sampling.generatorCPULimit,
+            machineCPULimit: scenario.sampling.machineCPULimit ?? SamplingSpec.defaultMachineCPULimit,
+            cores: LoadConfiguration.defaultThreads)
         let computed = PhaseMetricsCalculator.compute(
-            samples: samples, warmup: phase.warmup, clients: clients,
-            limits: .init(
-                minSamples: scenario.sampling.minSamples, generatorCPULimit: scenario.sampling.generatorCPULimit,
-                machineCPULimit: scenario.sampling.machineCPULimit ?? SamplingSpec.defaultMachineCPULimit,
-                cores: LoadConfiguration.defaultThreads))
+            samples: samples, warmup: phase.warmup, clients: clients, limits: limits)
         result.metrics = computed.metrics
+        switch locks {
+        case .measured(let values, _)?: result.metrics.merge(values) { _, exact in exact }
+        case .notMeasured(let reason)?:
+            for name in [PhaseMetric.lockFreeWhileWaitingShare, .lockBargingShare, .lockHoldP99Ms] {
+                notMeasured[name.rawValue] = reason
+            }
+        case nil: break
+        }
         if let lostUpdates { result.metrics[.lostUpdates] = Double(lostUpdates) }
         if let lostTurns { result.metrics[.lostTurns] = Double(lostTurns) }
+        var lockLog: (records: [LockLogRecord], start: Int64)?
+        if case .measured(_, let records)? = locks {
+            lockLog = (records, Int64((loadStartUnix + phase.warmup) * 1_000_000))
+        }
+        let intervals = BatchMeans.intervals(
+            samples: samples, warmup: phase.warmup, duration: phase.duration, lockLog: lockLog, limits: limits)
+        result.intervals = intervals.isEmpty ? nil : intervals
         result.notMeasured = notMeasured.isEmpty ? nil : notMeasured
         result.validity = deaths() + computed.validity
         if let faults = result.faults {
@@ -218,6 +240,31 @@ struct PhaseRunner {
             "phase \(phase.name): \(result.complete ? "done" : "incomplete (\(result.error ?? ""))") in \(Int(result.wallSeconds)) s"
         )
         return result
+    }
+
+    enum LockLogOutcome {
+        case measured([String: Double], records: [LockLogRecord])
+        case notMeasured(String)
+    }
+
+    /// The fleet's lock logs merged over the measured window (``LockTelemetry``).
+    static func lockTelemetry(fleet: Fleet, apiKey: String, from: Double, until: Double) -> LockLogOutcome {
+        var records: [LockLogRecord] = []
+        for instance in fleet.instances {
+            guard
+                let r = HTTPProbe.request(
+                    port: instance.port, path: "/debug/lock-log?after=0", headers: ["X-API-Key": apiKey], timeout: 10),
+                r.status == 200, let page = try? JSONDecoder().decode(LockLogPage.self, from: Data(r.body.utf8))
+            else { return .notMeasured("instance \(instance.index) did not serve its lock log (/debug/lock-log)") }
+            if page.dropped > 0 {
+                return .notMeasured(
+                    "instance \(instance.index)'s lock log kept only its latest \(LockLogPage.capacity) acquisitions")
+            }
+            records += page.records
+        }
+        let result = LockTelemetry.compute(
+            records, from: Int64(from * 1_000_000), until: Int64(until * 1_000_000))
+        return .measured(LockTelemetry.metrics(result), records: records)
     }
 
     /// One load run per client group, its clients spread over every instance (client `k` on

@@ -30,6 +30,7 @@ public enum ReferenceServer {
         SessionRoutes(state: state).register(on: router)
         HealthRoutes(state: state).register(on: router)
         MetricsRoute(state: state).register(on: router)
+        LockLogRoute(state: state).register(on: router)
         return router
     }
 

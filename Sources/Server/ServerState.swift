@@ -8,6 +8,7 @@ import SystemSupport
 public final class ServerState: Sendable {
     public let configuration: ServerConfiguration
     public let metrics = ServerMetrics()
+    let lockLog = LockLog()
     let executor: BlockingExecutor
     public let redisPool: ConnectionPool<RedisConnection>
     public let databasePool: ConnectionPool<PostgresConnection>
@@ -53,7 +54,8 @@ public final class ServerState: Sendable {
             wakeups = nil
         }
         sessions = SessionService(
-            cache: cache, database: databasePool, configuration: configuration, metrics: metrics, wakeups: wakeups)
+            cache: cache, database: databasePool, configuration: configuration, metrics: metrics, wakeups: wakeups,
+            lockLog: lockLog)
         streams = StreamRegistry(configuration: configuration, metrics: metrics)
         slots = AgentSlots(capacity: configuration.agentSlots, policy: configuration.agentSlotPolicy, metrics: metrics)
         agent = SimulatedAgent(configuration: configuration.agent)

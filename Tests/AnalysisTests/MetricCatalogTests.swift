@@ -83,7 +83,9 @@ import Testing
         let m = phases[1].metrics
         // The verification metrics come from a real run's checks (OrchestrationLifecycleTests,
         // FaultRunTests); the fault metrics from the fault summary (FaultTimelineTests).
-        for metric in PhaseMetric.allCases where ![.verification, .faults].contains(metric.definition.source) {
+        // The lock log's from merged lock logs (LockTelemetryTests, ScenarioRunTests).
+        for metric in PhaseMetric.allCases where ![.verification, .faults, .lockLog].contains(metric.definition.source)
+        {
             #expect(m[metric] != nil, "\(metric.rawValue) is catalogued but nothing produced it")
         }
         for metric in ClientMetric.allCases {

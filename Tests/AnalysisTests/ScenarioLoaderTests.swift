@@ -142,7 +142,7 @@ import Testing
         #expect(strategy.line == 6)
         #expect(
             strategy.message.contains(
-                "expected one of exponential, exponential-jitter, full-jitter, decorrelated-jitter, optimistic"))
+                "expected one of exponential, exponential-jitter, full-jitter, decorrelated-jitter, fair, optimistic"))
         #expect(strategy.message.contains("closest valid value: optimistic"))
         #expect(byPath["groups[0].flags.lock-timeout"]?.line == 7)
         #expect(byPath["groups[0].flags.lock-timeout"]?.message.contains("a duration > 0") == true)

@@ -33,14 +33,18 @@ import Testing
         let key = "session_lock:fifo-\(UUID().uuidString)"
         let poll = server.state.configuration.lockMaxDelay
         let holder = fair.wakeups.newWaiterID()
-        _ = try await fair.acquire(key, session: "s", waiter: holder, ttl: .seconds(30), poll: poll, timeout: .seconds(5)) {}
+        _ = try await fair.acquire(
+            key, session: "s", waiter: holder, ttl: .seconds(30), poll: poll, timeout: .seconds(5)
+        ) {}
         let order = AcquisitionOrder()
         let waiters = 6
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<waiters {
                 group.addTask {
                     let me = fair.wakeups.newWaiterID()
-                    _ = try await fair.acquire(key, session: "s", waiter: me, ttl: .seconds(30), poll: poll, timeout: .seconds(20)) {}
+                    _ = try await fair.acquire(
+                        key, session: "s", waiter: me, ttl: .seconds(30), poll: poll, timeout: .seconds(20)
+                    ) {}
                     order.append(i)
                     try await Task.sleep(for: .milliseconds(20))
                     let r = try await fair.release(key, waiter: me, ttl: .seconds(30))
@@ -76,7 +80,9 @@ import Testing
         _ = try await server.state.cache.command(["RPUSH", "fairlock:\(key):queue", "gone|waiter"])
         let started = ContinuousClock.now
         let me = fair.wakeups.newWaiterID()
-        let token = try await fair.acquire(key, session: "s", waiter: me, ttl: .seconds(30), poll: .milliseconds(100), timeout: .seconds(5)) {}
+        let token = try await fair.acquire(
+            key, session: "s", waiter: me, ttl: .seconds(30), poll: .milliseconds(100), timeout: .seconds(5)
+        ) {}
         let waited = started.duration(to: .now)
         #expect(token > 0)
         #expect(waited >= .milliseconds(350) && waited < .seconds(2))
@@ -93,7 +99,8 @@ import Testing
         await #expect(throws: LockTimeoutError.self) {
             _ = try await fair.acquire(
                 key, session: "s", waiter: fair.wakeups.newWaiterID(), ttl: .seconds(30), poll: .milliseconds(100),
-                timeout: .milliseconds(300)) {}
+                timeout: .milliseconds(300)
+            ) {}
         }
         #expect(try await Self.queueLength(server, key) == 0)
         // The foreign holder keeps its lock.
@@ -110,7 +117,10 @@ import Testing
         for round in 0..<3 {
             if round == 2 { _ = try await server.state.cache.command(["DEL", "fairlock:\(key):fence"]) }
             let me = fair.wakeups.newWaiterID()
-            tokens.append(try await fair.acquire(key, session: "s", waiter: me, ttl: .seconds(30), poll: .seconds(1), timeout: .seconds(5)) {})
+            tokens.append(
+                try await fair.acquire(
+                    key, session: "s", waiter: me, ttl: .seconds(30), poll: .seconds(1), timeout: .seconds(5)
+                ) {})
             _ = try await fair.release(key, waiter: me, ttl: .seconds(30))
         }
         #expect(tokens[0] < tokens[1] && tokens[1] < tokens[2])
@@ -136,12 +146,14 @@ import Testing
         }
         let (_, events) = try await quick.client.stream(#"{"prompt":"start"}"#)
         let id = try #require(events.first?.json?["session_id"] as? String)
-        let before = try #require(try await quick.client.request("GET", "/api/v1/sessions/\(id)").json?["total_turns"] as? Int)
+        let before = try #require(
+            try await quick.client.request("GET", "/api/v1/sessions/\(id)").json?["total_turns"] as? Int)
         let stale = Task {
             try await slow.state.sessions.update(id: id, status: "completed", addTurns: 100, cost: nil, held: nil)
         }
         try await Task.sleep(for: .milliseconds(1300))  // the slow holder's 1 s lock has expired
-        let later = try await quick.state.sessions.update(id: id, status: "completed", addTurns: 1, cost: nil, held: nil)
+        let later = try await quick.state.sessions.update(
+            id: id, status: "completed", addTurns: 1, cost: nil, held: nil)
         #expect(later?.totalTurns == before + 1)
         await #expect(throws: FencedWriteError.self) { _ = try await stale.value }
         #expect(slow.state.metrics.lockFencedWrites.value == 1)

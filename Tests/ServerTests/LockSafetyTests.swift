@@ -45,6 +45,24 @@ import Testing
         #expect(updates == streams + 1)
         let waits = a.state.metrics.lockWait.count + b.state.metrics.lockWait.count
         #expect(waits == streams + 1)
+        // Each instance's lock log holds one record per update it made, in order, each consistent.
+        var logged = 0
+        for server in [a, b] {
+            let body = try await server.client.request("GET", "/debug/lock-log?after=0").body
+            let page = try JSONDecoder().decode(LockLogPage.self, from: Data(body.utf8))
+            #expect(page.dropped == 0)
+            #expect(page.next == page.records.count)
+            for r in page.records {
+                let acquired = try #require(r.acquired)
+                #expect(r.arrived <= acquired && acquired <= r.ended)
+            }
+            logged += page.records.count
+            let rest = try await server.client.request("GET", "/debug/lock-log?after=\(page.next)").body
+            #expect(try JSONDecoder().decode(LockLogPage.self, from: Data(rest.utf8)).records.isEmpty)
+        }
+        #expect(logged == (strategy == .optimistic ? 0 : streams + 1))
+        // It lists session ids: only for the API key's holder.
+        #expect(try await a.client.request("GET", "/debug/lock-log", key: .some(nil)).status == 401)
         if strategy != .optimistic {
             // Contention really happened: more attempts than acquisitions.
             let attempts = a.state.metrics.lockAttempts.value + b.state.metrics.lockAttempts.value

@@ -15,6 +15,7 @@ public enum BuiltinCatalog {
         Entry(name: "fd-limits", yaml: FDLimitsScenario.yaml),
         Entry(name: "sse-capacity", yaml: SSECapacityScenario.yaml),
         Entry(name: "lock-safety", yaml: LockSafetyScenario.yaml),
+        Entry(name: "lock-fairness", yaml: LockFairnessScenario.yaml),
         Entry(name: "faults", yaml: FaultsScenario.yaml),
         Entry(name: "soak", yaml: SoakScenario.yaml),
     ]

@@ -26,6 +26,8 @@ public struct MetricDefinition: Sendable, Equatable {
         case derived
         /// The phase's planned faults and the load's per-second series around them.
         case faults
+        /// The instances' lock logs (`/debug/lock-log`) merged on one time line.
+        case lockLog = "lock log"
     }
 
     public var name: String

@@ -18,6 +18,14 @@ public enum PhaseMetric: String, Sendable, CaseIterable, Codable {
     case lockWaitP99Ms = "lock_wait_p99_ms"
     case lockWaitMaxMs = "lock_wait_max_ms"
     case redisCommandsPerUpdate = "redis_commands_per_update"
+    case lockAcquisitions = "lock_acquisitions"
+    case lockAttemptsPerAcquisition = "lock_attempts_per_acquisition"
+    case lockCommandsPerAcquisition = "lock_commands_per_acquisition"
+    case lockFreeWhileWaitingShare = "lock_free_while_waiting_share"
+    case lockBargingShare = "lock_barging_share"
+    case lockHoldP50Ms = "lock_hold_p50_ms"
+    case lockHoldP99Ms = "lock_hold_p99_ms"
+    case lockFencedWrites = "lock_fenced_writes"
     case rssMaxMb = "rss_max_mb"
     case rssGrowthMb = "rss_growth_mb"
     case rssSlopeMbPerS = "rss_slope_mb_per_s"
@@ -125,6 +133,37 @@ extension PhaseMetric {
             .init(
                 self, .count, .lowerIsBetter, .server,
                 "PostgreSQL pool checkouts that timed out waiting (stampede_pool_timeouts_total{pool=\"postgres\"})")
+        case .lockAcquisitions:
+            .init(
+                self, .count, nil, .lockLog,
+                "lock acquisitions that arrived in the measured window (the fleet's merged lock logs)")
+        case .lockAttemptsPerAcquisition:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "lock attempts (SET NX, the fair lock's scripts, optimistic writes) per acquisition (server counters)")
+        case .lockCommandsPerAcquisition:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "Redis commands the lock protocol sent (attempts and releases) per acquisition (server counters)")
+        case .lockFreeWhileWaitingShare:
+            .init(
+                self, .count, .lowerIsBetter, .lockLog,
+                "share of the time someone waited for a session's lock during which nobody held it (waiters asleep in a backoff; merged lock logs, good to a Redis round trip)"
+            )
+        case .lockBargingShare:
+            .init(
+                self, .count, .lowerIsBetter, .lockLog,
+                "share of acquisitions made while a waiter that asked earlier still waited (overtaking; merged lock logs, ties within a Redis round trip)"
+            )
+        case .lockHoldP50Ms:
+            .init(self, .milliseconds, nil, .lockLog, "time the lock was held, median (merged lock logs), ms")
+        case .lockHoldP99Ms:
+            .init(self, .milliseconds, nil, .lockLog, "time the lock was held, p99 (merged lock logs), ms")
+        case .lockFencedWrites:
+            .init(
+                self, .count, .lowerIsBetter, .server,
+                "session writes the fair lock's fencing token refused (a holder past its TTL; a later holder had written)"
+            )
         case .lockWaitMeanMs:
             .init(
                 self, .milliseconds, .lowerIsBetter, .server,

@@ -21,6 +21,8 @@ import ServerConfig
 /// named `phase=SWEEP@max` and `phase=SWEEP@min`, as in claims.
 public struct ReportMetricSource: MetricSource, Sendable {
     public private(set) var metrics: [MetricName: MetricValue] = [:]
+    /// 95 % intervals of the phase gauges that have them, in canonical units.
+    public private(set) var intervals: [MetricName: (low: Double, high: Double)] = [:]
 
     public init(_ report: RunReport) {
         self.init(phases: report.phases, specs: report.config.phases)
@@ -57,6 +59,8 @@ public struct ReportMetricSource: MetricSource, Sendable {
     }
 
     public func metric(named name: MetricName) -> MetricValue? { metrics[name] }
+
+    public func interval(named name: MetricName) -> (low: Double, high: Double)? { intervals[name] }
 
     public var metricNames: [MetricName] { metrics.keys.sorted() }
 
@@ -105,6 +109,9 @@ public struct ReportMetricSource: MetricSource, Sendable {
             }
             let unit = MetricCatalog.definition(ofKey: key)?.unit ?? .count
             metrics[MetricName("phase.\(name)", labels: labels)] = .gauge(raw * unit.scale, unit.dimension)
+            if let i = phase.intervals?[key], i.low.isFinite, i.high.isFinite {
+                intervals[MetricName("phase.\(name)", labels: labels)] = (i.low * unit.scale, i.high * unit.scale)
+            }
         }
         if slow > 0, let slope = phase.metrics[.rssSlopeMbPerS], slope.isFinite {
             metrics[MetricName(ReportMetric.rssSlopePerSlowClient.rawValue, labels: ["phase": label])] = .gauge(

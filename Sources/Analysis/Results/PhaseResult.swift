@@ -25,6 +25,9 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var error: String?
     /// ``MetricCatalog`` names; client groups' metrics as `CLIENTS.NAME`.
     public var metrics: [String: Double]
+    /// 95 % intervals of the metrics that have replicates (``BatchMeans``, repeats); nil in
+    /// reports written before intervals existed.
+    public var intervals: [String: ConfidenceInterval]?
     /// Reasons the numbers cannot support a verdict (saturated generator, too few samples, ...).
     public var validity: [String]
     public var clients: [ClientGroupResult]

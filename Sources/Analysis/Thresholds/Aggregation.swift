@@ -7,6 +7,7 @@
 /// | `count` | distribution, counter, ratio | samples; the counter's total; the ratio's hits |
 /// | `rate` | counter, ratio | counter: total per second of the run; ratio: hits / total (a fraction) |
 /// | `value` | gauge, counter, ratio | the gauge; the counter's total; the ratio's fraction. Implied when omitted |
+/// | `lower95`, `upper95` | gauge with replicates | the bounds of its 95 % interval (batch means or repeats) |
 public enum Aggregation: Sendable, Equatable, Codable, CustomStringConvertible {
     case percentile(Double)
     case avg
@@ -15,9 +16,11 @@ public enum Aggregation: Sendable, Equatable, Codable, CustomStringConvertible {
     case count
     case rate
     case value
+    case lower95
+    case upper95
 
     /// The names accepted by the parser, for error messages.
-    public static let spellings = ["p(N)", "avg", "min", "max", "count", "rate", "value"]
+    public static let spellings = ["p(N)", "avg", "min", "max", "count", "rate", "value", "lower95", "upper95"]
 
     public var description: String {
         switch self {
@@ -30,6 +33,8 @@ public enum Aggregation: Sendable, Equatable, Codable, CustomStringConvertible {
         case .count: "count"
         case .rate: "rate"
         case .value: "value"
+        case .lower95: "lower95"
+        case .upper95: "upper95"
         }
     }
 }

@@ -5,4 +5,11 @@ public protocol MetricSource {
     func metric(named name: MetricName) -> MetricValue?
     /// Every name the source has, for "closest known names" suggestions.
     var metricNames: [MetricName] { get }
+    /// The 95 % interval of a gauge measured over replicates, in the gauge's canonical unit;
+    /// nil when it was measured once.
+    func interval(named name: MetricName) -> (low: Double, high: Double)?
+}
+
+extension MetricSource {
+    public func interval(named name: MetricName) -> (low: Double, high: Double)? { nil }
 }

@@ -20,6 +20,16 @@ extension Threshold {
     /// figures this way, so a figure and a threshold on it always agree).
     public func measure(in source: some MetricSource) throws(ThresholdError) -> Quantity {
         guard let metric = source.metric(named: metric) else { throw unknownMetric(in: source) }
+        if aggregation == .lower95 || aggregation == .upper95 {
+            guard case .gauge(_, let d) = metric else {
+                throw unsupported(metric, why: "only a phase metric measured over replicates has a 95 % interval")
+            }
+            guard let interval = source.interval(named: self.metric) else {
+                throw noData(
+                    "\(self.metric) has no 95 % interval: it was measured once (no batches or repeats); use value")
+            }
+            return Quantity(aggregation == .lower95 ? interval.low : interval.high, d)
+        }
         return try aggregate(metric)
     }
 

@@ -135,6 +135,8 @@ struct ThresholdParser {
         case "count": return .count
         case "rate": return .rate
         case "value": return .value
+        case "lower95": return .lower95
+        case "upper95": return .upper95
         case "p":
             skipSpaces()
             guard consume("(") else { throw fail("expected \"(\" after p: write a percentile as p(99)") }

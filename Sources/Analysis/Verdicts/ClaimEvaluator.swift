@@ -24,6 +24,8 @@ public enum ClaimEvaluator {
                 claim: claim, measured: measured.partial, verdict: .inconclusive, reason: measured.reason ?? "")
         }
         var target = claim.target
+        let interval = interval(of: claim.metric, phases: phases)
+        var targetInterval: ConfidenceInterval?
         if let reference = claim.targetMetric {
             let other = lookup(reference, phases: phases, source: source)
             guard case .value(let base) = other else {
@@ -31,6 +33,7 @@ public enum ClaimEvaluator {
                     claim: claim, measured: value, verdict: .inconclusive, reason: "target: \(other.reason ?? "")")
             }
             target = claim.target * base
+            targetInterval = self.interval(of: reference, phases: phases)
         }
         let metric = claim.phaseAndMetric?.metric ?? claim.metric
         let threshold = gauge(claim.metric, relation: claim.relation, bound: target)
@@ -38,10 +41,33 @@ public enum ClaimEvaluator {
             return ClaimResult(
                 claim: claim, measured: value, verdict: .inconclusive, reason: "\(metric) cannot be compared")
         }
-        let holds = result.status == .passed
+        var holds = result.status == .passed
+        let shown = "\(format(value))\(interval.map { " \(bracket($0))" } ?? "")"
+        let targetShown = "\(format(target))\(targetInterval.map { " \(bracket($0, times: claim.target))" } ?? "")"
+        let noise = decide(
+            claim.relation, value: value, interval: interval, target: target, targetInterval: targetInterval,
+            factor: claim.target)
+        var note = ""
+        switch noise {
+        case .decided(let h, let difference):
+            holds = h
+            if let difference { note = "; the difference's 95 % interval is \(bracket(difference))" }
+        case .withinNoise(let difference):
+            var r = ClaimResult(
+                claim: claim, measured: value, threshold: target, verdict: .inconclusive,
+                reason:
+                    "within noise: \(metric) \(shown) against \(claim.relation.rawValue) \(targetShown)"
+                    + (claim.targetMetric == nil ? "" : " (\(claim.targetText))")
+                    + (difference.map { "; the difference's 95 % interval \(bracket($0)) includes 0" }
+                        ?? "; the 95 % interval includes the target"))
+            r.interval = interval
+            r.targetInterval = targetInterval
+            return r
+        case .pointOnly: break
+        }
         let comparison =
-            "\(metric) \(format(value)) \(holds ? "" : "not ")\(claim.relation.rawValue) \(format(target))"
-            + (claim.targetMetric == nil ? "" : " (\(claim.targetText))")
+            "\(metric) \(shown) \(holds ? "" : "not ")\(claim.relation.rawValue) \(targetShown)"
+            + (claim.targetMetric == nil ? "" : " (\(claim.targetText))") + note
         let (verdict, reason): (Verdict, String) =
             switch (claim.kind, holds) {
             case (.bug, true): (.reproduced, comparison)
@@ -49,7 +75,65 @@ public enum ClaimEvaluator {
             case (.fix, true): (.fixed, "\(comparison) under the fix")
             case (.fix, false): (.reproduced, "\(comparison): the problem persists under the fix")
             }
-        return ClaimResult(claim: claim, measured: value, threshold: target, verdict: verdict, reason: reason)
+        var r = ClaimResult(claim: claim, measured: value, threshold: target, verdict: verdict, reason: reason)
+        r.interval = interval
+        r.targetInterval = targetInterval
+        return r
+    }
+
+    enum NoiseDecision: Equatable {
+        /// Measured once (or an equality): the point comparison decides.
+        case pointOnly
+        /// The interval clears the target on one side.
+        case decided(holds: Bool, difference: ConfidenceInterval?)
+        case withinNoise(difference: ConfidenceInterval?)
+    }
+
+    /// Whether the 95 % interval of `value − target` lies wholly on one side of 0 (Welch when
+    /// both sides have intervals). Equalities are left to the point comparison: `== 0` on a count
+    /// is exact.
+    static func decide(
+        _ relation: Relation, value: Double, interval: ConfidenceInterval?, target: Double,
+        targetInterval: ConfidenceInterval?, factor: Double
+    ) -> NoiseDecision {
+        guard [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(relation),
+            interval != nil || targetInterval != nil
+        else { return .pointOnly }
+        let lo: Double, hi: Double
+        var difference: ConfidenceInterval?
+        switch (interval, targetInterval) {
+        case (let a?, let b?):
+            let d = ConfidenceInterval.difference(a, minus: b, factor: factor)
+            (lo, hi) = (d.low, d.high)
+            difference = d
+        case (let a?, nil): (lo, hi) = (a.low - target, a.high - target)
+        case (nil, let b?):
+            let t = [factor * b.low, factor * b.high]
+            (lo, hi) = (value - t.max()!, value - t.min()!)
+        case (nil, nil): return .pointOnly
+        }
+        let clears: (holds: Bool, fails: Bool) =
+            switch relation {
+            case .greater: (lo > 0, hi <= 0)
+            case .greaterOrEqual: (lo >= 0, hi < 0)
+            case .less: (hi < 0, lo >= 0)
+            default: (hi <= 0, lo > 0)
+            }
+        if clears.holds { return .decided(holds: true, difference: difference) }
+        if clears.fails { return .decided(holds: false, difference: difference) }
+        return .withinNoise(difference: difference)
+    }
+
+    /// `[low, high]`, scaled by a target's factor.
+    static func bracket(_ i: ConfidenceInterval, times k: Double = 1) -> String {
+        let a = [i.low * k, i.high * k]
+        return "[\(format(a.min()!)), \(format(a.max()!))]"
+    }
+
+    /// The 95 % interval of `PHASE.METRIC`, when its phase measured one.
+    static func interval(of reference: String, phases: [PhaseResult]) -> ConfidenceInterval? {
+        guard let (phaseName, metric) = ClaimSpec.split(reference) else { return nil }
+        return SweepLookup.find(phaseName, in: phases)?.intervals?[metric]
     }
 
     /// `PHASE.METRIC` (or `PHASE.CLIENTS.METRIC`) as a threshold on its gauge, the bound given in

@@ -48,6 +48,13 @@ public enum PhaseMetricsCalculator {
             m[.eventsProduced] = delta(ServerSeries.sseEventsProducedTotal.rawValue)
             m[.eventsSent] = delta(ServerSeries.sseEventsSentTotal.rawValue)
             if updates > 0 { m[.redisCommandsPerUpdate] = delta(ServerSeries.redisCommandsTotal.rawValue) / updates }
+            let acquired = delta(ServerSeries.lockAcquiredTotal.rawValue)
+            if acquired > 0 {
+                m[.lockAttemptsPerAcquisition] = delta(ServerSeries.lockAttemptsTotal.rawValue) / acquired
+                let commands = delta(ServerSeries.lockRedisCommandsTotal.rawValue)
+                if commands > 0 { m[.lockCommandsPerAcquisition] = commands / acquired }
+            }
+            m[.lockFencedWrites] = delta(ServerSeries.lockFencedWritesTotal.rawValue)
             let waitCount = delta(ServerSeries.lockAcquireWaitSeconds.count)
             if waitCount > 0 { m[.lockWaitMeanMs] = delta(ServerSeries.lockAcquireWaitSeconds.sum) / waitCount * 1000 }
             let waits = lockWaitBuckets(first: first, last: last)

@@ -16,7 +16,14 @@ public enum ScalingEfficiency {
             let n0 = Double(phases[base].instances)
             for i in members {
                 guard let x = phases[i].metrics[throughputMetric] else { continue }
-                phases[i].metrics[.scalingEfficiency] = x * n0 / (Double(phases[i].instances) * x0)
+                let k = n0 / Double(phases[i].instances)
+                phases[i].metrics[.scalingEfficiency] = x * k / x0
+                let key = throughputMetric.rawValue
+                if i != base, let a = phases[i].intervals?[key], let b = phases[base].intervals?[key],
+                    let e = ConfidenceInterval.ratio(a, over: b, times: k)
+                {
+                    phases[i].intervals?[PhaseMetric.scalingEfficiency.rawValue] = e
+                }
             }
         }
     }

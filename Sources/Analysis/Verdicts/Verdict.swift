@@ -23,6 +23,10 @@ public struct ClaimResult: Sendable, Codable, Equatable {
     /// The number compared with (the target resolved), when known.
     public var threshold: Double?
     public var measured: Double?
+    /// The measured metric's 95 % interval, when it had replicates.
+    public var interval: ConfidenceInterval?
+    /// The target's, when it is another phase's metric with replicates.
+    public var targetInterval: ConfidenceInterval?
     public var verdict: Verdict
     public var reason: String
 

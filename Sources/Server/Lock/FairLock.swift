@@ -1,6 +1,6 @@
 import Backends
-import ServerConfig
 import Foundation
+import ServerConfig
 
 /// A FIFO lock on Redis (`--lock-strategy fair`). Waiters queue in arrival order in a list; the
 /// releaser hands the lock straight to the first live waiter and publishes a wake-up on that
@@ -106,7 +106,8 @@ struct FairLock: Sendable {
     /// Queues for `key` and returns the fencing token once the lock is held; throws
     /// ``LockTimeoutError`` after `timeout`. `poll` is the fallback when a wake-up is lost.
     func acquire(
-        _ key: String, session: String, waiter: String, ttl: Duration, poll: Duration, timeout: Duration, onAttempt: () -> Void
+        _ key: String, session: String, waiter: String, ttl: Duration, poll: Duration, timeout: Duration,
+        onAttempt: () -> Void
     ) async throws -> Fence {
         let k = Self.keys(key)
         let args = [

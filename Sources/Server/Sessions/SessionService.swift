@@ -12,13 +12,15 @@ public final class SessionService: Sendable {
     let metrics: ServerMetrics
     /// The FIFO lock, under the fair strategy only.
     let fair: FairLock?
+    let lockLog: LockLog
     private let seeds = ManagedAtomic<UInt64>(0)
 
     init(
         cache: RedisCache, database: ConnectionPool<PostgresConnection>, configuration: ServerConfiguration,
-        metrics: ServerMetrics, wakeups: LockWakeups?
+        metrics: ServerMetrics, wakeups: LockWakeups?, lockLog: LockLog
     ) {
         self.cache = cache
+        self.lockLog = lockLog
         fair = wakeups.map { FairLock(cache: cache, wakeups: $0) }
         self.database = database
         self.configuration = configuration
@@ -151,6 +153,8 @@ public final class SessionService: Sendable {
     ) async throws -> T {
         let key = "session_lock:\(id)"
         let started = ContinuousClock.now
+        let arrived = LockLog.now()
+        func gaveUp() { lockLog.append(.init(session: id, arrived: arrived, acquired: nil, ended: LockLog.now())) }
         let fence: FairLock.Fence?
         let release: @Sendable () async throws -> Bool
         if let fair {
@@ -164,9 +168,10 @@ public final class SessionService: Sendable {
                         metrics.lockAttempts.inc()
                         metrics.lockCommands.inc()
                     })
-            } catch let e as LockTimeoutError {
-                metrics.lockTimeouts.inc()
-                throw e
+            } catch {
+                if error is LockTimeoutError { metrics.lockTimeouts.inc() }
+                gaveUp()
+                throw error
             }
             release = { [metrics] in
                 metrics.lockCommands.inc()
@@ -178,15 +183,20 @@ public final class SessionService: Sendable {
             let value = UUID().uuidString.lowercased()
             let ttl = Int(configuration.lockTTL.seconds.rounded(.up))
             var backoff = nextBackoff()
-            while true {
-                metrics.lockAttempts.inc()
-                metrics.lockCommands.inc()
-                if try await cache.acquireLock(key, value: value, ttlSeconds: ttl) { break }
-                if started.duration(to: .now) >= configuration.lockTimeout {
-                    metrics.lockTimeouts.inc()
-                    throw LockTimeoutError(sessionID: id)
+            do {
+                while true {
+                    metrics.lockAttempts.inc()
+                    metrics.lockCommands.inc()
+                    if try await cache.acquireLock(key, value: value, ttlSeconds: ttl) { break }
+                    if started.duration(to: .now) >= configuration.lockTimeout {
+                        metrics.lockTimeouts.inc()
+                        throw LockTimeoutError(sessionID: id)
+                    }
+                    try await Task.sleep(for: backoff.nextDelay())
                 }
-                try await Task.sleep(for: backoff.nextDelay())
+            } catch {
+                gaveUp()
+                throw error
             }
             fence = nil
             release = { [cache, metrics] in
@@ -195,6 +205,7 @@ public final class SessionService: Sendable {
             }
         }
         let acquired = ContinuousClock.now
+        let acquiredAt = LockLog.now()
         metrics.lockAcquired.inc()
         metrics.recordLockWait(seconds: started.duration(to: acquired).seconds)
         let result: Result<T, any Error>
@@ -205,6 +216,7 @@ public final class SessionService: Sendable {
         } catch {
             metrics.lockReleaseFailures.inc()  // logged and not re-raised, as upstream
         }
+        lockLog.append(.init(session: id, arrived: arrived, acquired: acquiredAt, ended: LockLog.now()))
         return try result.get()
     }
 
