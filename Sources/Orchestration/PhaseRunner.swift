@@ -41,6 +41,9 @@ struct PhaseRunner {
             serveArguments: group.recordedServeArguments, durationSeconds: phase.duration, warmupSeconds: phase.warmup,
             startedAtUnixSeconds: Date().timeIntervalSince1970)
         result.sweep = phase.sweep
+        result.popularity = phase.popularity
+        result.hotSet = phase.hotSet
+        result.zipf = phase.zipf
         let started = ContinuousClock.now
         // Links with added latency go through a proxy: the servers reach Redis and PostgreSQL (and
         // the generator the servers) through it; the sampler and the checks read them directly.
@@ -216,11 +219,11 @@ struct PhaseRunner {
         if case .measured(_, let records)? = locks {
             lockLog = (records, Int64((loadStartUnix + phase.warmup) * 1_000_000))
         }
-        let intervals = BatchMeans.intervals(
+        let batches = BatchMeans.cut(
             samples: samples, warmup: phase.warmup, duration: phase.duration, lockLog: lockLog, limits: limits)
-        result.intervals = intervals.isEmpty ? nil : intervals
+        result.intervals = batches.intervals.isEmpty ? nil : batches.intervals
         result.notMeasured = notMeasured.isEmpty ? nil : notMeasured
-        result.validity = deaths() + computed.validity
+        result.validity = deaths() + computed.validity + (batches.problem.map { [$0] } ?? [])
         if let faults = result.faults {
             let summary = FaultRecovery.summary(faults)
             for (metric, value) in summary.metrics { result.metrics[metric] = value }

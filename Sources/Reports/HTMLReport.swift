@@ -18,6 +18,7 @@ public enum HTMLReport {
         h += "<h1>stampede run <code>\(escape(r.scenario))</code></h1><p>\(escape(r.summary))</p>"
         h += "<p>Started \(escape(r.startedAt)), \(Int(r.wallSeconds.rounded())) s. "
         h += r.complete ? "<b>Complete.</b></p>" : "<b>INCOMPLETE:</b> \(escape(r.incompleteReason ?? ""))</p>"
+        h += PopularityReport.html(PopularityAnswer.analyse(r.phases))
         h +=
             "<h2>Claims</h2><table><tr><th>claim</th><th>issue</th><th>statement</th><th>metric</th><th>expected</th><th>measured</th><th>verdict</th><th>reason</th></tr>"
         for c in r.claims {

@@ -11,6 +11,7 @@ public enum MarkdownReport {
         if !r.summary.isEmpty { md += "\(r.summary)\n\n" }
         md += "Started \(r.startedAt), \(Int(r.wallSeconds.rounded())) s wall time. "
         md += r.complete ? "**Complete.**\n\n" : "**INCOMPLETE:** \(esc(r.incompleteReason ?? "unknown"))\n\n"
+        md += PopularityReport.markdown(PopularityAnswer.analyse(r.phases))
         md += "## Claims\n\n"
         if r.claims.isEmpty {
             md += "_No claims._\n\n"

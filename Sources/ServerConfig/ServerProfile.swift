@@ -6,7 +6,7 @@ public enum ServerProfile: String, Sendable, CaseIterable, Codable {
     /// The code at upstream commit 63b4d8f: ±10 % jitter, bounded queue of 100, Redis pool
     /// max(db_pool + overflow, 50), one PostgreSQL connection held per new-session stream.
     case upstream
-    /// Our fix: full-jitter retry, bounded queue with a slow-consumer deadline and resume, pools
+    /// Our fix: the fair (FIFO, fenced) lock, bounded queue with a slow-consumer deadline and resume, pools
     /// that wait with a timeout, connections held per statement only.
     case recommended
 }

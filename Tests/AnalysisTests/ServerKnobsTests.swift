@@ -22,7 +22,7 @@ import Testing
 
     @Test func profilesDifferWhereTheArchitectureSaysTheyDo() {
         let d = ServerKnobs.defaults(of: ServerKnobs.knob(named: "lock-strategy")!)
-        #expect(d == [.documented: "exponential", .upstream: "exponential-jitter", .recommended: "full-jitter"])
+        #expect(d == [.documented: "exponential", .upstream: "exponential-jitter", .recommended: "fair"])
         let pool = ServerKnobs.defaults(of: ServerKnobs.knob(named: "redis-pool")!)
         #expect(pool == [.documented: "50", .upstream: "50", .recommended: "200"])
     }
@@ -126,6 +126,6 @@ import Testing
     @Test func theDocsTableListsEveryKnobWithItsDefaults() {
         let table = ServerKnobs.markdownTable
         for knob in ServerKnobs.all { #expect(table.contains("`--\(knob.name)`")) }
-        #expect(table.contains("| `exponential` | `exponential-jitter` | `full-jitter` |"))
+        #expect(table.contains("| `exponential` | `exponential-jitter` | `fair` |"))
     }
 }

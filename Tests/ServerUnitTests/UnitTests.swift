@@ -288,7 +288,7 @@ import Testing
         let d = ServerConfiguration(profile: .documented)
         let u = ServerConfiguration(profile: .upstream)
         let r = ServerConfiguration(profile: .recommended)
-        #expect(d.lockStrategy == .exponential && u.lockStrategy == .exponentialJitter && r.lockStrategy == .fullJitter)
+        #expect(d.lockStrategy == .exponential && u.lockStrategy == .exponentialJitter && r.lockStrategy == .fair)
         #expect(d.sseDelivery == .unbounded && u.sseDelivery == .bounded && r.slowConsumerDeadline != nil)
         #expect(d.redisPool.whenExhausted == .failFast && r.redisPool.whenExhausted != .failFast)
         #expect(u.holdDBConnectionPerStream && !d.holdDBConnectionPerStream && !r.holdDBConnectionPerStream)

@@ -80,13 +80,19 @@ enum CISmokeScenario {
             metric: lock-documented.lock_wait_p99_ms
             relation: ">="
             target: 500
-          - id: scale-001-jitter
+          - id: scale-001-barging
             issue: SCALE-001
-            statement: "The retry logic lacks jitter, which can cause thundering herd problems. Fix: add jitter"
+            statement: "All instances compete for the same Redis lock (whoever retries first wins: acquisitions overtake earlier waiters)"
+            metric: lock-documented.lock_barging_share
+            relation: ">="
+            target: 0.5
+          - id: scale-001-fair-tail
+            issue: NEW
+            statement: "A FIFO lock with hand-off (the recommended profile's fair lock) at least halves the wait's p99"
             kind: fix
-            metric: lock-recommended.lock_wait_mean_ms
-            relation: "<"
-            target: lock-documented.lock_wait_mean_ms
+            metric: lock-recommended.lock_wait_p99_ms
+            relation: "<="
+            target: 0.5 * lock-documented.lock_wait_p99_ms
           - id: perf-004-memory
             issue: PERF-004
             statement: If a client consumes events slower than the agent produces them, events accumulate in memory unbounded.

@@ -6,7 +6,7 @@
 enum LockSafetyScenario {
     static let yaml = """
         name: lock-safety
-        summary: "SCALE-001 lock safety: a lock holder paused past the lock's TTL (documented, upstream, recommended, optimistic)"
+        summary: "SCALE-001 lock safety: a lock holder paused past the lock's TTL (documented, upstream, full jitter, fair, optimistic)"
         parameters:
           duration: 30s
           warmup: 2s
@@ -27,7 +27,11 @@ enum LockSafetyScenario {
           - name: recommended
             instances: 2
             profile: recommended
-            flags: {lock-ttl: "${lock_ttl}", lock-timeout: 10s, lock-hold-ms: "${hold_ms}", agent-events: "5", agent-interval: 20ms}
+            flags: {lock-strategy: full-jitter, lock-ttl: "${lock_ttl}", lock-timeout: 10s, lock-hold-ms: "${hold_ms}", agent-events: "5", agent-interval: 20ms}
+          - name: fair
+            instances: 2
+            profile: recommended
+            flags: {lock-strategy: fair, lock-ttl: "${lock_ttl}", lock-timeout: 10s, lock-hold-ms: "${hold_ms}", agent-events: "5", agent-interval: 20ms}
           - name: optimistic
             instances: 2
             profile: recommended
@@ -44,6 +48,7 @@ enum LockSafetyScenario {
               - {at: 4s, every: "${every}", do: pause-instance, instance: 0, for: "${pause}", when: mid-update}
           - {name: upstream, group: upstream, duration: "${duration}", warmup: "${warmup}", hot-set: 1, clients: *writers, faults: *pauses}
           - {name: recommended, group: recommended, duration: "${duration}", warmup: "${warmup}", hot-set: 1, clients: *writers, faults: *pauses}
+          - {name: fair, group: fair, duration: "${duration}", warmup: "${warmup}", hot-set: 1, clients: *writers, faults: *pauses}
           - {name: optimistic, group: optimistic, duration: "${duration}", warmup: "${warmup}", hot-set: 1, clients: *writers, faults: *pauses}
         claims:
           - id: lock-safety-documented
@@ -60,7 +65,7 @@ enum LockSafetyScenario {
             target: 0
           - id: lock-safety-recommended
             issue: NEW
-            statement: "Jittered retries (fix option 1, our recommended profile) do not make the TTL lock safe: a paused holder still overwrites"
+            statement: "Jittered retries (fix option 1) do not make the TTL lock safe: a paused holder still overwrites"
             metric: recommended.lost_turns
             relation: ">"
             target: 0
@@ -71,7 +76,15 @@ enum LockSafetyScenario {
             metric: optimistic.lost_turns
             relation: "=="
             target: 0
+          - id: lock-safety-fencing
+            issue: NEW
+            statement: "The fair lock's fencing token (the session write checks it) refuses the paused holder's stale write"
+            kind: fix
+            metric: fair.lost_turns
+            relation: "=="
+            target: 0
         thresholds:
           - "phase.lost_turns[phase=optimistic] == 0"
+          - "phase.lost_turns[phase=fair] == 0"
         """
 }

@@ -17,6 +17,9 @@ public struct PhaseSpec: Sendable, Codable, Equatable {
     public var instances: Int?
     /// The phase's name before a sweep expanded it into `NAME@N` phases, one per instance count.
     public var sweep: String?
+    /// The phase's name before a popularity sweep (`hot-set: 1,4,16`) expanded it into
+    /// `NAME-hotH` phases, one per hot-set size (each maybe an instance sweep of its own).
+    public var popularity: String?
     /// The links that go through a fault proxy in this phase (the scenario's `network:` with the
     /// phase's own over it); nil: every link direct.
     public var network: NetworkSpec?

@@ -147,8 +147,50 @@ public enum ScenarioLoader {
         }
     }
 
-    /// One phase, or one per instance count of an `instances: 1,2,3` sweep (named `NAME@N`).
+    /// One phase; one per hot-set size of a `hot-set: 1,4,16` popularity sweep (named `NAME-hotH`);
+    /// each of those one per instance count of an `instances: 1,2,3` sweep (named `…@N`).
     static func phase(_ r: YAMLReader, _ node: Node, _ path: String, network: NetworkSpec = .init()) -> [PhaseSpec] {
+        // A peek that reports nothing: the phase's own reading below reports its problems once.
+        let hotNode = node.mapping?.first { $0.key.scalar?.string == "hot-set" }?.value
+        guard let raw = hotNode?.scalar?.string, raw.contains(",") || raw.contains("${") else {
+            return singlePopularity(r, node, path, network: network)
+        }
+        let text = r.substitute(raw, "\(path).hot-set", hotNode)
+        guard text.contains(",") else {
+            guard let h = Int(text.trimmingCharacters(in: .whitespaces)), (1...1000).contains(h) else {
+                r.problem("\(path).hot-set", hotNode, "expected a whole number in 1...1000, got '\(text)'")
+                return singlePopularity(r, node, path, network: network, hotSet: 0)
+            }
+            return singlePopularity(r, node, path, network: network, hotSet: h)
+        }
+        let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard sizes.allSatisfy({ $0 != nil && (1...1000).contains($0!) }), Set(sizes).count == sizes.count else {
+            r.problem(
+                "\(path).hot-set", hotNode,
+                "expected distinct hot-set sizes in 1...1000 separated by commas (1,4,16,64), got '\(text)'")
+            return []
+        }
+        let phases = singlePopularity(r, node, path, network: network, hotSet: sizes[0])
+        return sizes.compactMap { $0 }.flatMap { h in
+            phases.map { p in
+                var one = p
+                let base = p.sweep ?? p.name
+                one.hotSet = h
+                one.popularity = base
+                if let sweep = p.sweep {
+                    one.sweep = "\(sweep)-hot\(h)"
+                    one.name = "\(sweep)-hot\(h)@\(p.instances ?? 1)"
+                } else {
+                    one.name = "\(base)-hot\(h)"
+                }
+                return one
+            }
+        }
+    }
+
+    static func singlePopularity(
+        _ r: YAMLReader, _ node: Node, _ path: String, network: NetworkSpec, hotSet: Int? = nil
+    ) -> [PhaseSpec] {
         guard let m = r.mapping(node, path, allowed: phaseKeys) else { return [] }
         let name = r.required(m, "name", path, line: node)
         let group = r.required(m, "group", path, line: node)
@@ -156,7 +198,7 @@ public enum ScenarioLoader {
         var p = PhaseSpec(name: name, group: group)
         if let v = r.duration(m["duration"], "\(path).duration") { p.duration = v }
         if let v = r.duration(m["warmup"], "\(path).warmup") { p.warmup = v }
-        p.hotSet = r.int(m["hot-set"], "\(path).hot-set", range: 1...1000)
+        p.hotSet = hotSet.map { $0 > 0 ? $0 : nil } ?? r.int(m["hot-set"], "\(path).hot-set", range: 1...1000)
         if let node = m["zipf"] {
             if let text = r.string(node, "\(path).zipf"), let s = Double(text), s > 0, s <= 10 {
                 p.zipf = s

@@ -34,6 +34,11 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var samples: [Sample]
     /// The sweep this phase belongs to (`NAME` of `NAME@N`), if any.
     public var sweep: String?
+    /// The popularity sweep it belongs to (`NAME` of `NAME-hotH`), if any.
+    public var popularity: String?
+    /// The hot sessions its streams updated, and their Zipf exponent (nil: uniform).
+    public var hotSet: Int?
+    public var zipf: Double?
     /// Each planned fault as it happened, in time order; nil: the phase had none.
     public var faults: [FaultResult]?
 
@@ -64,4 +69,6 @@ public struct PhaseResult: Sendable, Codable, Equatable {
 
 extension PhaseResult: SweepMember {
     public var sweepInstances: Int? { sweep == nil ? nil : instances }
+    public var popularityBase: String? { popularity }
+    public var hotSetSize: Int? { hotSet }
 }

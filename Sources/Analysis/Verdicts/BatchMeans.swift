@@ -1,3 +1,4 @@
+import Foundation
 import ServerConfig
 
 /// Within-run replicates: the measured window cut into ``batches`` consecutive batches, each
@@ -20,6 +21,9 @@ public enum BatchMeans {
         case total
     }
 
+    /// Shares cannot leave [0, 1]; nothing replicated is negative: the bounds are clipped so.
+    static let shares: Set<PhaseMetric> = [.lockFreeWhileWaitingShare, .lockBargingShare]
+
     static let replicated: [PhaseMetric: Kind] = [
         .updatesPerSecond: .intensive, .lockWaitMeanMs: .intensive, .lockWaitP50Ms: .intensive,
         .lockWaitP99Ms: .intensive, .redisCommandsPerUpdate: .intensive, .lockAttemptsPerAcquisition: .intensive,
@@ -39,8 +43,17 @@ public enum BatchMeans {
         samples: [Sample], warmup: Double, duration: Double, lockLog: (records: [LockLogRecord], start: Int64)?,
         limits: PhaseMetricsCalculator.Limits
     ) -> [String: ConfidenceInterval] {
+        cut(samples: samples, warmup: warmup, duration: duration, lockLog: lockLog, limits: limits).intervals
+    }
+
+    /// The intervals, and what went wrong when a window long enough to cut had a batch with too
+    /// few samples (the sampler was starved: the machine stalled, so the phase's numbers are suspect).
+    public static func cut(
+        samples: [Sample], warmup: Double, duration: Double, lockLog: (records: [LockLogRecord], start: Int64)?,
+        limits: PhaseMetricsCalculator.Limits
+    ) -> (intervals: [String: ConfidenceInterval], problem: String?) {
         let length = (duration - warmup) / Double(batches)
-        guard length >= minimumBatchSeconds else { return [:] }
+        guard length >= minimumBatchSeconds else { return ([:], nil) }
         var perBatch: [[String: Double]] = []
         var batchLimits = limits
         batchLimits.minSamples = minimumSamplesPerBatch
@@ -48,7 +61,15 @@ public enum BatchMeans {
             let from = warmup + Double(k) * length
             let until = from + length
             let window = samples.filter { $0.t >= from - 1e-9 && $0.t <= until + 1e-9 }
-            guard window.count >= minimumSamplesPerBatch else { return [:] }
+            guard window.count >= minimumSamplesPerBatch else {
+                return (
+                    [:],
+                    String(
+                        format:
+                            "the sampler took %d samples from %.1f s to %.1f s of the load (at least %d expected): the machine stalled, so no interval and no verdict",
+                        window.count, from, until, minimumSamplesPerBatch)
+                )
+            }
             var m = PhaseMetricsCalculator.compute(samples: window, warmup: from, clients: [], limits: batchLimits)
                 .metrics
             if let (records, start) = lockLog {
@@ -60,10 +81,13 @@ public enum BatchMeans {
         var out: [String: ConfidenceInterval] = [:]
         for (metric, kind) in replicated {
             let values = perBatch.compactMap { $0[metric.rawValue] }
-            guard values.count == batches else { continue }
-            out[metric.rawValue] = ConfidenceInterval.of(
-                values, method: .batchMeans, scale: kind == .total ? Double(batches) : 1)
+            guard values.count == batches,
+                var i = ConfidenceInterval.of(values, method: .batchMeans, scale: kind == .total ? Double(batches) : 1)
+            else { continue }
+            i.low = max(0, i.low)
+            if shares.contains(metric) { i.high = min(1, i.high) }
+            out[metric.rawValue] = i
         }
-        return out
+        return (out, nil)
     }
 }

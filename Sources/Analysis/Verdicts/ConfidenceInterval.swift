@@ -15,23 +15,22 @@ public struct ConfidenceInterval: Sendable, Codable, Equatable {
     public var mean: Double
     public var low: Double
     public var high: Double
+    /// The mean's standard error (before the bounds were clipped to the metric's range).
+    public var standardError: Double
     public var replicates: Int
     public var method: Method
 
-    public init(mean: Double, low: Double, high: Double, replicates: Int, method: Method) {
+    public init(mean: Double, low: Double, high: Double, standardError: Double, replicates: Int, method: Method) {
         self.mean = mean
         self.low = low
         self.high = high
+        self.standardError = standardError
         self.replicates = replicates
         self.method = method
     }
 
-    /// Half the width: the standard error times Student's t.
-    public var halfWidth: Double { (high - low) / 2 }
-    /// The standard error the interval was built from.
-    public var standardError: Double {
-        replicates > 1 ? halfWidth / Self.t975(degreesOfFreedom: Double(replicates - 1)) : 0
-    }
+    /// Half the width before clipping: the standard error times Student's t.
+    public var halfWidth: Double { standardError * Self.t975(degreesOfFreedom: Double(max(replicates - 1, 1))) }
 
     /// mean ± t(0.975, n−1) · s / √n over `values`; nil with fewer than 2 or a non-finite value.
     public static func of(_ values: [Double], method: Method, scale: Double = 1) -> ConfidenceInterval? {
@@ -39,10 +38,11 @@ public struct ConfidenceInterval: Sendable, Codable, Equatable {
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
-        let half = t975(degreesOfFreedom: n - 1) * (variance / n).squareRoot()
+        let se = (variance / n).squareRoot()
+        let half = t975(degreesOfFreedom: n - 1) * se
         return ConfidenceInterval(
-            mean: mean * scale, low: (mean - half) * scale, high: (mean + half) * scale, replicates: values.count,
-            method: method)
+            mean: mean * scale, low: (mean - half) * scale, high: (mean + half) * scale, standardError: se * abs(scale),
+            replicates: values.count, method: method)
     }
 
     /// Student's t at 0.975 (two-sided 95 %); degrees of freedom rounded down, ≥ 1.
@@ -69,7 +69,8 @@ public struct ConfidenceInterval: Sendable, Codable, Equatable {
         let d = a.mean - factor * b.mean
         let half = t975(degreesOfFreedom: df) * se
         return ConfidenceInterval(
-            mean: d, low: d - half, high: d + half, replicates: min(a.replicates, b.replicates), method: .derived)
+            mean: d, low: d - half, high: d + half, standardError: se, replicates: min(a.replicates, b.replicates),
+            method: .derived)
     }
 
     /// `a / b` by the delta method (relative errors add in quadrature).
@@ -85,6 +86,7 @@ public struct ConfidenceInterval: Sendable, Codable, Equatable {
         let se = abs(r) * (relA * relA + relB * relB).squareRoot()
         let half = 1.96 * se
         return ConfidenceInterval(
-            mean: r, low: r - half, high: r + half, replicates: min(a.replicates, b.replicates), method: .derived)
+            mean: r, low: r - half, high: r + half, standardError: se, replicates: min(a.replicates, b.replicates),
+            method: .derived)
     }
 }
