@@ -220,7 +220,8 @@ struct PhaseRunner {
             lockLog = (records, Int64((loadStartUnix + phase.warmup) * 1_000_000))
         }
         let batches = BatchMeans.cut(
-            samples: samples, warmup: phase.warmup, duration: phase.duration, lockLog: lockLog, limits: limits)
+            samples: samples, warmup: phase.warmup, duration: phase.duration, lockLog: lockLog, limits: limits,
+            faults: (result.faults ?? []).map { $0.atSeconds...max($0.atSeconds, $0.endedSeconds ?? phase.duration) })
         result.intervals = batches.intervals.isEmpty ? nil : batches.intervals
         result.notMeasured = notMeasured.isEmpty ? nil : notMeasured
         result.validity = deaths() + computed.validity + (batches.problem.map { [$0] } ?? [])

@@ -85,11 +85,29 @@ public final class ScenarioRunner: Sendable {
                 let watched =
                     [services?.redisPID.map { Sampler.Watched(pid: $0, name: "redis-server") }]
                     + [services?.postgresPID.map { Sampler.Watched(pid: $0, name: "postgres") }]
-                let runner = PhaseRunner(
-                    scenario: scenario, phase: phase, index: i, executable: options.executable, redisURL: redis!,
-                    databaseURL: database!, logDirectory: dir, services: watched.compactMap { $0 }, embedded: services,
-                    cancellation: cancellation, log: options.log, observe: options.observe)
-                let result = await runner.run()
+                // A repeated phase runs again from a fresh fleet and fresh hot sessions; a repeat
+                // that does not complete ends the repeats (and the run).
+                var runs: [PhaseResult] = []
+                let n = scenario.repeats(of: phase)
+                for k in 0..<n {
+                    if k > 0 {
+                        if cancellation.cancelReason != nil { break }
+                        options.log("phase \(phase.name): repeat \(k + 1) of \(n)")
+                    }
+                    let runner = PhaseRunner(
+                        scenario: scenario, phase: phase, index: i, executable: options.executable,
+                        redisURL: redis!, databaseURL: database!, logDirectory: dir,
+                        services: watched.compactMap { $0 }, embedded: services, cancellation: cancellation,
+                        log: options.log, observe: options.observe)
+                    let run = await runner.run()
+                    runs.append(run)
+                    if !run.complete { break }
+                }
+                guard var result = RepeatMerge.merge(runs) else { break }
+                if runs.count < n, result.complete {
+                    result.complete = false
+                    result.error = cancellation.cancelReason ?? "ran \(runs.count) of \(n) repeats"
+                }
                 phases.append(result)
                 if !result.complete {
                     failure = "phase \(phase.name): \(result.error ?? "incomplete")"

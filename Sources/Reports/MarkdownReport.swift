@@ -94,6 +94,14 @@ public enum MarkdownReport {
                         ?? " (through a proxy)")
                     + "\n"
             }
+            if let runs = p.repeats {
+                md += "- repeats: \(runs.count); the metrics are their means, the intervals over them"
+                let rates = runs.compactMap { $0.metrics[PhaseMetric.updatesPerSecond.rawValue] }
+                if rates.count == runs.count {
+                    md += " (updates/s: " + rates.map(ClaimEvaluator.format).joined(separator: ", ") + ")"
+                }
+                md += "; clients, faults and time series are the first repeat's\n"
+            }
             if let e = p.error { md += "- **error:** \(esc(e))\n" }
             for v in p.validity { md += "- **weak measurement:** \(esc(v))\n" }
             for (metric, why) in (p.notMeasured ?? [:]).sorted(by: { $0.key < $1.key }) {

@@ -24,7 +24,7 @@ struct List: AsyncParsableCommand {
         if knobs || metrics || reportMetrics { return }
         for entry in BuiltinCatalog.entries {
             guard let s = try BuiltinCatalog.scenario(named: entry.name) else { continue }
-            let seconds = Int(s.phases.reduce(0) { $0 + $1.duration })
+            let seconds = Int(s.phases.reduce(0) { $0 + $1.duration * Double(s.repeats(of: $1)) })
             print(
                 "\(s.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(s.summary) (\(s.phases.count) phases, \(s.claims.count) claims, ~\(seconds) s of load)"
             )

@@ -38,6 +38,14 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Directory the run's report directory is created in.")
     var output: String = "reports"
 
+    @Option(
+        help: ArgumentHelp(
+            "Run every phase N times (1-30), whatever the scenario's `repeats:` say.",
+            discussion:
+                "Claims and lower95/upper95 gates then use each metric's mean and 95 % interval over the repeats; without repeats the interval comes from 5 batches of the phase's window (batch means)."
+        ))
+    var repeats: Int?
+
     @Option(help: "Use this Redis instead of an embedded one.") var redisURL: String?
     @Option(help: "Use this PostgreSQL instead of an embedded one.") var databaseURL: String?
     @Option(help: "The stampede executable that serves the fleet (default: this one).") var executable: String?
@@ -49,6 +57,11 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         _ = try Self.parseOverrides(overrides)
+        if let repeats, !ScenarioLoader.repeatRange.contains(repeats) {
+            throw ValidationError(
+                "--repeats \(repeats): expected \(ScenarioLoader.repeatRange.lowerBound)...\(ScenarioLoader.repeatRange.upperBound) runs of each phase"
+            )
+        }
         for text in gateOptions.thresholds {
             let threshold: Threshold
             do { threshold = try Threshold(parsing: text) } catch {
@@ -97,6 +110,7 @@ struct Run: AsyncParsableCommand {
         var scenario: Scenario
         do {
             scenario = try Self.loadScenario(self.scenario, overrides: try Self.parseOverrides(overrides))
+            if let repeats { scenario = scenario.repeated(repeats) }
             if !gateOptions.thresholds.isEmpty {
                 scenario.thresholds = (scenario.thresholds ?? []) + gateOptions.thresholds
             }

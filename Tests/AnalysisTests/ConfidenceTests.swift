@@ -152,4 +152,85 @@ import Testing
             BatchMeans.intervals(samples: samples { _ in 100 }, warmup: 8, duration: 10, lockLog: nil, limits: .init())
                 .isEmpty)
     }
+
+    /// A batch the sampler starved is a machine stall (a validity problem), unless a planned fault
+    /// overlaps it (a paused instance answers no scrape): then only the intervals are missing.
+    @Test func aStarvedBatchIsAStallUnlessAFaultExplainsIt() {
+        var total = 0.0
+        let samples = stride(from: 0.0, through: 12.0, by: 0.25).filter { $0 < 5 || $0 > 7.5 }.map { t in
+            total += 25
+            return Sample(
+                t: t,
+                servers: [
+                    .init(
+                        instance: 0, rssBytes: 1, openFDs: 1, threads: 1, cpuSeconds: 0,
+                        metrics: ["stampede_session_updates_total": total])
+                ])
+        }
+        let stalled = BatchMeans.cut(samples: samples, warmup: 2, duration: 12, lockLog: nil, limits: .init())
+        #expect(stalled.intervals.isEmpty)
+        #expect(stalled.problem?.contains("the machine stalled") == true, "\(stalled.problem ?? "none")")
+        let paused = BatchMeans.cut(
+            samples: samples, warmup: 2, duration: 12, lockLog: nil, limits: .init(), faults: [4.5...7.0])
+        #expect(paused.intervals.isEmpty && paused.problem == nil, "\(paused.problem ?? "none")")
+        let elsewhere = BatchMeans.cut(
+            samples: samples, warmup: 2, duration: 12, lockLog: nil, limits: .init(), faults: [10...11])
+        #expect(elsewhere.problem != nil)
+    }
+
+    /// Three repeats become one phase: means, intervals over the repeats (replacing batch means),
+    /// every repeat's problems kept and marked, a metric only some repeats measured flagged.
+    @Test func repeatsMergeIntoMeansAndIntervals() throws {
+        func run(_ rate: Double, p99: Double?, weak: String? = nil) -> PhaseResult {
+            var m = ["updates_per_second": rate, "lock_barging_share": 1.0]
+            if let p99 { m["lock_wait_p99_ms"] = p99 }
+            var r = phase("p", m, intervals: ["updates_per_second": interval([rate, rate + 1, rate - 1])])
+            r.validity = weak.map { [$0] } ?? []
+            r.wallSeconds = 12
+            return r
+        }
+        let merged = try #require(
+            RepeatMerge.merge([run(100, p99: 40), run(110, p99: 60, weak: "machine busy"), run(120, p99: nil)]))
+        #expect(merged.metrics["updates_per_second"] == 110)
+        let u = try #require(merged.intervals?["updates_per_second"])
+        // mean 110, s = 10, n = 3: ± 4.303 × 10 / √3 = 24.84.
+        #expect(u.method == .repeats && u.replicates == 3 && abs(u.high - 134.84) < 0.01)
+        // A share stays in [0, 1] even when every repeat saw 1.
+        #expect(merged.intervals?["lock_barging_share"]?.high == 1)
+        #expect(merged.metrics["lock_wait_p99_ms"] == 50 && merged.intervals?["lock_wait_p99_ms"] == nil)
+        #expect(merged.notMeasured?["lock_wait_p99_ms"]?.contains("2 of 3 repeats") == true)
+        #expect(merged.validity == ["repeat 2: machine busy"])
+        #expect(merged.repeats?.map { $0.metrics["updates_per_second"] } == [100, 110, 120])
+        #expect(merged.wallSeconds == 36 && merged.complete)
+        var failed = run(90, p99: 1)
+        failed.complete = false
+        failed.error = "server died"
+        let broken = try #require(RepeatMerge.merge([run(100, p99: 1), failed]))
+        #expect(!broken.complete && broken.error == "repeat 2: server died")
+        // One run is left as it was.
+        #expect(RepeatMerge.merge([run(100, p99: 1)]) == run(100, p99: 1))
+        #expect(RepeatMerge.merge([]) == nil)
+    }
+
+    @Test func repeatsAreReadFromTheScenarioAndThePhaseAndOverriddenByTheCLI() throws {
+        let yaml = """
+            name: r
+            repeats: 3
+            groups: [{name: g, profile: documented}]
+            phases:
+              - {name: a, group: g, clients: [{name: c, count: 1}]}
+              - {name: b, group: g, repeats: 2, clients: [{name: c, count: 1}]}
+            """
+        let s = try ScenarioLoader.load(yaml: yaml, source: "r.yaml")
+        #expect(s.phases.map { s.repeats(of: $0) } == [3, 2])
+        let cli = s.repeated(5)
+        #expect(cli.phases.map { cli.repeats(of: $0) } == [5, 5])
+        let bad = yaml.replacingOccurrences(of: "repeats: 2", with: "repeats: 0")
+        #expect {
+            try ScenarioLoader.load(yaml: bad, source: "r.yaml")
+        } throws: { error in
+            let problems = (error as? ScenarioError)?.problems ?? []
+            return problems.contains { $0.path == "phases[1].repeats" && $0.message.contains("1...30") }
+        }
+    }
 }

@@ -56,5 +56,33 @@ extension RealServicesTests {
                 claim.reason.contains("lost_updates was not measured in phase p: agent-events is uniform:2-3"),
                 "\(claim.reason)")
         }
+
+        /// `repeats: 2` runs the phase twice from fresh fleets: one result with the repeats' mean
+        /// and an interval over them, and lost updates checked in each.
+        @Test func aRepeatedPhaseRunsAgainAndMergesIntoMeansAndIntervals() async throws {
+            let scenario = try ScenarioLoader.load(
+                yaml: """
+                    name: repeated
+                    repeats: 2
+                    groups: [{name: g, instances: 1, flags: {agent-events: "2", agent-interval: 10ms}}]
+                    phases:
+                      - {name: p, group: g, duration: 3s, warmup: 500ms, hot-set: 2, clients: [{name: w, count: 3}]}
+                    claims:
+                      - {id: c, issue: SCALE-001, statement: q, metric: p.updates_per_second, relation: ">", target: 1}
+                    """, source: "repeated")
+            let report = await ScenarioRunner(
+                scenario: scenario, options: .init(executable: LifecycleSupport.stampedeBinary)
+            ).run()
+            let phase = try #require(report.phases.first)
+            #expect(report.phases.count == 1 && phase.complete, "\(phase.error ?? "")")
+            let runs = try #require(phase.repeats)
+            let rates = runs.compactMap { $0.metrics["updates_per_second"] }
+            #expect(rates.count == 2 && rates.allSatisfy { $0 > 1 }, "\(rates)")
+            #expect(phase.metrics["updates_per_second"] == rates.reduce(0, +) / 2)
+            let u = try #require(phase.intervals?["updates_per_second"])
+            #expect(u.method == .repeats && u.replicates == 2)
+            #expect(runs.allSatisfy { $0.metrics["lost_updates"] == 0 }, "\(runs.map(\.metrics))")
+            #expect(report.claims.first?.interval?.method == .repeats)
+        }
     }
 }

@@ -25,6 +25,8 @@ public struct PhaseSpec: Sendable, Codable, Equatable {
     public var network: NetworkSpec?
     /// Planned faults on the load's timeline; nil: none.
     public var faults: [FaultSpec]?
+    /// How many times the phase runs, instead of the scenario's `repeats`; nil: the scenario's.
+    public var repeats: Int?
 
     public init(
         name: String, group: String, duration: Double = 15, warmup: Double = 3, hotSet: Int? = nil,

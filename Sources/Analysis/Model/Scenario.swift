@@ -17,6 +17,9 @@ public struct Scenario: Sendable, Codable, Equatable {
     /// (`stream.first_event: p(99) < 500ms`; grammar in docs/gates.md). Nil in reports written
     /// before thresholds existed.
     public var thresholds: [String]?
+    /// How many times each phase runs (a phase's own `repeats` wins); nil: once. Its claims then
+    /// see each metric's mean and 95 % interval over the repeats (``RepeatMerge``).
+    public var repeats: Int?
 
     public init(
         name: String, summary: String = "", parameters: [String: String] = [:], services: ServicesSpec = .init(),
@@ -35,6 +38,17 @@ public struct Scenario: Sendable, Codable, Equatable {
     }
 
     public func group(named name: String) -> FleetGroup? { groups.first { $0.name == name } }
+
+    /// How many times `phase` runs.
+    public func repeats(of phase: PhaseSpec) -> Int { phase.repeats ?? repeats ?? 1 }
+
+    /// Every phase repeated `n` times (`stampede run --repeats N`), whatever the file said.
+    public func repeated(_ n: Int) -> Scenario {
+        var s = self
+        s.repeats = n
+        for i in s.phases.indices { s.phases[i].repeats = nil }
+        return s
+    }
 }
 
 /// Redis and PostgreSQL: embedded (started on free loopback ports) unless a URL is given.

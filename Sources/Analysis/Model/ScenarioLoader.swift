@@ -9,10 +9,12 @@ import Yams
 public enum ScenarioLoader {
     static let topKeys = [
         "name", "summary", "parameters", "services", "groups", "phases", "sampling", "claims", "thresholds", "network",
+        "repeats",
     ]
     static let groupKeys = ["name", "instances", "profile", "flags", "max-fds"]
     static let phaseKeys = [
         "name", "group", "duration", "warmup", "hot-set", "zipf", "clients", "instances", "network", "faults",
+        "repeats",
     ]
     static let faultKeys = ["at", "do", "for", "every", "instance", "link", "latency", "mode", "when"]
     static let linkKeys = ["latency", "jitter", "bandwidth"]
@@ -22,6 +24,8 @@ public enum ScenarioLoader {
     static let claimKeys = ["id", "issue", "statement", "kind", "metric", "relation", "target"]
     static let samplingKeys = ["hz", "metrics", "min-samples", "generator-cpu-limit", "machine-cpu-limit"]
     static let serviceKeys = ["redis-url", "database-url"]
+    /// `repeats:` of a scenario or a phase (and `--repeats`).
+    public static let repeatRange = 1...30
 
     public static func load(file path: String, overrides: [String: String] = [:]) throws -> Scenario {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -63,6 +67,7 @@ public enum ScenarioLoader {
         s.summary = r.string(top["summary"], "summary") ?? ""
         s.services = services(r, top["services"])
         s.sampling = sampling(r, top["sampling"])
+        s.repeats = r.int(top["repeats"], "repeats", range: Self.repeatRange)
         for (i, node) in (r.sequence(top["groups"], "groups") ?? []).enumerated() {
             if let g = group(r, node, "groups[\(i)]") { s.groups.append(g) }
         }
@@ -198,6 +203,7 @@ public enum ScenarioLoader {
         var p = PhaseSpec(name: name, group: group)
         if let v = r.duration(m["duration"], "\(path).duration") { p.duration = v }
         if let v = r.duration(m["warmup"], "\(path).warmup") { p.warmup = v }
+        p.repeats = r.int(m["repeats"], "\(path).repeats", range: Self.repeatRange)
         p.hotSet = hotSet.map { $0 > 0 ? $0 : nil } ?? r.int(m["hot-set"], "\(path).hot-set", range: 1...1000)
         if let node = m["zipf"] {
             if let text = r.string(node, "\(path).zipf"), let s = Double(text), s > 0, s <= 10 {

@@ -41,6 +41,10 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var zipf: Double?
     /// Each planned fault as it happened, in time order; nil: the phase had none.
     public var faults: [FaultResult]?
+    /// Each run of a repeated phase (``RepeatMerge``); nil: it ran once. `metrics` then holds
+    /// the means, `intervals` the 95 % intervals over the repeats, and the clients, samples and
+    /// faults are the first repeat's.
+    public var repeats: [PhaseRepeat]?
 
     public init(
         name: String, group: String, instances: Int, profile: String, serveArguments: [String], durationSeconds: Double,

@@ -48,9 +48,12 @@ public enum BatchMeans {
 
     /// The intervals, and what went wrong when a window long enough to cut had a batch with too
     /// few samples (the sampler was starved: the machine stalled, so the phase's numbers are suspect).
+    /// A batch that overlaps a planned fault (`faults`: from and until, seconds of the samples'
+    /// clock) may go short of samples for the fault's own reason (a paused instance answers no
+    /// scrape): then there is no interval, and no problem either.
     public static func cut(
         samples: [Sample], warmup: Double, duration: Double, lockLog: (records: [LockLogRecord], start: Int64)?,
-        limits: PhaseMetricsCalculator.Limits
+        limits: PhaseMetricsCalculator.Limits, faults: [ClosedRange<Double>] = []
     ) -> (intervals: [String: ConfidenceInterval], problem: String?) {
         let length = (duration - warmup) / Double(batches)
         guard length >= minimumBatchSeconds else { return ([:], nil) }
@@ -62,6 +65,7 @@ public enum BatchMeans {
             let until = from + length
             let window = samples.filter { $0.t >= from - 1e-9 && $0.t <= until + 1e-9 }
             guard window.count >= minimumSamplesPerBatch else {
+                if faults.contains(where: { $0.overlaps(from...until) }) { return ([:], nil) }
                 return (
                     [:],
                     String(
