@@ -10,6 +10,7 @@ enum PopularityReport {
         var md = "## What limits scaling\n\n"
         md +=
             "Scaling efficiency of the largest fleet by hot-set size (computed from this run; cells: efficiency, machine busy CPU).\n\n"
+        if let c = PopularityAnswer.comparison(strategies) { md += c + "\n\n" }
         for s in strategies {
             md += "\(s.sentence)\n\n"
             md += "| hot set | " + s.instanceCounts.map { "\($0) inst." }.joined(separator: " | ") + " |\n"
@@ -36,6 +37,7 @@ enum PopularityReport {
     static func html(_ strategies: [PopularityAnswer.Strategy]) -> String {
         guard !strategies.isEmpty else { return "" }
         var h = "<h2>What limits scaling</h2>"
+        if let c = PopularityAnswer.comparison(strategies) { h += "<p>\(HTMLReport.escape(c))</p>" }
         for s in strategies {
             h += "<p>\(HTMLReport.escape(s.sentence.replacingOccurrences(of: "**", with: "")))</p>"
         }

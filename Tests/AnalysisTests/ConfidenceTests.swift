@@ -36,32 +36,19 @@ import Testing
     @Test func aClaimIsDecidedOnlyWhenTheIntervalClearsTheTarget() {
         let c = ClaimSpec(
             id: "c", issue: "SCALE-001", statement: "q", metric: "p.lock_wait_p99_ms", relation: .greater, target: 500)
-        let clear = ClaimEvaluator.evaluate(
-            c,
-            phases: [
-                phase(
-                    "p", ["lock_wait_p99_ms": 700],
-                    intervals: ["lock_wait_p99_ms": interval([650, 700, 720, 690, 740])])
-            ])
+        func evaluate(_ value: Double, batches: [Double]) -> ClaimResult {
+            ClaimEvaluator.evaluate(
+                c, phases: [phase("p", ["lock_wait_p99_ms": value], intervals: ["lock_wait_p99_ms": interval(batches)])]
+            )
+        }
+        let clear = evaluate(700, batches: [650, 700, 720, 690, 740])
         #expect(clear.verdict == .reproduced)
         #expect(clear.interval != nil)
         #expect(clear.reason.contains("["))
-        let noisy = ClaimEvaluator.evaluate(
-            c,
-            phases: [
-                phase(
-                    "p", ["lock_wait_p99_ms": 520],
-                    intervals: ["lock_wait_p99_ms": interval([300, 700, 520, 450, 630])])
-            ])
+        let noisy = evaluate(520, batches: [300, 700, 520, 450, 630])
         #expect(noisy.verdict == .inconclusive)
         #expect(noisy.reason.hasPrefix("within noise"))
-        let below = ClaimEvaluator.evaluate(
-            c,
-            phases: [
-                phase(
-                    "p", ["lock_wait_p99_ms": 200],
-                    intervals: ["lock_wait_p99_ms": interval([190, 200, 210, 200, 200])])
-            ])
+        let below = evaluate(200, batches: [190, 200, 210, 200, 200])
         #expect(below.verdict == .notReproduced)
         // Measured once: the point decides, as before.
         let once = ClaimEvaluator.evaluate(c, phases: [phase("p", ["lock_wait_p99_ms": 520])])
@@ -232,5 +219,21 @@ import Testing
             let problems = (error as? ScenarioError)?.problems ?? []
             return problems.contains { $0.path == "phases[1].repeats" && $0.message.contains("1...30") }
         }
+    }
+
+    /// That counted events happened at all is observed: `lock_timeouts > 0` with 32 of them holds
+    /// even though the batches' interval reaches 0; a count against another bound is still noisy.
+    @Test func aCountAboveZeroIsAnObservationNotAnEstimate() {
+        let p = phase(
+            "p", ["lock_timeouts": 32],
+            intervals: ["lock_timeouts": .of([0, 0, 0, 2, 30], method: .batchMeans, scale: 5)!])
+        func claim(_ relation: Relation, _ target: Double) -> ClaimSpec {
+            ClaimSpec(
+                id: "t", issue: "SCALE-001", statement: "q", metric: "p.lock_timeouts", relation: relation,
+                target: target)
+        }
+        #expect(ClaimEvaluator.evaluate(claim(.greater, 0), phases: [p]).verdict == .reproduced)
+        #expect(ClaimEvaluator.evaluate(claim(.lessOrEqual, 0), phases: [p]).verdict == .notReproduced)
+        #expect(ClaimEvaluator.evaluate(claim(.greater, 10), phases: [p]).verdict == .inconclusive)
     }
 }

@@ -57,6 +57,20 @@ import Testing
         #expect(SweepLookup.find("documented@max", in: phases)?.name == "documented-hot1@10")
         #expect(SweepLookup.find("documented@min", in: phases)?.name == "documented-hot1@1")
         #expect(SweepLookup.find("documented-hot4@max", in: phases)?.name == "documented-hot4@10")
+        // Claims and thresholds read metrics through the report's labels: the same names work.
+        var hottest = phases
+        hottest[1].metrics["lock_wait_p99_ms"] = 900
+        let claim = ClaimSpec(
+            id: "c", issue: "SCALE-001", statement: "q", metric: "documented@max.lock_wait_p99_ms", relation: .greater,
+            target: 500)
+        let result = ClaimEvaluator.evaluate(claim, phases: hottest)
+        #expect(result.verdict == .reproduced && result.measured == 900, "\(result.reason)")
+        let source = ReportMetricSource(phases: hottest, specs: [])
+        for label in ["documented@max", "documented-hot1@10", "documented-hot1@max"] {
+            #expect(
+                source.metric(named: MetricName("phase.lock_wait_p99_ms", labels: ["phase": label])) != nil, "\(label)")
+        }
+        #expect(source.metric(named: MetricName("phase.lock_wait_p99_ms", labels: ["phase": "documented@min"])) == nil)
     }
 
     @Test func theAnswerSaysWhereEfficiencyCollapsesAndWhy() throws {
@@ -85,6 +99,16 @@ import Testing
             phase("m", hot: 4, n: 1, x: 17, e: nil), phase("m", hot: 4, n: 10, x: 160, e: 0.94),
         ]
         #expect(PopularityAnswer.analyse(hot).first?.limit == .machine)
+        // Strategies compared at their common hottest point: the tail tells them apart.
+        var both = serial + wasteful
+        both[1].metrics["lock_wait_p99_ms"] = 1200
+        both[5].metrics["lock_wait_p99_ms"] = 4800
+        both[5].metrics["lock_timeouts"] = 30
+        let comparison = try #require(PopularityAnswer.comparison(PopularityAnswer.analyse(both)))
+        #expect(comparison.hasPrefix("At the hottest point (1 hot session, 10 instances): doc 20 updates/s"))
+        #expect(comparison.contains("wait p99 4800 ms, 30 timeouts"), "\(comparison)")
+        #expect(comparison.contains("The lowest tail is fair's, 4.0× below doc's"), "\(comparison)")
+        #expect(PopularityAnswer.comparison(PopularityAnswer.analyse(serial)) == nil)
         // One popularity only: no answer (nothing to compare).
         #expect(PopularityAnswer.analyse(Array(serial.prefix(2))).isEmpty)
         // The report opens with it: the sentence, a table and a heat map.

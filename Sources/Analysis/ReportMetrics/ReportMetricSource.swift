@@ -64,16 +64,16 @@ public struct ReportMetricSource: MetricSource, Sendable {
 
     public var metricNames: [MetricName] { metrics.keys.sorted() }
 
-    /// The label values a phase answers to: its name, and `SWEEP@max` / `SWEEP@min` when it is
-    /// its sweep's largest or smallest fleet.
+    /// The label values a phase answers to: its name, `SWEEP@max` / `SWEEP@min` when it is its
+    /// sweep's largest or smallest fleet, and under a popularity sweep `NAME`, `NAME@max`,
+    /// `NAME@min` when it is the hottest point's (``SweepLookup``: claims and thresholds name
+    /// phases the same way).
     static func phaseLabels(_ phase: PhaseResult, in phases: [PhaseResult]) -> [String] {
-        var labels = [phase.name]
-        if let sweep = phase.sweep {
-            for suffix in ["@max", "@min"] where SweepLookup.find(sweep + suffix, in: phases)?.name == phase.name {
-                labels.append(sweep + suffix)
-            }
-        }
-        return labels
+        var candidates: [String] = []
+        if let sweep = phase.sweep { candidates += [sweep + "@max", sweep + "@min"] }
+        if let base = phase.popularity { candidates += [base, base + "@max", base + "@min"] }
+        return [phase.name]
+            + candidates.filter { $0 != phase.name && SweepLookup.find($0, in: phases)?.name == phase.name }
     }
 
     private mutating func add(_ totals: LoadTotals, labels: [String: String]) {

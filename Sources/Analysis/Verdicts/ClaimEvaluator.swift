@@ -44,9 +44,17 @@ public enum ClaimEvaluator {
         var holds = result.status == .passed
         let shown = "\(format(value))\(interval.map { " \(bracket($0))" } ?? "")"
         let targetShown = "\(format(target))\(targetInterval.map { " \(bracket($0, times: claim.target))" } ?? "")"
-        let noise = decide(
-            claim.relation, value: value, interval: interval, target: target, targetInterval: targetInterval,
-            factor: claim.target)
+        // Whether a counted event happened at all (`lock_timeouts > 0`, `<= 0`) is observed, not
+        // estimated: 32 timeouts in the window prove "> 0" whatever another window would count.
+        let existence =
+            claim.targetMetric == nil && target == 0 && [.greater, .lessOrEqual].contains(claim.relation)
+            && PhaseMetric(rawValue: metric).map { BatchMeans.replicated[$0] == .total } == true
+        let noise =
+            existence
+            ? .pointOnly
+            : decide(
+                claim.relation, value: value, interval: interval, target: target, targetInterval: targetInterval,
+                factor: claim.target)
         var note = ""
         switch noise {
         case .decided(let h, let difference):

@@ -34,10 +34,52 @@ public enum PopularityAnswer {
         public var collapsesAtHotSet: Int?
         public var limit: Limit
         public var sentence: String
+        /// The hottest point at the largest fleet: its tail, to compare the strategies by.
+        public var hottest: Hottest?
 
         public func point(instances: Int, hotSet: Int) -> Point? {
             points.first { $0.instances == instances && $0.hotSet == hotSet }
         }
+    }
+
+    /// The wait's tail where contention is worst (smallest hot set, largest fleet).
+    public struct Hottest: Sendable, Equatable {
+        public var hotSet: Int
+        public var instances: Int
+        public var updatesPerSecond: Double?
+        public var waitP99Ms: Double?
+        public var timeouts: Double?
+        public var bargingShare: Double?
+    }
+
+    /// One sentence comparing the strategies at their hottest point (same hot set and fleet):
+    /// throughput, the wait's p99, timeouts, and which has the lowest tail. Nil with fewer than
+    /// two strategies measured there.
+    public static func comparison(_ strategies: [Strategy]) -> String? {
+        let hot = strategies.compactMap { s in s.hottest.map { (s.name, $0) } }
+        guard hot.count >= 2, let first = hot.first?.1,
+            hot.allSatisfy({ $0.1.hotSet == first.hotSet && $0.1.instances == first.instances })
+        else { return nil }
+        func n(_ v: Double?, _ f: String) -> String { v.map { String(format: f, $0) } ?? "n/a" }
+        var text =
+            "At the hottest point (\(first.hotSet) hot session\(first.hotSet == 1 ? "" : "s"), \(first.instances) instances): "
+        text +=
+            hot.map { name, h in
+                "\(name) \(n(h.updatesPerSecond, "%.0f")) updates/s, wait p99 \(n(h.waitP99Ms, "%.0f")) ms, \(n(h.timeouts, "%.0f")) timeouts"
+                    + (h.bargingShare.map { String(format: ", %.0f %% barging", $0 * 100) } ?? "")
+            }.joined(separator: "; ") + "."
+        let tails = hot.compactMap { name, h in h.waitP99Ms.map { (name, $0) } }
+        if let best = tails.min(by: { $0.1 < $1.1 }), let worst = tails.max(by: { $0.1 < $1.1 }), best.1 > 0,
+            best.0 != worst.0
+        {
+            text += String(format: " The lowest tail is %@'s, %.1f× below %@'s", best.0, worst.1 / best.1, worst.0)
+            let rates = hot.compactMap(\.1.updatesPerSecond)
+            if let lo = rates.min(), let hi = rates.max(), lo > 0 {
+                text += String(format: "; throughput differs by %.0f %% between them all", (hi / lo - 1) * 100)
+            }
+            text += "."
+        }
+        return text
     }
 
     /// The share of the per-session ceiling (hot set / time held) at or above which throughput is
@@ -73,7 +115,7 @@ public enum PopularityAnswer {
             if let collapse {
                 let above = largest.first { $0.hotSet! > collapse }
                 s +=
-                    "the scaling efficiency falls below 50 % at a hot set of \(collapse) session\(collapse == 1 ? "" : "s") and fewer (\(e(below.last!)) at \(collapse)"
+                    "the scaling efficiency falls below 50 % at a hot set of \(collapse) session\(collapse == 1 ? "" : "s")\(collapse == hotSets.first ? ", the hottest measured," : " or fewer") (\(e(below.last!)) at \(collapse)"
                     + (above.map { "; \(e($0)) at \($0.hotSet!)" } ?? "") + ")."
             } else {
                 s += "the scaling efficiency stays at or above 50 % at every hot set measured"
@@ -83,7 +125,13 @@ public enum PopularityAnswer {
             return Strategy(
                 name: base, profile: members.first?.profile ?? "", points: points, largestFleet: n, hotSets: hotSets,
                 instanceCounts: Array(Set(points.map(\.instances))).sorted(), collapsesAtHotSet: collapse,
-                limit: limit, sentence: s)
+                limit: limit, sentence: s,
+                hottest: hottest.map { p in
+                    Hottest(
+                        hotSet: p.hotSet!, instances: n, updatesPerSecond: p.metrics[.updatesPerSecond],
+                        waitP99Ms: p.metrics[.lockWaitP99Ms], timeouts: p.metrics[.lockTimeouts],
+                        bargingShare: p.metrics[.lockBargingShare])
+                })
         }
     }
 

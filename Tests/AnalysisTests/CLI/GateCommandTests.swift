@@ -15,6 +15,27 @@ import Testing
         try body(dir)
     }
 
+    /// `stampede report DIR` keeps the recorded verdicts; `--judge-again` replaces them with what
+    /// this version's evaluator says of the recorded phases.
+    @Test func reportJudgesTheClaimsAgainOnlyWhenAsked() throws {
+        let dir = NSTemporaryDirectory() + "stampede-judge-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var report = ReportGateAnalysisTests.report()
+        let claim = ClaimSpec(
+            id: "tail", issue: "SCALE-001", statement: "q", metric: "lock@max.lock_wait_p99_ms",
+            relation: .greaterOrEqual,
+            target: 400)
+        report.config.claims = [claim]
+        report.claims = [ClaimResult(claim: claim, measured: nil, verdict: .inconclusive, reason: "stale")]
+        try ReportWriter.write(report, to: dir)
+        let kept = try cli.run(["report", dir])
+        #expect(kept.status == 0 && kept.out.contains("INCONCLUSIVE"), "\(kept.out)\(kept.err)")
+        let judged = try cli.run(["report", dir, "--judge-again"])
+        #expect(judged.status == 0, "\(judged.err)")
+        #expect(judged.out.contains("REPRODUCED") && judged.out.contains("lock_wait_p99_ms = 500"), "\(judged.out)")
+        #expect(try RunReport.read(dir + "/report.json").claims.first?.verdict == .reproduced)
+    }
+
     @Test func exitCodesSayPassedFailedOrError() throws {
         try withReport { dir in
             let pass = try cli.run(["gate", dir])
