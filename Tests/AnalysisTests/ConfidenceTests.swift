@@ -110,20 +110,25 @@ import Testing
         #expect(none.message.contains("measured once"))
     }
 
+    /// One instance's samples at `times`, its update counter growing at `rate(t)` per second.
+    func updateSamples(at times: [Double], rate: (Double) -> Double) -> [Sample] {
+        var total = 0.0
+        return times.map { t in
+            total += rate(t) * 0.25
+            return Sample(
+                t: t,
+                servers: [
+                    .init(
+                        instance: 0, rssBytes: 1, openFDs: 1, threads: 1, cpuSeconds: 0,
+                        metrics: ["stampede_session_updates_total": total])
+                ])
+        }
+    }
+
     /// 10 s at 4 Hz, updates at 100/s for 4 s then 300/s: the batches see the change, the interval is wide.
     @Test func batchMeansCutThePhasesOwnSamples() {
         func samples(rates: (Double) -> Double) -> [Sample] {
-            var total = 0.0
-            return stride(from: 0.0, through: 10.0, by: 0.25).map { t in
-                total += rates(t) * 0.25
-                return Sample(
-                    t: t,
-                    servers: [
-                        .init(
-                            instance: 0, rssBytes: 1, openFDs: 1, threads: 1, cpuSeconds: 0,
-                            metrics: ["stampede_session_updates_total": total])
-                    ])
-            }
+            updateSamples(at: Array(stride(from: 0.0, through: 10.0, by: 0.25)), rate: rates)
         }
         let steady = BatchMeans.intervals(
             samples: samples { _ in 100 }, warmup: 2, duration: 10, lockLog: nil, limits: .init())
@@ -143,17 +148,8 @@ import Testing
     /// A batch the sampler starved is a machine stall (a validity problem), unless a planned fault
     /// overlaps it (a paused instance answers no scrape): then only the intervals are missing.
     @Test func aStarvedBatchIsAStallUnlessAFaultExplainsIt() {
-        var total = 0.0
-        let samples = stride(from: 0.0, through: 12.0, by: 0.25).filter { $0 < 5 || $0 > 7.5 }.map { t in
-            total += 25
-            return Sample(
-                t: t,
-                servers: [
-                    .init(
-                        instance: 0, rssBytes: 1, openFDs: 1, threads: 1, cpuSeconds: 0,
-                        metrics: ["stampede_session_updates_total": total])
-                ])
-        }
+        let samples = updateSamples(
+            at: stride(from: 0.0, through: 12.0, by: 0.25).filter { $0 < 5 || $0 > 7.5 }, rate: { _ in 100 })
         let stalled = BatchMeans.cut(samples: samples, warmup: 2, duration: 12, lockLog: nil, limits: .init())
         #expect(stalled.intervals.isEmpty)
         #expect(stalled.problem?.contains("the machine stalled") == true, "\(stalled.problem ?? "none")")
