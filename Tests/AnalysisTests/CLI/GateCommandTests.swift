@@ -36,6 +36,26 @@ import Testing
         #expect(try RunReport.read(dir + "/report.json").claims.first?.verdict == .reproduced)
     }
 
+    @Test func reportCompareWritesBothFilesAndRefusesBadInput() throws {
+        let root = NSTemporaryDirectory() + "stampede-compare-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try ReportWriter.write(RunComparisonTests.run(updatesAt3: 300, verdict: .fixed), to: root + "/a")
+        try ReportWriter.write(RunComparisonTests.run(updatesAt3: 200, verdict: .reproduced), to: root + "/b")
+        let r = try cli.run(["report", "--compare", root + "/a", root + "/b/report.json"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("**1 claim changed verdict**") && r.out.contains("⚠"), "\(r.out)")
+        for file in ["compare.md", "compare.html"] {
+            #expect(FileManager.default.fileExists(atPath: "\(root)/b/\(file)"), "\(file)")
+        }
+        let one = try cli.run(["report", "--compare", root + "/a"])
+        #expect(one.status == 64 && one.err.contains("--compare takes two runs"), "\(one.err)")
+        try ReportWriter.write(
+            RunComparisonTests.run(updatesAt3: 300, verdict: .fixed, scenario: "other"), to: root + "/c")
+        let other = try cli.run(["report", "--compare", root + "/a", root + "/c"])
+        #expect(other.status == 64 && other.err.contains("pass --force"), "\(other.err)")
+        #expect(try cli.run(["report", "--compare", root + "/a", root + "/c", "--force"]).status == 0)
+    }
+
     @Test func exitCodesSayPassedFailedOrError() throws {
         try withReport { dir in
             let pass = try cli.run(["gate", dir])

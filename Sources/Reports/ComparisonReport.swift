@@ -1,0 +1,96 @@
+import Analysis
+import Foundation
+
+/// `stampede report --compare A B` as Markdown (a PR comment) and HTML: the claims whose verdicts
+/// changed first (a flipped verdict is what a reviewer looks for), then every key figure with its
+/// change and what the change means for it (regressed, improved, within tolerance).
+public enum ComparisonReport {
+    static func runText(_ r: RunComparison.Run) -> String {
+        "\(r.startedAt)\(r.gitCommit.map { " (\($0.prefix(10)))" } ?? "")\(r.complete ? "" : ", incomplete")"
+    }
+
+    static func verdictText(_ v: Verdict?) -> String { v?.rawValue ?? "absent" }
+
+    static func number(_ v: Double?) -> String { v.map(ClaimEvaluator.format) ?? "–" }
+
+    /// What a row says in words: its verdict, or which run lacks the figure.
+    static func status(_ row: BaselineComparison.Row, in c: RunComparison) -> String {
+        switch (row.baseline, row.current) {
+        case (nil, _): return "new in B"
+        case (_, nil): return "missing in B"
+        default: return c.withinNoise.contains(row.metric) ? "within noise" : row.verdict.rawValue
+        }
+    }
+
+    static func change(_ row: BaselineComparison.Row) -> String {
+        row.change.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f", $0 * 100) + " %" } ?? "–"
+    }
+
+    /// How many claims flipped, and how many figures regressed, improved or moved within noise.
+    static func summary(_ c: RunComparison) -> (claims: String, figures: String) {
+        let flipped = c.flippedClaims.count
+        let regressed = c.regressions.count
+        return (
+            "\(flipped) claim\(flipped == 1 ? "" : "s") changed verdict",
+            "\(regressed) figure\(regressed == 1 ? "" : "s") regressed, \(c.figures.filter { $0.verdict == .improved }.count) improved (tolerance \(c.figures.first?.tolerance.description ?? "–")); \(c.withinNoise.count) more changed past it within noise (their 95 % intervals overlap)."
+        )
+    }
+
+    public static func markdown(_ c: RunComparison) -> String {
+        var md = "# stampede compare `\(c.after.scenario)`\n\n"
+        md += "A: \(runText(c.before)) · B: \(runText(c.after))"
+        if c.before.scenario != c.after.scenario { md += " · **different scenarios** (A: \(c.before.scenario))" }
+        md += "\n\n"
+        md += "**\(summary(c).claims)**, \(summary(c).figures)\n\n"
+        md += "## Claims\n\n| claim | A | B | measured A → B |\n| --- | --- | --- | --- |\n"
+        for claim in c.claims {
+            let verdicts =
+                claim.flipped
+                ? "**\(verdictText(claim.before))** | **\(verdictText(claim.after))** ⚠"
+                : "\(verdictText(claim.before)) | \(verdictText(claim.after))"
+            md +=
+                "| \(MarkdownReport.esc(claim.id)) | \(verdicts) | \(number(claim.measuredBefore)) → \(number(claim.measuredAfter)) |\n"
+        }
+        md +=
+            "\n## Key figures\n\n| figure | better | A | B | change | verdict |\n| --- | --- | ---: | ---: | ---: | --- |\n"
+        for row in c.figures {
+            let s = status(row, in: c)
+            md +=
+                "| `\(MarkdownReport.esc(row.metric))` | \(row.direction.phrase) | \(number(row.baseline)) | \(number(row.current)) | \(change(row)) | "
+            md += (row.verdict == .regressed ? "**\(s)**" : s) + " |\n"
+        }
+        return md
+    }
+
+    public static func html(_ c: RunComparison) -> String {
+        let e = HTMLReport.escape
+        var h =
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stampede compare \(e(c.after.scenario))</title><style>"
+        h +=
+            "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1240px}table{border-collapse:collapse;margin:8px 0 20px;width:100%}"
+        h += "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+        h += ".num{text-align:right}.flipped{background:#fff3cd;font-weight:bold}.regressed{background:#fde2e1}"
+        h += ".improved{background:#dff3df}td code{overflow-wrap:anywhere}</style></head><body>"
+        h += "<h1>stampede compare <code>\(e(c.after.scenario))</code></h1>"
+        h += "<p>A: \(e(runText(c.before)))<br>B: \(e(runText(c.after)))</p>"
+        h += "<p><b>\(e(summary(c).claims))</b>, \(e(summary(c).figures))</p>"
+        h += "<h2>Claims</h2><table><tr><th>claim</th><th>A</th><th>B</th><th>measured A → B</th></tr>"
+        for claim in c.claims {
+            h += "<tr\(claim.flipped ? " class=\"flipped\"" : "")><td>\(e(claim.id))</td>"
+            h +=
+                "<td>\(e(verdictText(claim.before)))</td><td>\(e(verdictText(claim.after)))\(claim.flipped ? " ⚠" : "")</td>"
+            h += "<td class=\"num\">\(number(claim.measuredBefore)) → \(number(claim.measuredAfter))</td></tr>"
+        }
+        h +=
+            "</table><h2>Key figures</h2><table><tr><th>figure</th><th>better</th><th>A</th><th>B</th><th>change</th><th>verdict</th></tr>"
+        for row in c.figures {
+            let css =
+                row.verdict == .regressed
+                ? " class=\"regressed\"" : row.verdict == .improved ? " class=\"improved\"" : ""
+            h += "<tr\(css)><td><code>\(e(row.metric))</code></td><td>\(e(row.direction.phrase))</td>"
+            h += "<td class=\"num\">\(number(row.baseline))</td><td class=\"num\">\(number(row.current))</td>"
+            h += "<td class=\"num\">\(e(change(row)))</td><td>\(e(status(row, in: c)))</td></tr>"
+        }
+        return h + "</table></body></html>\n"
+    }
+}
