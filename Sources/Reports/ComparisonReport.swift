@@ -62,6 +62,34 @@ public enum ComparisonReport {
         return md
     }
 
+    /// Per metric, the sweeps of both runs overlaid: A dashed, B solid, a colour per sweep; at
+    /// most ``sweepsPerChart`` sweeps on a chart, so its legend stays readable.
+    static let sweepsPerChart = 4
+
+    static func overlaidCharts(_ c: RunComparison) -> [String] {
+        let titles: [(PhaseMetric, String, String)] = [
+            (.updatesPerSecond, "Completed updates/s vs instances", "updates/s"),
+            (.lockWaitP99Ms, "Lock wait p99 vs instances", "ms"),
+        ]
+        func xy(_ p: [RunComparison.Point]) -> [(x: Double, y: Double)] { p.map { (Double($0.instances), $0.value) } }
+        return titles.flatMap { metric, title, unit in
+            let pairs = c.sweeps.filter { $0.metric == metric }
+            return stride(from: 0, to: pairs.count, by: sweepsPerChart).map { start in
+                let chunk = pairs[start..<min(start + sweepsPerChart, pairs.count)]
+                let series = chunk.enumerated().flatMap { i, pair in
+                    [
+                        SVGLineChart.Series(name: "\(pair.sweep) A", points: xy(pair.before), dashed: true, color: i),
+                        SVGLineChart.Series(name: "\(pair.sweep) B", points: xy(pair.after), color: i),
+                    ]
+                }
+                let part =
+                    pairs.count > sweepsPerChart
+                    ? " (\(start / sweepsPerChart + 1) of \((pairs.count + sweepsPerChart - 1) / sweepsPerChart))" : ""
+                return SVGLineChart(title: title + part, xLabel: "instances", yLabel: unit, series: series).render()
+            }
+        }
+    }
+
     public static func html(_ c: RunComparison) -> String {
         let e = HTMLReport.escape
         var h =
@@ -69,11 +97,16 @@ public enum ComparisonReport {
         h +=
             "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1240px}table{border-collapse:collapse;margin:8px 0 20px;width:100%}"
         h += "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
-        h += ".num{text-align:right}.flipped{background:#fff3cd;font-weight:bold}.regressed{background:#fde2e1}"
+        h +=
+            ".num{text-align:right}.charts{display:flex;flex-wrap:wrap;gap:12px}.flipped{background:#fff3cd;font-weight:bold}.regressed{background:#fde2e1}"
         h += ".improved{background:#dff3df}td code{overflow-wrap:anywhere}</style></head><body>"
         h += "<h1>stampede compare <code>\(e(c.after.scenario))</code></h1>"
         h += "<p>A: \(e(runText(c.before)))<br>B: \(e(runText(c.after)))</p>"
         h += "<p><b>\(e(summary(c).claims))</b>, \(e(summary(c).figures))</p>"
+        let charts = overlaidCharts(c)
+        if !charts.isEmpty {
+            h += "<h2>Sweeps, A dashed and B solid</h2><div class=\"charts\">" + charts.joined() + "</div>"
+        }
         h += "<h2>Claims</h2><table><tr><th>claim</th><th>A</th><th>B</th><th>measured A → B</th></tr>"
         for claim in c.claims {
             h += "<tr\(claim.flipped ? " class=\"flipped\"" : "")><td>\(e(claim.id))</td>"

@@ -34,6 +34,20 @@ import Testing
         let html = ComparisonReport.html(c)
         #expect(html.contains("<tr class=\"flipped\"><td>fix-throughput</td>"))
         #expect(html.contains("class=\"regressed\""))
+        // The sweep both runs measured, overlaid: A's and B's points on one chart per metric.
+        let rates = try #require(c.sweeps.first { $0.sweep == "lock" && $0.metric == .updatesPerSecond })
+        #expect(rates.before.map(\.value) == [100, 300] && rates.after.map(\.value) == [100, 200])
+        #expect(rates.after.map(\.instances) == [1, 3])
+        #expect(html.contains("Completed updates/s vs instances") && html.contains("lock A") && html.contains("lock B"))
+        #expect(html.contains("Lock wait p99 vs instances"))
+        // Many sweeps go on several charts, four each, so the legends stay readable.
+        var many = c
+        many.sweeps = (0..<5).map { k in
+            .init(sweep: "s\(k)", metric: .updatesPerSecond, before: rates.before, after: rates.after)
+        }
+        let charts = ComparisonReport.overlaidCharts(many)
+        #expect(charts.count == 2 && charts[0].contains("(1 of 2)") && charts[1].contains("s4 B"))
+        #expect(!charts[0].contains("s4 A") && charts[0].contains("s3 A"))
         // The same run against itself: nothing changed.
         let same = try RunComparison(a, a)
         #expect(same.flippedClaims.isEmpty && same.regressions.isEmpty && !same.figures.isEmpty)

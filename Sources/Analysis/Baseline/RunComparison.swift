@@ -21,6 +21,19 @@ public struct RunComparison: Sendable {
         public var flipped: Bool { before != after }
     }
 
+    /// One instance sweep measured in both runs: a metric against instances, A's and B's.
+    public struct SweepPair: Sendable, Equatable {
+        public var sweep: String
+        public var metric: PhaseMetric
+        public var before: [Point]
+        public var after: [Point]
+    }
+
+    public struct Point: Sendable, Equatable {
+        public var instances: Int
+        public var value: Double
+    }
+
     public var before: Run
     public var after: Run
     /// A's figures against B's (A the baseline), then the figures only B has.
@@ -29,6 +42,8 @@ public struct RunComparison: Sendable {
     /// Figures that changed past the tolerance while A's and B's 95 % intervals overlap: counted
     /// as within noise (`pass`), not as regressed or improved.
     public var withinNoise: Set<String> = []
+    /// The sweeps both runs measured, for charts overlaid: updates/s and the lock wait's p99.
+    public var sweeps: [SweepPair] = []
 
     public var flippedClaims: [ClaimChange] { claims.filter(\.flipped) }
     public var regressions: [BaselineComparison.Row] { figures.filter { $0.verdict == .regressed } }
@@ -69,6 +84,18 @@ public struct RunComparison: Sendable {
             figures[i].message =
                 "\(figures[i].metric): changed past the tolerance, but the 95 % intervals [\(x.low), \(x.high)] and [\(y.low), \(y.high)] overlap"
             withinNoise.insert(figures[i].metric)
+        }
+        func points(_ r: RunReport, _ sweep: String, _ metric: PhaseMetric) -> [Point] {
+            r.phases.filter { $0.sweep == sweep }.compactMap { p in
+                p.metrics[metric].map { Point(instances: p.instances, value: $0) }
+            }.sorted { $0.instances < $1.instances }
+        }
+        let common = Set(a.phases.compactMap(\.sweep)).intersection(b.phases.compactMap(\.sweep)).sorted()
+        sweeps = [PhaseMetric.updatesPerSecond, .lockWaitP99Ms].flatMap { metric in
+            common.compactMap { sweep in
+                let x = points(a, sweep, metric), y = points(b, sweep, metric)
+                return x.isEmpty || y.isEmpty ? nil : SweepPair(sweep: sweep, metric: metric, before: x, after: y)
+            }
         }
         let ids = a.claims.map(\.id) + b.claims.map(\.id).filter { id in !a.claims.contains { $0.id == id } }
         claims = ids.map { id in
