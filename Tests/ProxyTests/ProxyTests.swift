@@ -235,11 +235,11 @@ extension TCPProxyTests {
 
     /// The mechanism of issue 9's accuracy bar (the accuracy itself, 5 ms ± 10 %, is a figure of
     /// the release build in docs/benchmarks.md, bench/proxy_latency.sh): 10,000 round trips
-    /// (5 connections × 2,000) through a proxy adding 5 ms to each reply have a median at least
-    /// 5 ms (less 2 % for the clocks) above the same proxy adding nothing, and less than 7.5 ms:
-    /// a timer fires late, never early, and how late depends on what else a shared 2-core CI
-    /// machine runs (a debug build's median added 5.8 ms there once, 5.03-5.17 ms here).
-    /// The proxy runs on an event loop of its own; the +0 baseline takes out its own hop.
+    /// (5 connections × 2,000) through a proxy adding 5 ms to each reply: every one takes at least
+    /// 5 ms (a timer fires late, never early), and the median is 4-7.5 ms above the same proxy
+    /// adding nothing. How late depends on what else a shared 2-core CI machine runs, and the
+    /// +0 baseline (the proxy's own hop) varies too: a debug build's median added 5.8 ms there
+    /// once and 4.79 ms another time, 5.03-5.31 ms here. The proxy runs on an event loop of its own.
     @Test func tenThousandRoundTripsAddAtLeastFiveMilliseconds() async throws {
         let echo = try EchoServer()
         defer { echo.stop() }
@@ -272,7 +272,8 @@ extension TCPProxyTests {
         try #require(proxied.count == 10_000 && base.count == 2_000)
         let added = proxied[proxied.count / 2] - base[base.count / 2]
         print("proxy accuracy: 10,000 round trips, median added \(String(format: "%.3f", added * 1000)) ms for 5 ms")
-        #expect(added >= 0.0049 && added < 0.0075, "median added \(added * 1000) ms, asked 5 ms")
+        #expect(proxied[0] >= 0.00499, "fastest round trip \(proxied[0] * 1000) ms, asked 5 ms more")
+        #expect(added >= 0.004 && added < 0.0075, "median added \(added * 1000) ms, asked 5 ms")
         await proxy.stop()
         try await loop.shutdownGracefully()
     }
