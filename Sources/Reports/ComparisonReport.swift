@@ -94,9 +94,7 @@ public enum ComparisonReport {
         let e = HTMLReport.escape
         var h =
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stampede compare \(e(c.after.scenario))</title><style>"
-        h +=
-            "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1240px}table{border-collapse:collapse;margin:8px 0 20px;width:100%}"
-        h += "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+        h += HTMLReport.baseStyle
         h +=
             ".num{text-align:right}.charts{display:flex;flex-wrap:wrap;gap:12px}.flipped{background:#fff3cd;font-weight:bold}.regressed{background:#fde2e1}"
         h += ".improved{background:#dff3df}td code{overflow-wrap:anywhere}</style></head><body>"

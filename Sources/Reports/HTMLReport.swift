@@ -5,12 +5,15 @@ import Foundation
 /// charts: throughput and efficiency vs instances with the ideal line, lock wait percentiles vs
 /// instances (sweeps); RSS, open FDs and buffered bytes over time per phase; extra sampled series.
 public enum HTMLReport {
+    /// The page, table and cell rules every Stampede HTML page shares (report.html, compare.html).
+    static let baseStyle =
+        "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1240px}table{border-collapse:collapse;margin:8px 0 20px;width:100%}"
+        + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+
     public static func render(_ r: RunReport) -> String {
         var h =
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stampede \(escape(r.scenario))</title><style>"
-        h +=
-            "body{font:14px/1.4 sans-serif;margin:24px;color:#222;max-width:1240px}table{border-collapse:collapse;margin:8px 0 20px;width:100%}"
-        h += "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+        h += baseStyle
         h +=
             ".reproduced{background:#fde2e1}.fixed{background:#dff3df}.not{background:#eee}.inconclusive{background:#fff3cd}"
         h +=

@@ -63,22 +63,26 @@ public struct RunComparison: Sendable {
         }
         before = run(a)
         after = run(b)
-        let baseline = BaselineFile(report: a)
-        let current = BaselineFile(report: b)
-        let source = ReportMetricSource(b)
-        var now: [String: Double] = current.values
-        for figure in baseline.figures where now[figure.metric] == nil {
-            now[figure.metric] = KeyFigures.value(of: figure.metric, in: source)
-        }
-        let known = Set(baseline.figures.map(\.metric))
-        let rules = baseline.rules + current.rules.filter { !known.contains($0.metric) }
-        figures = BaselineComparison(rules: rules, tolerance: tolerance).compare(
-            baseline: baseline.values, current: now)
-        // A change past the tolerance whose two 95 % intervals overlap is not shown to be one.
+        // Each run's metric source is built once: its key figures, values and intervals come from it.
         let sourceA = ReportMetricSource(a)
+        let sourceB = ReportMetricSource(b)
+        let figuresA = KeyFigures.figures(of: sourceA)
+        let figuresB = KeyFigures.figures(of: sourceB)
+        var now = Dictionary(figuresB.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        for figure in figuresA where now[figure.key] == nil {
+            now[figure.key] = KeyFigures.value(of: figure.key, in: sourceB)
+        }
+        let known = Set(figuresA.map(\.key))
+        let rules = (figuresA + figuresB.filter { !known.contains($0.key) }).map {
+            BaselineComparison.Rule($0.key, $0.direction)
+        }
+        figures = BaselineComparison(rules: rules, tolerance: tolerance).compare(
+            baseline: Dictionary(figuresA.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            current: now)
+        // A change past the tolerance whose two 95 % intervals overlap is not shown to be one.
         for i in figures.indices where [.regressed, .improved].contains(figures[i].verdict) {
             guard let name = MetricName(parsing: figures[i].metric), let x = sourceA.interval(named: name),
-                let y = source.interval(named: name), x.low <= y.high, y.low <= x.high
+                let y = sourceB.interval(named: name), x.low <= y.high, y.low <= x.high
             else { continue }
             figures[i].verdict = .pass
             figures[i].message =
