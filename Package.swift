@@ -31,12 +31,13 @@ let package = Package(
     ],
     // Dependencies point one way (docs/architecture.md):
     // stampede → Orchestration → Reports → Analysis → ServerConfig → Backends → C modules, SystemSupport;
-    // Server → ServerConfig, Backends; LoadGen → CCurl. Analysis and Reports do no I/O of their own.
+    // Server → ServerConfig, Backends; LoadGen → CCurl, CZlib. Analysis and Reports do no I/O of their own.
     targets: [
-        // C libraries (system packages: libcurl4-openssl-dev, libhiredis-dev, libpq-dev).
+        // C libraries (system packages: libcurl4-openssl-dev, libhiredis-dev, libpq-dev, zlib1g-dev).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Process-level facts shared by the server and the load generator: rlimits, /proc readings.
         .target(name: "SystemSupport", swiftSettings: swiftSettings),
@@ -66,7 +67,9 @@ let package = Package(
         ),
         .target(
             name: "LoadGen",
-            dependencies: ["CCurl", "SystemSupport", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: [
+                "CCurl", "CZlib", "SystemSupport", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The fault proxy: TCP links with latency, jitter and bandwidth per direction, up or down.

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import LoadGen
 import Reports
 
 /// `stampede gate REPORT`: thresholds and baseline comparison for CI.
@@ -25,7 +26,8 @@ struct GateCommand: AsyncParsableCommand {
               stampede gate reports/latest --baseline reports/baselines/ci-smoke.json --tolerance 15%
             """)
 
-    @Argument(help: "A run directory or its report.json.") var report: String = "reports/latest"
+    @Argument(help: "A run directory or its report.json, or a `stampede load --out` / `stampede merge` result.json.")
+    var report: String = "reports/latest"
     @OptionGroup var options: GateOptions
     @Option(
         help: ArgumentHelp(
@@ -34,6 +36,10 @@ struct GateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = ReportLocation.reportFile(report)
+        if Self.isLoadResult(file) {
+            try gateLoadResult(file)
+            return
+        }
         let loaded: RunReport
         let gate: Analysis.Gate
         do {
@@ -47,5 +53,40 @@ struct GateCommand: AsyncParsableCommand {
             junit ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("gate-junit.xml")
         let code = GateOptions.run(gate, on: loaded, junitPath: junitPath)
         if code != .passed { throw ExitCode(code.rawValue) }
+    }
+
+    /// A `stampede load --out` or `stampede merge` file (schema `stampede.load-result`).
+    static func isLoadResult(_ file: String) -> Bool {
+        struct Header: Decodable { var schema: String? }
+        guard let data = FileManager.default.contents(atPath: file),
+            let header = try? JSONDecoder().decode(Header.self, from: data)
+        else { return false }
+        return header.schema == "stampede.load-result"
+    }
+
+    private func gateLoadResult(_ file: String) throws {
+        let result: LoadResult
+        let gate: Analysis.Gate
+        do {
+            result = try Merge.read(file)
+            gate = try options.makeGate(extraThresholds: options.thresholds)
+        } catch {
+            FileHandle.standardError.write(Data("stampede gate: \(error)\n".utf8))
+            throw ExitCode(GateExitCode.error.rawValue)
+        }
+        let outcome = gate.evaluate(load: result)
+        print(outcome.text, terminator: "")
+        let junitPath =
+            junit ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("gate-junit.xml")
+        do {
+            let stamp = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: result.startedAtUnixSeconds))
+            try outcome.junit(name: "stampede gate \((file as NSString).lastPathComponent)", timestamp: stamp).xml()
+                .write(toFile: junitPath, atomically: true, encoding: .utf8)
+            print("junit: \(junitPath)")
+        } catch {
+            FileHandle.standardError.write(Data("stampede gate: cannot write \(junitPath): \(error)\n".utf8))
+            throw ExitCode(GateExitCode.error.rawValue)
+        }
+        if outcome.exitCode != .passed { throw ExitCode(outcome.exitCode.rawValue) }
     }
 }

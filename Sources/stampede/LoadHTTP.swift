@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LoadGen
 
 struct LoadHTTP: AsyncParsableCommand {
@@ -22,8 +23,12 @@ struct LoadHTTP: AsyncParsableCommand {
 
     func run() async throws {
         let c: LoadConfiguration
-        do { c = try configuration() } catch let e as LoadUsageError { LoadReporter.fail(e) }
-        try await LoadReporter.execute(c, out: common.out, quiet: common.quiet)
+        let startAt: Double?
+        do {
+            c = try configuration()
+            startAt = try common.startTime(duration: c.duration, now: Date().timeIntervalSince1970)
+        } catch let e as LoadUsageError { LoadReporter.fail(e) }
+        try await LoadReporter.execute(c, out: common.out, quiet: common.quiet, startAt: startAt)
     }
 
     func configuration() throws -> LoadConfiguration {

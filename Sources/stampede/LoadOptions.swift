@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LoadGen
 import Server
 
@@ -30,8 +31,26 @@ struct LoadCommonOptions: ParsableArguments {
     )
     var zipf: Double?
     @Option(help: "Prefix of the pooled session ids. Default session-.") var sessionPrefix: String = "session-"
-    @Option(help: "Write result.json here (plus NAME.<metric>.hgrm beside it).") var out: String?
+    @Option(
+        help:
+            "Write result.json here (plus NAME.<metric>.hgrm percentile spectra and NAME.<metric>.hlog HdrHistogram interval logs beside it)."
+    )
+    var out: String?
     @Flag(help: "No live progress line even on a terminal.") var quiet = false
+    @Option(
+        help: ArgumentHelp(
+            "Run only this share of the test: shard INDEX of COUNT (0-based), e.g. 0/4 ... 3/4. Clients, --rate, --vus and --max-in-flight stay the whole test's; merge the shards' results with `stampede merge`.",
+            valueName: "INDEX/COUNT"))
+    var shard: String?
+    @Option(
+        help: ArgumentHelp(
+            "Run shard $JOB_COMPLETION_INDEX of COUNT (a Kubernetes Indexed Job's pod index).", valueName: "COUNT"))
+    var shards: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Start at this wall-clock time (Unix seconds or RFC 3339, e.g. 2026-12-03T10:00:00Z), so that shards start together; the run ends at TIME + --duration.",
+            valueName: "TIME"))
+    var startAt: String?
 
     /// The configuration, or exit 64 with a one-line message naming the flag.
     func configuration(mode: LoadConfiguration.Mode) throws -> LoadConfiguration {
@@ -58,7 +77,70 @@ struct LoadCommonOptions: ParsableArguments {
             throw LoadUsageError(flag: "--zipf", message: "needs --hot-set M: the number of sessions to draw from")
         }
         if let hotSet { c.sessionPool = .init(hotSet: hotSet, prefix: sessionPrefix, zipf: zipf) }
+        c.shard = try parseShard(environment: ProcessInfo.processInfo.environment)
+        c.recordsIntervals = out != nil
         return c
+    }
+
+    /// `--shard INDEX/COUNT`, or `--shards COUNT` with the index from `JOB_COMPLETION_INDEX`.
+    func parseShard(environment: [String: String]) throws -> Shard {
+        switch (shard, shards) {
+        case (nil, nil):
+            return .whole
+        case (.some, .some):
+            throw LoadUsageError(
+                flag: "--shards", message: "and --shard are two ways to say the same: give one of them")
+        case (let text?, nil):
+            do { return try Shard(parsing: text) } catch {
+                throw LoadUsageError(flag: "--shard", message: error.description)
+            }
+        case (nil, let count?):
+            guard let raw = environment["JOB_COMPLETION_INDEX"] else {
+                throw LoadUsageError(
+                    flag: "--shards",
+                    message:
+                        "\(count) takes the shard index from JOB_COMPLETION_INDEX (set in a Kubernetes Indexed Job's pods), which is not set; outside Kubernetes give --shard INDEX/\(count)"
+                )
+            }
+            do { return try Shard(parsing: "\(raw)/\(count)") } catch {
+                throw LoadUsageError(
+                    flag: "--shards", message: "with JOB_COMPLETION_INDEX=\(raw): \(error.description)")
+            }
+        }
+    }
+
+    /// `--start-at` as Unix seconds, checked against now and the run's length; nil when not given.
+    func startTime(duration: Duration, now: Double) throws -> Double? {
+        guard let startAt else { return nil }
+        guard let t = StartTime.parse(startAt) else {
+            throw LoadUsageError(
+                flag: "--start-at",
+                message: "'\(startAt)': expected Unix seconds (1796292000) or RFC 3339 (2026-12-03T10:00:00Z)")
+        }
+        if t > now + 86_400 {
+            throw LoadUsageError(
+                flag: "--start-at", message: "'\(startAt)' is more than a day ahead; expected a time within 24 h")
+        }
+        if t + Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18 <= now {
+            throw LoadUsageError(
+                flag: "--start-at",
+                message:
+                    "'\(startAt)' plus --duration is already past: the test it starts is over; give a time ahead of now"
+            )
+        }
+        return t
+    }
+}
+
+/// Wall-clock times on the command line: Unix seconds or RFC 3339.
+enum StartTime {
+    static func parse(_ text: String) -> Double? {
+        if let seconds = Double(text), seconds.isFinite, seconds > 0 { return seconds }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)?.timeIntervalSince1970
     }
 }
 

@@ -14,11 +14,25 @@ enum LoadReporter {
         Foundation.exit(ExitCode.validationFailure.rawValue)
     }
 
-    static func execute(_ configuration: LoadConfiguration, out: String?, quiet: Bool) async throws {
+    static func execute(
+        _ configuration: LoadConfiguration, out: String?, quiet: Bool, startAt: Double? = nil
+    )
+        async throws
+    {
         do { try configuration.validate() } catch {
             fail("error: " + error.problems.map { $0.hasPrefix("url ") ? "--" + $0 : $0 }.joined(separator: "; "))
         }
-        let run = LoadRun(configuration: configuration)
+        let run = LoadRun(configuration: configuration, origin: startAt.map { LoadOrigin.at(unixSeconds: $0) })
+        if let startAt, !quiet {
+            let wait = startAt - Date().timeIntervalSince1970
+            let who = configuration.shard.isWhole ? "" : "shard \(configuration.shard): "
+            FileHandle.standardError.write(
+                Data(
+                    (wait > 0
+                        ? "\(who)waiting \(String(format: "%.1f", wait)) s for --start-at\n"
+                        : "\(who)--start-at was \(String(format: "%.1f", -wait)) s ago: starting now, due clients at once\n")
+                        .utf8))
+        }
         let live = !quiet && isatty(STDERR_FILENO) == 1
         let lastEvents = LockedCounter()
         let onSignal: @Sendable (String) -> Void = { _ in
@@ -45,7 +59,7 @@ enum LoadReporter {
     static func write(_ result: LoadResult, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(result).write(to: URL(fileURLWithPath: path))
+        try encoder.encode(result).write(to: URL(fileURLWithPath: path), options: .atomic)
         let stem = path.hasSuffix(".json") ? String(path.dropLast(5)) : path
         var written = [path]
         for metric in LatencyMetric.allCases {
@@ -53,6 +67,13 @@ enum LoadReporter {
             let file = "\(stem).\(metric.rawValue).hgrm"
             try Data(text.utf8).write(to: URL(fileURLWithPath: file))
             written.append(file)
+            guard let intervals = result.intervals?[metric.rawValue] else { continue }
+            let log = HistogramLog.text(
+                intervals: intervals, startTime: result.startedAtUnixSeconds,
+                comment: "[stampede \(metric.rawValue): values in microseconds, Interval_Max in milliseconds]")
+            let hlog = "\(stem).\(metric.rawValue).hlog"
+            try Data(log.utf8).write(to: URL(fileURLWithPath: hlog))
+            written.append(hlog)
         }
         print("wrote " + written.joined(separator: ", "))
     }

@@ -9,6 +9,19 @@ enum LoadSummary {
         lines.append(
             "\(r.mode.rawValue) \(r.target.method) \(r.target.url)  \(String(format: "%.1f", r.elapsedSeconds))s"
                 + (r.stoppedEarly ? " (stopped early)" : ""))
+        if let shard = r.shard {
+            let share = [
+                shard.clients.map { "\($0) clients" }, shard.vus.map { "\($0) VUs" },
+                shard.maxInFlight.map { "\($0) slots" },
+            ]
+            .compactMap { $0 }.joined(separator: ", ")
+            lines.append(
+                "shard \(shard.index)/\(shard.count) of the test\(share.isEmpty ? "" : " (\(share))"): merge every shard's result with `stampede merge`"
+            )
+        }
+        if let merged = r.merged {
+            lines.append("merged from \(merged.shards.count) shards")
+        }
         lines.append("")
         lines.append(
             pad("latency (ms)", 22) + ["count", "p50", "p90", "p99", "p99.9", "max"].map { pad($0, 10) }.joined())

@@ -1,4 +1,5 @@
 import Foundation
+import LoadGen
 
 /// `stampede gate` and `stampede run --gate`: a report's thresholds (the scenario's and the
 /// command line's) and, with a baseline, its key figures against the baseline's. Pure: a report
@@ -56,6 +57,37 @@ public struct Gate: Sendable {
             rows = comparison.compare(baseline: baseline.values, current: current)
         }
         return Outcome(thresholds: Threshold.evaluate(expressions, against: source), baseline: rows, problems: problems)
+    }
+
+    /// A `stampede load` or `stampede merge` result against the extra thresholds: its metrics are
+    /// a report's load-generator ones (`stream.first_event`, `errors`, ...), with no labels or as
+    /// `[phase=load]` / `[clients=clients,phase=load]`. Baselines compare scenario reports only.
+    public func evaluate(load result: LoadResult) -> Outcome {
+        let phase = PhaseResult(
+            name: "load", group: "load", instances: 1, profile: "external", serveArguments: [],
+            durationSeconds: result.settings.durationSeconds, warmupSeconds: 0,
+            startedAtUnixSeconds: result.startedAtUnixSeconds, wallSeconds: result.elapsedSeconds,
+            complete: !result.stoppedEarly, clients: [ClientGroupResult(name: "clients", results: [result])])
+        let source = ReportMetricSource(phases: [phase], specs: [])
+        var problems: [String] = []
+        if result.stoppedEarly {
+            problems.append(
+                "the run stopped early (after \(String(format: "%.1f", result.elapsedSeconds)) s): its numbers cannot pass a gate"
+            )
+        }
+        if result.shard != nil {
+            problems.append(
+                "this is one shard's result: merge every shard first (`stampede merge`) and gate the merged result once"
+            )
+        }
+        if extraThresholds.isEmpty {
+            problems.append("nothing to check: a load result has no scenario thresholds; pass --threshold EXPR")
+        }
+        if baseline != nil {
+            problems.append("--baseline compares scenario reports; a load result has no key figures to compare")
+        }
+        return Outcome(
+            thresholds: Threshold.evaluate(extraThresholds, against: source), baseline: [], problems: problems)
     }
 }
 

@@ -32,8 +32,14 @@ extension LoadConfiguration {
                 problems.append("zipf over \(n) sessions: at most \(SessionPool.maxZipfSessions)")
             }
         }
+        if shard.count < 1 || shard.count > Shard.maxCount || shard.index < 0 || shard.index >= shard.count {
+            problems.append("shard \(shard): expected INDEX/COUNT with 0 <= INDEX < COUNT <= \(Shard.maxCount)")
+        }
         switch mode {
         case .sse:
+            if clients >= 1 && clients < shard.count {
+                problems.append("clients \(clients) over \(shard.count) shards: every shard needs at least one client")
+            }
             if clients < 1 { problems.append("clients \(clients): expected at least 1") }
             if !(ramp > 0) { problems.append("ramp: expected a rate above zero, e.g. 2000/s") }
             if mix.entries.contains(where: { $0.profile == .slow && $0.weight > 0 }) {
@@ -47,8 +53,15 @@ extension LoadConfiguration {
                     problems.append("rate \(rate): expected N/s above zero")
                 }
                 if maxInFlight < 1 { problems.append("max in flight \(maxInFlight): expected at least 1") }
+                if maxInFlight >= 1 && maxInFlight < shard.count {
+                    problems.append(
+                        "max in flight \(maxInFlight) over \(shard.count) shards: every shard needs at least one slot")
+                }
             case .closed(let vus, let think):
                 if vus < 1 { problems.append("vus \(vus): expected at least 1") }
+                if vus >= 1 && vus < shard.count {
+                    problems.append("vus \(vus) over \(shard.count) shards: every shard needs at least one VU")
+                }
                 if think < .zero { problems.append("think time: must not be negative") }
             }
         }

@@ -128,6 +128,13 @@ public struct LoadConfiguration: Sendable {
     // HTTP
     public var driver: Driver = .open(rate: .perSecond(100), maxInFlight: 1000)
 
+    /// This process's share of a sharded test (``Shard``); `.whole` runs all of it. Clients, VUs,
+    /// rates and `maxInFlight` above are the whole test's.
+    public var shard: Shard = .whole
+    /// Keep each second's latency histograms too (``LoadResult/intervals``: HdrHistogram interval
+    /// logs, time-aligned merges of shards). Off by default: scenario phases need only the totals.
+    public var recordsIntervals = false
+
     public init(mode: Mode, url: String) {
         self.mode = mode
         self.targets = [url]

@@ -7,8 +7,12 @@ extension Engine {
 
     func nextClientStartTime() -> UInt64? {
         guard nextClientToStart < clientProfiles.count else { return nil }
-        let global = index + nextClientToStart * engineCount
-        return runStart + UInt64(Double(global) / configuration.ramp * 1e9)
+        return runStart + UInt64(Double(globalClient(nextClientToStart)) / configuration.ramp * 1e9)
+    }
+
+    /// The whole test's number of this engine's `local`-th client.
+    func globalClient(_ local: Int) -> Int {
+        shard.global(index + local * engineCount)
     }
 
     func startDueClients(_ now: UInt64) {
@@ -20,7 +24,7 @@ extension Engine {
                 continue
             }
             t.target = Self.target(
-                ofClient: index + local * engineCount, of: totalClients, targets: template.urls.count)
+                ofClient: globalClient(local), of: totalClients, targets: template.urls.count)
             startRequest(t, intendedStart: due, now: now)
         }
     }
@@ -33,7 +37,7 @@ extension Engine {
     }
 
     func nextArrivalTime() -> UInt64? {
-        guard let schedule, let offset = schedule.offset(ofArrival: nextArrival) else { return nil }
+        guard let schedule, let offset = schedule.offset(ofArrival: shard.global(nextArrival)) else { return nil }
         return runStart + UInt64(offset * 1e9)
     }
 
@@ -54,7 +58,7 @@ extension Engine {
                 metrics.series[currentSecond].dropped += 1
                 continue
             }
-            transfer.target = arrival % template.urls.count
+            transfer.target = shard.global(arrival) % template.urls.count
             startRequest(transfer, intendedStart: due, now: now)
         }
     }

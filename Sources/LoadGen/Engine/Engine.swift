@@ -24,16 +24,20 @@ final class Engine {
     var timers = TimerQueue()
     /// libcurl's requested timeout as an absolute deadline (nanoseconds), nil when none.
     var curlDeadline: UInt64?
-    var metrics = EngineMetrics()
+    var metrics: EngineMetrics
     var openCount = 0
     var rng: FastRandom
 
-    // Client ramp-up (SSE and closed model): local client j is global client index + j * count.
+    /// This process's share of a sharded test; numbers below are the shard's until ``Shard/global(_:)``.
+    let shard: Shard
+    // Client ramp-up (SSE and closed model): local client j is the shard's client index + j * count,
+    // which is the whole test's client shard.global(index + j * count) (its start time and
+    // target); its profile is the shard's run of the whole test's sequence (``Shard``).
     var clientProfiles: [ClientProfile] = []
-    /// Clients of the whole run (all engines), for their split over the targets.
+    /// Clients of the whole test (all engines of all shards), for their split over the targets.
     var totalClients = 0
     var nextClientToStart = 0
-    // Open model: global arrival numbers index, index + count, ...
+    // Open model: the shard's arrival numbers index, index + count, ... (whole-test numbers via the shard).
     var schedule: ArrivalSchedule?
     var nextArrival: Int
     var maxSlots = 0
@@ -65,22 +69,28 @@ final class Engine {
         self.shared = EngineShared(wakeFD: wake)
         self.runStart = runStart
         self.runEnd = runEnd
-        self.rng = FastRandom(seed: UInt64(truncatingIfNeeded: runStart) &+ UInt64(index) &* 0x9E37_79B9)
+        self.shard = configuration.shard
+        self.metrics = EngineMetrics(recordsIntervals: configuration.recordsIntervals)
+        self.rng = FastRandom(
+            seed: UInt64(truncatingIfNeeded: runStart) &+ UInt64(index) &* 0x9E37_79B9
+                &+ UInt64(configuration.shard.index) &* 0xC2B2_AE3D_27D4_EB4F)
         self.nextArrival = index
         _ = ccurl_epoll_ctl(ep, EPOLL_CTL_ADD, wake, UInt32(EPOLLIN.rawValue), Self.wakeToken)
 
         switch configuration.mode {
         case .sse:
-            clientProfiles = stride(from: index, to: profiles.count, by: count).map { profiles[$0] }
+            let mine = Array(configuration.shard.profiles(profiles))
+            clientProfiles = stride(from: index, to: mine.count, by: count).map { mine[$0] }
             totalClients = profiles.count
         case .http:
             switch configuration.driver {
             case .open(let rate, let maxInFlight):
                 schedule = ArrivalSchedule(rate: rate, duration: (runEnd - runStart).secondsFromNanos)
-                maxSlots = (maxInFlight + count - 1) / count
+                maxSlots = (configuration.shard.share(of: maxInFlight) + count - 1) / count
             case .closed(let vus, _):
                 clientProfiles = Array(
-                    repeating: .fast, count: stride(from: index, to: vus, by: count).underestimatedCount)
+                    repeating: .fast,
+                    count: stride(from: index, to: configuration.shard.share(of: vus), by: count).underestimatedCount)
                 totalClients = vus
             }
         }
@@ -181,6 +191,7 @@ final class Engine {
     private func rollSecond(_ now: UInt64) {
         let second = Int((now - runStart) / 1_000_000_000)
         if second != currentSecond {
+            metrics.roll(toSecond: second)
             metrics.ensure(second)
             for t in currentSecond..<second { metrics.series[t].open = openCount }
             currentSecond = second
@@ -202,6 +213,7 @@ final class Engine {
         metrics.ensure(second)
         for t in currentSecond...second { metrics.series[t].open = openCount }
         openCount = 0
+        metrics.closeInterval()
         shared.publish(open: 0, counters: metrics.counters, errors: metrics.errors.values.reduce(0, +))
     }
 }

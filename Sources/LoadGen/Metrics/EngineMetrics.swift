@@ -18,8 +18,25 @@ public struct EngineMetrics: Sendable {
     /// Body bytes received per client profile, indexed by `ClientProfile.index`.
     var profileBytes = [Int](repeating: 0, count: ClientProfile.allCases.count)
 
-    public init() {
+    /// Per-second histograms (``LoadConfiguration/recordsIntervals``): samples go into `current`,
+    /// which is folded into `histograms` and kept in `intervals` as each second ends.
+    let recordsIntervals: Bool
+    private var current: [Histogram<UInt64>] = []
+    private var touched: [Bool] = []
+    private var intervalSecond = 0
+    /// Indexed by `LatencyMetric.index`: each second's buckets, in time order.
+    var intervals: [[LatencyInterval]]
+
+    public init() { self.init(recordsIntervals: false) }
+
+    init(recordsIntervals: Bool) {
         histograms = LatencyMetric.allCases.map { _ in Self.makeHistogram() }
+        intervals = LatencyMetric.allCases.map { _ in [] }
+        self.recordsIntervals = recordsIntervals
+        if recordsIntervals {
+            current = LatencyMetric.allCases.map { _ in Self.makeHistogram() }
+            touched = LatencyMetric.allCases.map { _ in false }
+        }
     }
 
     public func histogram(_ metric: LatencyMetric) -> Histogram<UInt64> { histograms[metric.index] }
@@ -31,7 +48,32 @@ public struct EngineMetrics: Sendable {
 
     @inline(__always)
     mutating func record(_ metric: LatencyMetric, microseconds: UInt64) {
-        _ = histograms[metric.index].record(min(max(microseconds, 1), Self.highestTrackable))
+        let value = min(max(microseconds, 1), Self.highestTrackable)
+        if recordsIntervals {
+            _ = current[metric.index].record(value)
+            touched[metric.index] = true
+        } else {
+            _ = histograms[metric.index].record(value)
+        }
+    }
+
+    /// Ends the interval being recorded when `second` is a later one.
+    mutating func roll(toSecond second: Int) {
+        guard recordsIntervals, second != intervalSecond else { return }
+        closeInterval()
+        intervalSecond = second
+    }
+
+    /// Folds the interval being recorded into the run's histograms and `intervals`.
+    mutating func closeInterval() {
+        guard recordsIntervals else { return }
+        for i in touched.indices where touched[i] {
+            histograms[i].add(current[i])
+            intervals[i].append(
+                LatencyInterval(t: intervalSecond, buckets: current[i].recordedValues().map { [$0.value, $0.count] }))
+            current[i].reset()
+            touched[i] = false
+        }
     }
 
     mutating func countError(_ kind: String, second: Int) {
@@ -62,6 +104,10 @@ public struct EngineMetrics: Sendable {
 
     public mutating func merge(_ other: EngineMetrics) {
         for (i, h) in other.histograms.enumerated() { histograms[i].add(h) }
+        for i in intervals.indices where !other.intervals[i].isEmpty {
+            intervals[i] =
+                intervals[i].isEmpty ? other.intervals[i] : LatencyInterval.merge([intervals[i], other.intervals[i]])
+        }
         counters.add(other.counters)
         for (k, v) in other.errors { errors[k, default: 0] += v }
         for (k, v) in other.errorEvents { errorEvents[k, default: 0] += v }

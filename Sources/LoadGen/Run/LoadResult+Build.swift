@@ -5,7 +5,7 @@ extension LoadResult {
     init(
         configuration c: LoadConfiguration, metrics: EngineMetrics, threads: Int, startedAt: Double,
         elapsed: Double, stoppedEarly: Bool, statsAtStart: ProcessStats?, statsAtEnd: ProcessStats?,
-        samples: [(open: Int, cpu: Double, rss: Int)], limits: FileDescriptorLimit.Limits
+        samples: [(open: Int, cpu: Double, rss: Int)], limits: FileDescriptorLimit.Limits, testStart: Double? = nil
     ) {
         mode = c.mode
         target = Target(url: c.targets.joined(separator: ","), method: c.effectiveMethod)
@@ -38,7 +38,9 @@ extension LoadResult {
         var clientsByProfile: [String: Int] = [:]
         var bytesByProfile: [String: Int] = [:]
         if c.mode == .sse {
-            for p in c.mix.assignments(count: c.clients) { clientsByProfile[p.rawValue, default: 0] += 1 }
+            for p in c.shard.profiles(c.mix.assignments(count: c.clients)) {
+                clientsByProfile[p.rawValue, default: 0] += 1
+            }
             for p in ClientProfile.allCases where clientsByProfile[p.rawValue] != nil {
                 bytesByProfile[p.rawValue] = metrics.profileBytes[p.index]
             }
@@ -56,6 +58,22 @@ extension LoadResult {
             if h.totalCount > 0 { latency[metric.rawValue] = LatencySummary(h) }
         }
         self.latency = latency
+        if c.recordsIntervals {
+            var intervals: [String: [LatencyInterval]] = [:]
+            for metric in LatencyMetric.allCases where !metrics.intervals[metric.index].isEmpty {
+                intervals[metric.rawValue] = metrics.intervals[metric.index]
+            }
+            self.intervals = intervals
+        }
+        if !c.shard.isWhole {
+            var share = ShardShare(index: c.shard.index, count: c.shard.count, testStartUnixSeconds: testStart)
+            switch (c.mode, c.driver) {
+            case (.sse, _): share.clients = c.shard.share(of: c.clients)
+            case (.http, .open(_, let maxInFlight)): share.maxInFlight = c.shard.share(of: maxInFlight)
+            case (.http, .closed(let vus, _)): share.vus = c.shard.share(of: vus)
+            }
+            shard = share
+        }
         // Whole seconds of the run only (a partial last second would understate rates).
         var series = Array(metrics.series.prefix(Int(elapsed.rounded(.up))))
         for (i, sample) in samples.enumerated() where i < series.count {

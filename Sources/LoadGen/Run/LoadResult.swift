@@ -55,6 +55,44 @@ public struct LoadResult: Sendable, Codable {
     public var latency: [String: LatencySummary]
     public var series: [SecondSample]
     public var generator: GeneratorCost
+    /// Each second's latency histograms by ``LatencyMetric`` raw value, when the run kept them
+    /// (``LoadConfiguration/recordsIntervals``; `stampede load --out` does). nil: not recorded.
+    public var intervals: [String: [LatencyInterval]]?
+    /// A shard's result: which share of the whole test this process ran (`settings` are the
+    /// whole test's). nil: the whole test in one process, or a merge of shards (see `merged`).
+    public var shard: ShardShare?
+    /// A merge of shards (`stampede merge`): which files and what each generator cost.
+    public var merged: MergeInfo?
+
+    /// This process's share of a sharded test.
+    public struct ShardShare: Sendable, Codable, Equatable {
+        public var index: Int
+        public var count: Int
+        /// The shard's clients (SSE) or VUs (closed model), and open-model slots.
+        public var clients: Int?
+        public var vus: Int?
+        public var maxInFlight: Int?
+        /// The instant the whole test started (`--start-at`), the same in every shard; nil when
+        /// the shard started by itself.
+        public var testStartUnixSeconds: Double?
+    }
+
+    /// What a merged result was made of.
+    public struct MergeInfo: Sendable, Codable, Equatable {
+        public var shards: [MergedShard]
+        /// The start instant every second of the merged series counts from (the earliest shard's).
+        public var originUnixSeconds: Double
+    }
+
+    /// One shard of a merge: where it came from, when it started, what its generator cost.
+    public struct MergedShard: Sendable, Codable, Equatable {
+        public var index: Int
+        public var file: String
+        public var startedAtUnixSeconds: Double
+        public var elapsedSeconds: Double
+        public var stoppedEarly: Bool
+        public var generator: GeneratorCost
+    }
 
     /// Nothing succeeded (the target is down, or every request failed).
     public var nothingSucceeded: Bool { counters.succeeded == 0 }

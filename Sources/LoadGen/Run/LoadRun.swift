@@ -21,8 +21,10 @@ public final class LoadRun: Sendable {
     private let origin: LoadOrigin?
 
     /// `origin`: the instant the run's second 0 begins (and its duration counts from), shared by
-    /// every run of a scenario phase and its fault timeline so that their seconds line up; nil:
-    /// when `run()` starts. An origin in the future is taken as now.
+    /// every run of a scenario phase and its fault timeline, or by the shards of a test
+    /// (``LoadOrigin/at(unixSeconds:)``), so that their seconds line up; nil: when `run()` starts.
+    /// `run()` waits for an origin in the future; from one in the past, clients and arrivals due
+    /// already start at once (and the run ends at origin + duration).
     public init(configuration: LoadConfiguration, origin: LoadOrigin? = nil) {
         self.configuration = configuration
         self.origin = origin
@@ -60,11 +62,19 @@ public final class LoadRun: Sendable {
     public func run(onSecond: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadResult {
         try configuration.validate()
         let limits = ProcessSetup.ensure()
+        if let origin {
+            while !stopped.load(ordering: .acquiring), !Task.isCancelled, origin.nanoseconds > monotonicNanos() {
+                let left = origin.nanoseconds - monotonicNanos()
+                try? await Task.sleep(for: .nanoseconds(min(left, 100_000_000)))
+            }
+        }
         let statsAtStart = ProcessStats.read()
-        let wallStart = Self.unixNow()
-        let threads = min(configuration.threads, max(1, configuration.mode == .sse ? configuration.clients : 256))
+        let threads = min(
+            configuration.threads,
+            max(1, configuration.mode == .sse ? configuration.shard.share(of: configuration.clients) : 256))
         let runStart = min(origin?.nanoseconds ?? .max, monotonicNanos())
         let runEnd = runStart + configuration.duration.nanoseconds
+        let wallStart = Self.unixNow() - Double(monotonicNanos() - runStart) / 1e9
         let profiles = configuration.mode == .sse ? configuration.mix.assignments(count: configuration.clients) : []
 
         var created: [Engine] = []
@@ -115,7 +125,8 @@ public final class LoadRun: Sendable {
             configuration: configuration, metrics: merged, threads: threads, startedAt: wallStart,
             elapsed: elapsed,
             stoppedEarly: stopped.load(ordering: .acquiring) && elapsed < configuration.duration.secondsDouble,
-            statsAtStart: statsAtStart, statsAtEnd: ProcessStats.read(), samples: samples, limits: limits)
+            statsAtStart: statsAtStart, statsAtEnd: ProcessStats.read(), samples: samples, limits: limits,
+            testStart: origin?.unixSeconds)
     }
 
     static func unixNow() -> Double {
@@ -134,6 +145,17 @@ struct UncheckedBox<T>: @unchecked Sendable {
 /// An instant on the load generator's clock (CLOCK_MONOTONIC), to start runs from.
 public struct LoadOrigin: Sendable, Equatable {
     let nanoseconds: UInt64
+    /// The wall-clock instant it was made from (``at(unixSeconds:)``), to record in results.
+    public private(set) var unixSeconds: Double? = nil
 
     public static func now() -> LoadOrigin { LoadOrigin(nanoseconds: monotonicNanos()) }
+
+    /// The monotonic instant of a wall-clock time (Unix seconds), past or future: the common
+    /// start of a test's shards (`--start-at`).
+    public static func at(unixSeconds: Double) -> LoadOrigin {
+        let now = monotonicNanos()
+        let delta = (unixSeconds - LoadRun.unixNow()) * 1e9
+        let ns = delta >= 0 ? now &+ UInt64(delta) : now - min(now, UInt64(-delta))
+        return LoadOrigin(nanoseconds: ns, unixSeconds: unixSeconds)
+    }
 }
