@@ -8,6 +8,7 @@ Everything stops at the end. Loopback only, bounded in time.
 
   bench/server_sse.py --streams 2000 --interval 200ms --window 20
   bench/server_sse.py --streams 10000 --interval 60s --window 20     # idle streams
+  bench/server_sse.py --streams 2000 --shards 2 --window 20          # the same load from 2 shard processes
 """
 import argparse, json, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.request
 
@@ -45,6 +46,10 @@ def main():
     ap.add_argument("--server-args", default="", help="extra flags for stampede serve")
     ap.add_argument("--generator", choices=["stampede", "locust"], default="stampede",
                     help="who holds the streams: stampede load sse, or Locust running bench/locust_sse.py")
+    ap.add_argument("--shards", type=int, default=1,
+                    help="stampede only: run the load as this many shard processes (--shard i/N, one --start-at); "
+                         "generator figures are their sums")
+    ap.add_argument("--keep", help="copy the generators' result files (result-<i>.json) into this directory")
     ap.add_argument("--perf", help="record the server with `perf record -g` during the window into this file")
     ap.add_argument("--perf-generator", help="record the generator with `perf record -g` during the window into this file")
     a = ap.parse_args()
@@ -81,13 +86,24 @@ def main():
             load = subprocess.Popen(["locust", "-f", os.path.join(ROOT, "bench/locust_sse.py"), "--headless", "-u", str(a.streams),
                                      "-r", a.ramp.split("/")[0], "-t", f"{duration}s", "--host", f"http://127.0.0.1:{port}",
                                      "--only-summary"], env=lenv, stdout=open(f"{tmp}/load.log", "w"), stderr=subprocess.STDOUT)
+            loads = [load]
         else:
-            load = subprocess.Popen([a.bin, "load", "sse", "--url", f"http://127.0.0.1:{port}/api/v1/query", "--method", "POST",
-                                     "--body", '{"prompt":"bench"}', "--header", "X-API-Key:stampede-dev-key",
-                                     "--clients", str(a.streams), "--ramp", a.ramp, "--duration", f"{duration}s",
-                                     "--quiet", "--out", f"{tmp}/result.json"],
-                                    stdout=open(f"{tmp}/load.log", "w"), stderr=subprocess.STDOUT)
-        procs.append(load)
+            start_at = f"{time.time() + 1.0:.3f}"
+            loads = []
+            for i in range(a.shards):
+                shard = ["--shard", f"{i}/{a.shards}", "--start-at", start_at] if a.shards > 1 else []
+                loads.append(subprocess.Popen(
+                    [a.bin, "load", "sse", "--url", f"http://127.0.0.1:{port}/api/v1/query", "--method", "POST",
+                     "--body", '{"prompt":"bench"}', "--header", "X-API-Key:stampede-dev-key",
+                     "--clients", str(a.streams), "--ramp", a.ramp, "--duration", f"{duration}s",
+                     "--quiet", "--out", f"{tmp}/result-{i}.json"] + shard,
+                    stdout=open(f"{tmp}/load-{i}.log", "w"), stderr=subprocess.STDOUT))
+            load = loads[0]
+        procs.extend(loads)
+
+        def generator_stats():
+            stats = [proc_stats(p.pid) for p in loads]
+            return sum(c for c, _ in stats), sum(r for _, r in stats)
         # Wait for every stream to be open.
         deadline = time.time() + ramp_s + 60
         while time.time() < deadline and metric(port, "stampede_sse_active_streams") < a.streams:
@@ -96,7 +112,7 @@ def main():
         time.sleep(2)
         cpu0, rss0 = proc_stats(srv.pid)
         ev0 = metric(port, "stampede_sse_events_sent_total")
-        lcpu0, lrss0 = proc_stats(load.pid)
+        lcpu0, lrss0 = generator_stats()
         t0 = time.time()
         perf = None
         if a.perf:
@@ -112,12 +128,12 @@ def main():
         if gperf: gperf.wait()
         cpu1, rss1 = proc_stats(srv.pid)
         ev1 = metric(port, "stampede_sse_events_sent_total")
-        lcpu1, lrss1 = proc_stats(load.pid)
+        lcpu1, lrss1 = generator_stats()
         elapsed = time.time() - t0
         fds = len(os.listdir(f"/proc/{srv.pid}/fd"))
         events = ev1 - ev0
         out = {
-            "generator": a.generator,
+            "generator": a.generator, "generator_processes": len(loads),
             "streams_open": int(active), "window_s": round(elapsed, 1), "events_sent": int(events),
             "events_per_s": round(events / elapsed),
             "server_rss_baseline_mib": round(base_rss / 2**20, 1), "server_rss_mib": round(rss1 / 2**20, 1),
@@ -130,8 +146,17 @@ def main():
             "generator_cpu_us_per_event": round(1e6 * (lcpu1 - lcpu0) / events, 1) if events else None,
         }
         print(json.dumps(out, indent=2))
-        load.send_signal(signal.SIGINT); load.wait(timeout=60)
-        print(open(f"{tmp}/load.log").read()[-2500:], file=sys.stderr)
+        for p in loads:
+            p.send_signal(signal.SIGINT)
+        for p in loads:
+            p.wait(timeout=60)
+        for log in sorted(f for f in os.listdir(tmp) if f.startswith("load")):
+            print(open(f"{tmp}/{log}").read()[-2500:], file=sys.stderr)
+        if a.keep:
+            os.makedirs(a.keep, exist_ok=True)
+            for f in os.listdir(tmp):
+                if f.startswith("result"):
+                    os.replace(f"{tmp}/{f}", os.path.join(a.keep, f))
     finally:
         for p in reversed(procs):
             if p.poll() is None:

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A minimal blocking HTTP/1.1 client for loopback probes (`/health`, `/metrics`): one connection
-/// per request, `Connection: close`, read to EOF, bounded by a timeout. Not for load.
+/// A minimal blocking HTTP/1.1 client for probes (`/health`, `/metrics`, a session's turns):
+/// one connection per request, `Connection: close`, read to EOF, bounded by a timeout; the fleet's
+/// servers on loopback, an external target's host by name or address. Not for load.
 enum HTTPProbe {
     struct Response {
         var status: Int
@@ -9,26 +10,23 @@ enum HTTPProbe {
     }
 
     static func request(
-        port: Int, method: String = "GET", path: String, body: String? = nil, headers: [String: String] = [:],
-        timeout: Double = 2
+        host: String = "127.0.0.1", port: Int, method: String = "GET", path: String, body: String? = nil,
+        headers: [String: String] = [:], timeout: Double = 2
     ) -> Response? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &found) == 0, let info = found else { return nil }
+        defer { freeaddrinfo(found) }
+        let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard rc == 0 else { return nil }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        guard connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { return nil }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
         head += "\r\n" + (body ?? "")

@@ -134,10 +134,21 @@ struct PhaseRunner {
                 ).run(start: loadStart, loadSeconds: phase.duration)
             }
         do {
-            (clients, work) = try await runLoad(
-                targets: loadPorts, servers: fleet.instances.map(\.port), network: network,
-                sessionPrefix: sessionPrefix,
-                apiKey: server.apiKey, origin: origin)
+            (clients, work) = try await Self.runLoad(
+                phase: phase, bases: loadPorts.map { "http://\($0.host):\($0.port)" }, cancellation: cancellation,
+                sessionPool: sessionPrefix.flatMap { prefix in
+                    phase.hotSet.map { Self.hotSessionPool(hotSet: $0, prefix: prefix, zipf: phase.zipf) }
+                },
+                apiKey: server.apiKey, origin: origin,
+                ownLink: { spec, link in
+                    var ends: [String] = []
+                    for port in fleet.instances.map(\.port) {
+                        let end = try await network.proxy(
+                            name: "clients.\(spec.name)", host: "127.0.0.1", port: port, link: link)
+                        ends.append("http://\(end.host):\(end.port)")
+                    }
+                    return ends
+                })
         } catch {
             failure = "\(error)"
         }
@@ -164,8 +175,10 @@ struct PhaseRunner {
             phase.hotSet == nil
             ? nil
             : Self.lockTelemetry(
-                fleet: fleet, apiKey: server.apiKey, from: loadStartUnix + phase.warmup,
-                until: loadStartUnix + phase.duration)
+                endpoints: fleet.instances.map {
+                    .init(instance: $0.index, host: "127.0.0.1", port: $0.port, prefix: "")
+                },
+                apiKey: server.apiKey, from: loadStartUnix + phase.warmup, until: loadStartUnix + phase.duration)
         var lostUpdates: Int?
         var lostTurns: Int?
         var notMeasured: [String: String] = [:]
@@ -251,18 +264,33 @@ struct PhaseRunner {
         case notMeasured(String)
     }
 
-    /// The fleet's lock logs merged over the measured window (``LockTelemetry``).
-    static func lockTelemetry(fleet: Fleet, apiKey: String, from: Double, until: Double) -> LockLogOutcome {
+    /// Where an instance serves its lock log: `http://host:port` + `prefix` + `/debug/lock-log`.
+    struct LockLogEndpoint {
+        var instance: Int
+        var host: String
+        var port: Int
+        var prefix: String
+    }
+
+    /// The instances' lock logs merged over the measured window (``LockTelemetry``).
+    static func lockTelemetry(
+        endpoints: [LockLogEndpoint], apiKey: String, from: Double, until: Double
+    )
+        -> LockLogOutcome
+    {
+        guard !endpoints.isEmpty else { return .notMeasured("no instance reachable over plain HTTP serves a lock log") }
         var records: [LockLogRecord] = []
-        for instance in fleet.instances {
+        for instance in endpoints {
             guard
                 let r = HTTPProbe.request(
-                    port: instance.port, path: "/debug/lock-log?after=0", headers: ["X-API-Key": apiKey], timeout: 10),
+                    host: instance.host, port: instance.port, path: instance.prefix + "/debug/lock-log?after=0",
+                    headers: ["X-API-Key": apiKey], timeout: 10),
                 r.status == 200, let page = try? JSONDecoder().decode(LockLogPage.self, from: Data(r.body.utf8))
-            else { return .notMeasured("instance \(instance.index) did not serve its lock log (/debug/lock-log)") }
+            else { return .notMeasured("instance \(instance.instance) did not serve its lock log (/debug/lock-log)") }
             if page.dropped > 0 {
                 return .notMeasured(
-                    "instance \(instance.index)'s lock log kept only its latest \(LockLogPage.capacity) acquisitions")
+                    "instance \(instance.instance)'s lock log kept only its latest \(LockLogPage.capacity) acquisitions"
+                )
             }
             records += page.records
         }
@@ -271,43 +299,49 @@ struct PhaseRunner {
         return .measured(LockTelemetry.metrics(result), records: records)
     }
 
-    /// One load run per client group, its clients spread over every instance (client `k` on
-    /// instance `k mod n`), each run with one engine thread per core; all groups at once.
-    func runLoad(
-        targets shared: [(host: String, port: Int)], servers: [Int], network: NetworkLinks, sessionPrefix: String?,
-        apiKey: String, origin: LoadOrigin
+    /// One load run per client group, its clients spread over every target (`bases`: each
+    /// server's `http://host:port`, the client group's `path` appended), each run with one engine
+    /// thread per core; all groups at once. A group with a link of its own reaches the servers
+    /// through the ends `ownLink` makes (a proxy per server; nil: such groups are refused).
+    static func runLoad(
+        phase: PhaseSpec, bases: [String], cancellation: RunCancellation,
+        sessionPool: LoadConfiguration.SessionPool?, apiKey: String, origin: LoadOrigin,
+        ownLink: ((ClientSpec, LinkSpec) async throws -> [String])?
     ) async throws -> ([ClientGroupResult], LoadTimeline) {
-        let n = shared.count
+        let n = bases.count
         var plans: [(client: String, config: LoadConfiguration)] = []
         for spec in phase.clients {
-            // A group with a link of its own reaches each server through a proxy of its own.
-            var ends = shared
+            var ends = bases
             if let link = spec.link {
-                ends = []
-                for port in servers {
-                    ends.append(
-                        try await network.proxy(name: "clients.\(spec.name)", host: "127.0.0.1", port: port, link: link)
-                    )
+                guard let ownLink else {
+                    throw ServiceError(
+                        "client group \(spec.name) has a link of its own, which needs a fleet this run starts")
                 }
+                ends = try await ownLink(spec, link)
             }
-            let targets = ends.map { "http://\($0.host):\($0.port)\(spec.path)" }
+            let targets = ends.map { $0 + spec.path }
             let clients = spec.total(instances: n)
             if spec.effectiveMode == .http {
-                plans.append((spec.name, requestPlan(spec, targets: targets, clients: clients, apiKey: apiKey)))
+                plans.append(
+                    (spec.name, requestPlan(spec, phase: phase, targets: targets, clients: clients, apiKey: apiKey)))
                 continue
             }
             var c = LoadConfiguration(mode: .sse, targets: targets)
-            c.method = "POST"
+            c.method = spec.method ?? "POST"
             c.headers = [
                 .init(name: "X-API-Key", value: apiKey), .init(name: "Content-Type", value: "application/json"),
             ]
-            if let prefix = sessionPrefix, let hot = phase.hotSet {
-                c.body = "{\"prompt\": \"stampede\", \"session_id\": \"{session}\"}"
-                c.sessionPool = Self.hotSessionPool(hotSet: hot, prefix: prefix)
-                c.sessionPool?.zipf = phase.zipf
-            } else {
-                c.body = "{\"prompt\": \"stampede\"}"
+            for (name, value) in (spec.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
+                c.headers.removeAll { $0.name.lowercased() == name.lowercased() }
+                c.headers.append(.init(name: name, value: value))
             }
+            if let pool = sessionPool {
+                c.body = spec.body ?? "{\"prompt\": \"stampede\", \"session_id\": \"{session}\"}"
+                c.sessionPool = pool
+            } else {
+                c.body = spec.body ?? "{\"prompt\": \"stampede\"}"
+            }
+            if c.method == "GET" && spec.body == nil { c.body = nil }
             c.clients = clients
             c.mix = try ProfileMix(parsing: spec.mix)
             c.slow.bytesPerSecond = spec.slowRate
@@ -316,7 +350,6 @@ struct PhaseRunner {
             c.duration = .milliseconds(Int64(phase.duration * 1000))
             plans.append((spec.name, c))
         }
-        let cancellation = self.cancellation
         let results = try await withThrowingTaskGroup(of: (String, LoadResult).self) { group in
             for plan in plans {
                 group.addTask {
@@ -340,10 +373,17 @@ struct PhaseRunner {
 
     /// A closed-loop request load: `clients` virtual users each `GET path` with the API key, then
     /// pause `restart-delay` (``ClientMode/http``).
-    func requestPlan(_ spec: ClientSpec, targets: [String], clients: Int, apiKey: String) -> LoadConfiguration {
+    static func requestPlan(
+        _ spec: ClientSpec, phase: PhaseSpec, targets: [String], clients: Int, apiKey: String
+    ) -> LoadConfiguration {
         var c = LoadConfiguration(mode: .http, targets: targets)
-        c.method = "GET"
+        c.method = spec.method ?? "GET"
+        c.body = spec.body
         c.headers = [.init(name: "X-API-Key", value: apiKey)]
+        for (name, value) in (spec.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
+            c.headers.removeAll { $0.name.lowercased() == name.lowercased() }
+            c.headers.append(.init(name: name, value: value))
+        }
         c.driver = .closed(vus: clients, think: .milliseconds(Int64(spec.restartDelay * 1000)))
         c.clients = clients
         c.duration = .milliseconds(Int64(phase.duration * 1000))
@@ -354,8 +394,8 @@ struct PhaseRunner {
     static let hotSessionIndexDigits = 4
 
     /// The pool of hot session ids with this prefix: UUIDs ending in a zero-padded index.
-    static func hotSessionPool(hotSet: Int, prefix: String) -> LoadConfiguration.SessionPool {
-        .init(hotSet: hotSet, prefix: prefix, indexDigits: hotSessionIndexDigits)
+    static func hotSessionPool(hotSet: Int, prefix: String, zipf: Double? = nil) -> LoadConfiguration.SessionPool {
+        .init(hotSet: hotSet, prefix: prefix, indexDigits: hotSessionIndexDigits, zipf: zipf)
     }
 
     /// Inserts `count` sessions owned by the API key, ids `<prefix>0000 ... <prefix>(count-1)`.

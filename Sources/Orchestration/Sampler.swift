@@ -9,8 +9,22 @@ import SystemSupport
 public final class Sampler: @unchecked Sendable {
     public struct Target: Sendable {
         public var instance: Int
-        public var pid: Int32
+        /// The server's process on this machine; nil for an external target (no `/proc` to read).
+        public var pid: Int32?
+        public var host: String = "127.0.0.1"
         public var port: Int
+        /// Where its Prometheus text is; nil: it exposes none.
+        public var metricsPath: String? = "/metrics"
+
+        public init(
+            instance: Int, pid: Int32?, host: String = "127.0.0.1", port: Int, metricsPath: String? = "/metrics"
+        ) {
+            self.instance = instance
+            self.pid = pid
+            self.host = host
+            self.port = port
+            self.metricsPath = metricsPath
+        }
     }
 
     /// A process that must stay up for the whole phase.
@@ -53,7 +67,8 @@ public final class Sampler: @unchecked Sendable {
         targets: [Target], hz: Double, redisURL: String? = nil, databaseURL: String? = nil, services: [Watched] = []
     ) {
         self.targets = targets
-        self.watched = targets.map { Watched(pid: $0.pid, name: "server \($0.instance)") } + services
+        self.watched =
+            targets.compactMap { t in t.pid.map { Watched(pid: $0, name: "server \(t.instance)") } } + services
         if let redisURL, let databaseURL {
             backends = BackendProbe(redisURL: redisURL, databaseURL: databaseURL)
         } else {
@@ -125,7 +140,9 @@ public final class Sampler: @unchecked Sendable {
         done.wait()
         var taken = lock.withLock { samples }
         // An instance a planned fault killed for good answers no more.
-        let gone = lock.withLock { Set(targets.filter { planned.contains($0.pid) }.map(\.instance)) }
+        let gone = lock.withLock {
+            Set(targets.filter { $0.pid.map(planned.contains) ?? false || $0.metricsPath == nil }.map(\.instance))
+        }
         func missing(_ s: Sample) -> Bool { s.servers.contains { $0.metrics.isEmpty && !gone.contains($0.instance) } }
         guard let last = taken.last, missing(last) else { return taken }
         let deadline = Date().addingTimeInterval(settle)
@@ -161,8 +178,12 @@ public final class Sampler: @unchecked Sendable {
     func takeSample(timeout: Double = 1) -> Sample {
         let t = Date().timeIntervalSince(start)
         let servers = lock.withLock { targets }.map { target -> Sample.Server in
-            let stats = ProcessStats.read(pid: target.pid)
-            let text = HTTPProbe.request(port: target.port, path: "/metrics", timeout: timeout)?.body ?? ""
+            let stats = target.pid.flatMap { ProcessStats.read(pid: $0) }
+            let text =
+                target.metricsPath.flatMap {
+                    HTTPProbe.request(host: target.host, port: target.port, path: $0, timeout: timeout)
+                        .flatMap { $0.status == 200 ? $0.body : nil }
+                } ?? ""
             return Sample.Server(
                 instance: target.instance, rssBytes: stats?.rssBytes ?? 0, openFDs: stats?.openFDs ?? 0,
                 threads: stats?.threads ?? 0,

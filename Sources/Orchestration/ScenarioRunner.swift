@@ -16,12 +16,15 @@ public final class ScenarioRunner: Sendable {
         public var log: @Sendable (String) -> Void
         /// Told of every child process and temporary directory the run creates (for leak checks).
         public var observe: @Sendable (Resource) -> Void
+        /// Aim every phase at this existing deployment instead of starting services and fleets.
+        public var external: ExternalTarget?
 
         public init(
             executable: String, redisURL: String? = nil, databaseURL: String? = nil,
             log: @escaping @Sendable (String) -> Void = { _ in },
-            observe: @escaping @Sendable (Resource) -> Void = { _ in }
+            observe: @escaping @Sendable (Resource) -> Void = { _ in }, external: ExternalTarget? = nil
         ) {
+            self.external = external
             self.executable = executable
             self.redisURL = redisURL
             self.databaseURL = databaseURL
@@ -47,6 +50,7 @@ public final class ScenarioRunner: Sendable {
 
     /// Runs every phase; `logsTo` (if given) receives the servers' and services' logs.
     public func run(logsTo keepLogs: String? = nil) async -> RunReport {
+        if let external = options.external { return await run(against: external) }
         let wallStart = Date()
         let clock = ContinuousClock.now
         var phases: [PhaseResult] = []
@@ -128,6 +132,72 @@ public final class ScenarioRunner: Sendable {
             scenario: scenario, startedAt: ISO8601DateFormatter().string(from: wallStart),
             wallSeconds: clock.duration(to: .now).scenarioSeconds, complete: failure == nil, incompleteReason: failure,
             environment: environment, phases: phases, claims: ClaimEvaluator.evaluate(scenario.claims, phases: phases))
+    }
+
+    /// Every phase against an existing deployment: nothing started, nothing stopped.
+    func run(against target: ExternalTarget) async -> RunReport {
+        let wallStart = Date()
+        let clock = ContinuousClock.now
+        var phases: [PhaseResult] = []
+        var failure: String?
+        options.log("external target: \(target.bases.joined(separator: ", ")) (nothing is started)")
+        for phase in scenario.phases {
+            if let reason = cancellation.cancelReason {
+                failure = reason
+                break
+            }
+            var runs: [PhaseResult] = []
+            let n = scenario.repeats(of: phase)
+            for k in 0..<n {
+                if k > 0 {
+                    if cancellation.cancelReason != nil { break }
+                    options.log("phase \(phase.name): repeat \(k + 1) of \(n)")
+                }
+                let run = await ExternalPhaseRunner(
+                    scenario: scenario, phase: phase, target: target, cancellation: cancellation, log: options.log
+                ).run()
+                runs.append(run)
+                if !run.complete { break }
+            }
+            guard var result = RepeatMerge.merge(runs) else { break }
+            if runs.count < n, result.complete {
+                result.complete = false
+                result.error = cancellation.cancelReason ?? "ran \(runs.count) of \(n) repeats"
+            }
+            phases.append(result)
+            if !result.complete {
+                failure = "phase \(phase.name): \(result.error ?? "incomplete")"
+                break
+            }
+        }
+        ScalingEfficiency.apply(to: &phases)
+        if failure == nil, phases.count < scenario.phases.count {
+            failure = cancellation.cancelReason ?? "not every phase ran"
+        }
+        let claims = ClaimEvaluator.againstExternalTarget(
+            ClaimEvaluator.evaluate(scenario.claims, phases: phases), scenario: scenario)
+        var report = RunReport(
+            scenario: scenario, startedAt: ISO8601DateFormatter().string(from: wallStart),
+            wallSeconds: clock.duration(to: .now).scenarioSeconds, complete: failure == nil, incompleteReason: failure,
+            environment: RunEnvironment.capture(executable: options.executable, services: "external target"),
+            phases: phases, claims: claims)
+        var missing: [String: [String]] = [:]
+        for phase in phases {
+            for (metric, reason) in phase.notMeasured ?? [:] { missing[reason, default: []].append(metric) }
+        }
+        report.externalTarget = ExternalTargetRecord(
+            targets: target.bases, metricsURLs: target.metrics.map(\.url),
+            exposesServerSeries: !phases.isEmpty
+                && phases.allSatisfy { phase in
+                    (phase.notMeasured ?? [:]).keys.allSatisfy {
+                        MetricCatalog.definition(ofKey: $0)?.source != .server
+                    }
+                },
+            notMeasured: missing.keys.sorted().map { reason in
+                let metrics = Set(missing[reason]!).sorted()
+                return "\(metrics.joined(separator: ", ")): \(reason)"
+            })
+        return report
     }
 
     static func copyLogs(from dir: String, to target: String) {

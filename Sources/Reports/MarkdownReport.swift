@@ -12,6 +12,20 @@ public enum MarkdownReport {
         md += "Started \(r.startedAt), \(Int(r.wallSeconds.rounded())) s wall time. "
         md += r.complete ? "**Complete.**\n\n" : "**INCOMPLETE:** \(esc(r.incompleteReason ?? "unknown"))\n\n"
         md += PopularityReport.markdown(PopularityAnswer.analyse(r.phases))
+        if let t = r.externalTarget {
+            md += "## External target\n\n"
+            md +=
+                "Every phase ran against \(t.targets.map { "`\($0)`" }.joined(separator: ", ")), which this run did not start"
+            md +=
+                " (Prometheus text looked for at \(Set(t.metricsURLs).sorted().map { "`\($0)`" }.joined(separator: ", "))"
+            md +=
+                t.exposesServerSeries
+                ? ", with the reference server's series)." : ": none of the reference server's series).\n\n"
+            if t.exposesServerSeries { md += "\n\n" }
+            if !t.notMeasured.isEmpty {
+                md += "Not measured there:\n\n" + t.notMeasured.map { "- \($0)\n" }.joined() + "\n"
+            }
+        }
         md += "## Claims\n\n"
         if r.claims.isEmpty {
             md += "_No claims._\n\n"

@@ -7,6 +7,11 @@ public enum ReportSummary {
         var out = [
             "\(r.scenario): \(r.complete ? "complete" : "INCOMPLETE (\(r.incompleteReason ?? "?"))") in \(Int(r.wallSeconds.rounded())) s"
         ]
+        if let t = r.externalTarget {
+            out.append(
+                "  external target \(t.targets.joined(separator: ", ")): \(t.notMeasured.count) kind(s) of figure not measured there (report.md lists them)"
+            )
+        }
         for c in r.claims {
             let measured = c.measured.map(ClaimEvaluator.format) ?? "n/a"
             out.append(

@@ -46,6 +46,20 @@ struct Run: AsyncParsableCommand {
         ))
     var repeats: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Aim every phase at this existing deployment instead of starting a fleet (comma-separated or repeated: one base URL per instance, each client group's path appended).",
+            discussion:
+                "Client-side metrics and claims work as usual; server-side ones come from each target's /metrics (or --metrics-url) when it serves the reference server's series, else they are not measured and their claims say why. Nothing is started, no faults are injected, and claims comparing groups of different profiles or flags are inconclusive (the run does not control the target).",
+            valueName: "URL"))
+    var target: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "With --target: where the targets' Prometheus text is (one URL, or one per target). Default: TARGET/metrics.",
+            valueName: "URL"))
+    var metricsURL: [String] = []
+    @Option(help: "With --target: the API key sent as X-API-Key. Default: $API_KEY, else stampede-dev-key.")
+    var apiKey: String?
     @Option(help: "Use this Redis instead of an embedded one.") var redisURL: String?
     @Option(help: "Use this PostgreSQL instead of an embedded one.") var databaseURL: String?
     @Option(help: "The stampede executable that serves the fleet (default: this one).") var executable: String?
@@ -57,6 +71,20 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         _ = try Self.parseOverrides(overrides)
+        if target.isEmpty {
+            if !metricsURL.isEmpty {
+                throw ValidationError("--metrics-url needs --target URL (the deployment to measure)")
+            }
+            if apiKey != nil {
+                throw ValidationError("--api-key needs --target URL (a fleet the run starts uses its own key)")
+            }
+        } else {
+            if redisURL != nil || databaseURL != nil {
+                throw ValidationError(
+                    "--redis-url and --database-url configure the fleet a run starts; with --target nothing is started")
+            }
+            do { _ = try externalTarget() } catch { throw ValidationError("\(error)") }
+        }
         if let repeats, !ScenarioLoader.repeatRange.contains(repeats) {
             throw ValidationError(
                 "--repeats \(repeats): expected \(ScenarioLoader.repeatRange.lowerBound)...\(ScenarioLoader.repeatRange.upperBound) runs of each phase"
@@ -74,6 +102,14 @@ struct Run: AsyncParsableCommand {
         if let baseline = gateOptions.baseline {
             do { _ = try BaselineFile.read(baseline) } catch { throw ValidationError("--baseline: \(error)") }
         }
+    }
+
+    /// The deployment --target names, or nil without --target.
+    func externalTarget() throws -> ExternalTarget? {
+        guard !target.isEmpty else { return nil }
+        return try ExternalTarget(
+            targets: target, metricsURLs: metricsURL,
+            apiKey: apiKey ?? ProcessInfo.processInfo.environment["API_KEY"] ?? "stampede-dev-key")
     }
 
     static func parseOverrides(_ items: [String]) throws -> [String: String] {
@@ -133,7 +169,7 @@ struct Run: AsyncParsableCommand {
                             Data("[\(String(format: "%6.1f", Date().timeIntervalSince(started)))s] \(line)\n".utf8))
                     }
                 },
-                observe: { orphanGuard?.record($0) }))
+                observe: { orphanGuard?.record($0) }, external: try externalTarget()))
         defer { withExtendedLifetime(orphanGuard) {} }
         let dir = try ReportWriter.makeRunDirectory(root: output, scenario: scenario.name)
         let report = try await CommandLifecycle.run(onSignal: { runner.cancellation.cancel("interrupted by \($0)") }) {

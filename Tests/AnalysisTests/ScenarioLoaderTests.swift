@@ -60,6 +60,33 @@ import Testing
         #expect(s.sampling.hz == 4)
     }
 
+    /// A client group's request is part of the scenario, so a scenario can aim at any SSE endpoint.
+    @Test func aClientGroupCarriesItsRequest() throws {
+        let yaml = """
+            name: any-endpoint
+            groups: [{name: g}]
+            phases:
+              - name: p
+                group: g
+                duration: 4s
+                warmup: 1s
+                clients:
+                  - {name: c, path: /v1/stream, method: GET, body: '{"q": 1}', headers: {Accept: text/event-stream, X-Tenant: t1}}
+            """
+        let c = try #require(try ScenarioLoader.load(yaml: yaml, source: "t").phases.first?.clients.first)
+        #expect(c.method == "GET" && c.body == "{\"q\": 1}" && c.path == "/v1/stream")
+        #expect(c.headers == ["Accept": "text/event-stream", "X-Tenant": "t1"])
+        let bad = yaml.replacingOccurrences(of: "method: GET", with: "method: FETCH")
+            .replacingOccurrences(of: "X-Tenant:", with: "'X Tenant':")
+        do {
+            _ = try ScenarioLoader.load(yaml: bad, source: "t")
+            Issue.record("a bad method and header name were accepted")
+        } catch let e as ScenarioError {
+            #expect(e.description.contains("method") && e.description.contains("FETCH"), "\(e)")
+            #expect(e.description.contains("header 'X Tenant'"), "\(e)")
+        }
+    }
+
     @Test func setOverridesAParameter() throws {
         let s = try ScenarioLoader.load(yaml: Self.minimal, source: "tiny.yaml", overrides: ["n": "5"])
         #expect(s.groups[0].instances == 5)

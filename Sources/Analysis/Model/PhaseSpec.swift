@@ -63,6 +63,12 @@ public struct ClientSpec: Sendable, Codable, Equatable {
     public var restartDelay: Double = 0.05
     /// Request path. Default `/api/v1/query`.
     public var path: String = "/api/v1/query"
+    /// The request, for any SSE endpoint (`method:`, `body:`, `headers:`); nil: the agent API's
+    /// (`POST` with `{"prompt": "stampede"}` plus the hot session's `session_id`, `X-API-Key` and
+    /// JSON content type). `{session}` in the body or a header value is the hot session's id.
+    public var method: String?
+    public var body: String?
+    public var headers: [String: String]?
     /// Streams or regular requests (`mode:`); nil means ``ClientMode/sse``.
     public var mode: ClientMode?
     /// A link of this group's own between it and each server (`link: {bandwidth: 2}`): its clients

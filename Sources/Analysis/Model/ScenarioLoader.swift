@@ -20,6 +20,7 @@ public enum ScenarioLoader {
     static let linkKeys = ["latency", "jitter", "bandwidth"]
     static let clientKeys = [
         "name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode", "link",
+        "method", "body", "headers",
     ]
     static let claimKeys = ["id", "issue", "statement", "kind", "metric", "relation", "target"]
     static let samplingKeys = ["hz", "metrics", "min-samples", "generator-cpu-limit", "machine-cpu-limit"]
@@ -298,6 +299,12 @@ public enum ScenarioLoader {
             c.path = v
         }
         c.mode = r.choice(m["mode"], "\(path).mode", ClientMode.allCases.map(\.rawValue)).flatMap(ClientMode.init)
+        c.method = r.choice(m["method"], "\(path).method", ["GET", "POST", "PUT", "PATCH", "DELETE"])
+        c.body = r.string(m["body"], "\(path).body")
+        c.headers = r.stringMap(m["headers"], "\(path).headers")
+        for name in (c.headers ?? [:]).keys where name.isEmpty || name.contains(":") || name.contains(" ") {
+            r.problem("\(path).headers", m["headers"], "header '\(name)': expected a name without ':' or spaces")
+        }
         if m["link"] != nil { c.link = link(r, m["link"], "\(path).link") }
         return c
     }

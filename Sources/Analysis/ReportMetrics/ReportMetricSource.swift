@@ -23,6 +23,8 @@ public struct ReportMetricSource: MetricSource, Sendable {
     public private(set) var metrics: [MetricName: MetricValue] = [:]
     /// 95 % intervals of the phase gauges that have them, in canonical units.
     public private(set) var intervals: [MetricName: (low: Double, high: Double)] = [:]
+    /// The phase gauges a phase could not measure, with its reason (``PhaseResult/notMeasured``).
+    public private(set) var missing: [MetricName: String] = [:]
 
     public init(_ report: RunReport) {
         self.init(phases: report.phases, specs: report.config.phases)
@@ -44,6 +46,9 @@ public struct ReportMetricSource: MetricSource, Sendable {
             for label in aliases {
                 add(phaseTotals, labels: ["phase": label])
                 addPhaseGauges(phase, label: label, slowClients: slow)
+                for (key, reason) in phase.notMeasured ?? [:] {
+                    missing[MetricName("phase.\(key)", labels: ["phase": label])] = reason
+                }
             }
             if let sweep = phase.sweep {
                 let labels = ["N": String(phase.instances), "sweep": sweep]
@@ -61,6 +66,8 @@ public struct ReportMetricSource: MetricSource, Sendable {
     public func metric(named name: MetricName) -> MetricValue? { metrics[name] }
 
     public func interval(named name: MetricName) -> (low: Double, high: Double)? { intervals[name] }
+
+    public func whyMissing(_ name: MetricName) -> String? { metrics[name] == nil ? missing[name] : nil }
 
     public var metricNames: [MetricName] { metrics.keys.sorted() }
 

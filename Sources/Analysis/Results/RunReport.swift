@@ -21,6 +21,9 @@ public struct RunReport: Sendable, Codable, Equatable {
     /// The scenario's thresholds as evaluated when the report was made (nil in reports written
     /// before thresholds existed). `stampede gate` evaluates them again, with any extra ones.
     public var thresholds: [ThresholdRecord]?
+    /// A run against an existing deployment (`stampede run --target`): what it aimed at and what
+    /// it could not measure there; nil: the run started its own fleet.
+    public var externalTarget: ExternalTargetRecord?
 
     public init(
         scenario: Scenario, startedAt: String, wallSeconds: Double, complete: Bool, incompleteReason: String?,

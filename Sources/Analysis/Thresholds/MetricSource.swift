@@ -8,8 +8,11 @@ public protocol MetricSource {
     /// The 95 % interval of a gauge measured over replicates, in the gauge's canonical unit;
     /// nil when it was measured once.
     func interval(named name: MetricName) -> (low: Double, high: Double)?
+    /// Why the source lacks this metric, when it knows (a phase could not measure it there).
+    func whyMissing(_ name: MetricName) -> String?
 }
 
 extension MetricSource {
     public func interval(named name: MetricName) -> (low: Double, high: Double)? { nil }
+    public func whyMissing(_ name: MetricName) -> String? { nil }
 }

@@ -92,6 +92,9 @@ extension Threshold {
     }
 
     private func unknownMetric(in source: some MetricSource) -> ThresholdError {
+        if let why = source.whyMissing(metric) {
+            return noData("\(metric) was not measured: \(why)")
+        }
         let names = source.metricNames.map(\.description)
         let suggestions = EditDistance.closest(to: metric.description, in: names)
         let message =

@@ -26,6 +26,9 @@ extension LoadConfiguration {
             problems.append("header '\(header.name)': expected NAME:VALUE with a non-empty name without spaces")
         }
         if let pool = sessionPool, pool.hotSet < 1 { problems.append("hot set \(pool.hotSet): expected at least 1") }
+        if let pool = sessionPool, let ids = pool.ids, ids.count != pool.hotSet {
+            problems.append("hot set \(pool.hotSet): \(ids.count) session ids given, expected one per session")
+        }
         if let s = sessionPool?.zipf {
             if !(s > 0 && s <= 10) { problems.append("zipf exponent \(s): expected 0 < s <= 10 (1.1 is typical)") }
             if let n = sessionPool?.hotSet, n > SessionPool.maxZipfSessions {

@@ -41,6 +41,15 @@ public struct LoadConfiguration: Sendable {
         public var zipf: Double?
         /// The largest pool a Zipf draw may use (its table holds one Double per session and thread).
         public static let maxZipfSessions = 1_000_000
+        /// Ids given one by one (sessions an API created, whose ids follow no pattern); nil:
+        /// `prefix` + index.
+        public var ids: [String]?
+
+        /// A pool of these ids (`hotSet` of them), substituted for `placeholder`.
+        public init(hotSet: Int, ids: [String], placeholder: String = "{session}") {
+            self.init(hotSet: hotSet, prefix: "", placeholder: placeholder)
+            self.ids = ids
+        }
         public init(
             hotSet: Int, prefix: String = "session-", placeholder: String = "{session}", indexDigits: Int = 0,
             zipf: Double? = nil
@@ -54,6 +63,7 @@ public struct LoadConfiguration: Sendable {
 
         /// The id of session `index`.
         public func id(_ index: Int) -> String {
+            if let ids, index < ids.count { return ids[index] }
             let digits = String(index)
             return prefix + String(repeating: "0", count: max(0, indexDigits - digits.count)) + digits
         }

@@ -28,6 +28,23 @@ import Testing
         #expect(r.err.contains(fragment), "stderr was: \(r.err)")
     }
 
+    @Test(arguments: [
+        (["--target", "ftp://staging:21"], "scheme must be http or https"),
+        (["--target", "http://staging:99999"], "port must be a number"),
+        (["--metrics-url", "http://x/metrics"], "--metrics-url needs --target"),
+        (["--api-key", "k"], "--api-key needs --target"),
+        (
+            ["--target", "http://a:1,http://b:2", "--metrics-url", "http://a:9/m,http://b:9/m,http://c:9/m"],
+            "one per --target (2)"
+        ),
+        (["--target", "http://a:1", "--redis-url", "redis://127.0.0.1:6379"], "with --target nothing is started"),
+    ])
+    func runTargetFlagsRefuseBadInputBeforeAnythingStarts(args: [String], fragment: String) throws {
+        let r = try cli.run(["run", "ci-smoke"] + args)
+        #expect(r.status == 64, "\(r.out)\(r.err)")
+        #expect(r.err.contains(fragment), "stderr was: \(r.err)")
+    }
+
     @Test func mergeWritesTheWholeTestAndTheGateChecksItOnce() throws {
         let dir = NSTemporaryDirectory() + "stampede-merge-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
