@@ -245,17 +245,7 @@ struct PhaseRunner {
         }
         result.clients = clients
         result.samples = Self.trim(samples, keep: Set(Self.keptSeries + scenario.sampling.metrics))
-        if let reason = cancellation.cancelReason {
-            result.error = reason
-        } else if let failure {
-            result.error = failure
-        } else {
-            result.complete = true
-        }
-        result.wallSeconds = started.duration(to: .now).scenarioSeconds
-        log(
-            "phase \(phase.name): \(result.complete ? "done" : "incomplete (\(result.error ?? ""))") in \(Int(result.wallSeconds)) s"
-        )
+        result.finish(failure: failure, cancellation: cancellation, started: started, log: log)
         return result
     }
 
@@ -422,6 +412,24 @@ struct PhaseRunner {
             }
             return copy
         }
+    }
+}
+
+extension PhaseResult {
+    /// Complete, or the error that ended it (a cancellation's reason first); the wall time; a log line.
+    mutating func finish(
+        failure: String?, cancellation: RunCancellation, started: ContinuousClock.Instant,
+        log: (String) -> Void
+    ) {
+        if let reason = cancellation.cancelReason {
+            error = reason
+        } else if let failure {
+            error = failure
+        } else {
+            complete = true
+        }
+        wallSeconds = started.duration(to: .now).scenarioSeconds
+        log("phase \(name): \(complete ? "done" : "incomplete (\(error ?? ""))") in \(Int(wallSeconds)) s")
     }
 }
 

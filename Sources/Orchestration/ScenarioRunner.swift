@@ -89,29 +89,20 @@ public final class ScenarioRunner: Sendable {
                 let watched =
                     [services?.redisPID.map { Sampler.Watched(pid: $0, name: "redis-server") }]
                     + [services?.postgresPID.map { Sampler.Watched(pid: $0, name: "postgres") }]
-                // A repeated phase runs again from a fresh fleet and fresh hot sessions; a repeat
-                // that does not complete ends the repeats (and the run).
-                var runs: [PhaseResult] = []
-                let n = scenario.repeats(of: phase)
-                for k in 0..<n {
-                    if k > 0 {
-                        if cancellation.cancelReason != nil { break }
-                        options.log("phase \(phase.name): repeat \(k + 1) of \(n)")
-                    }
-                    let runner = PhaseRunner(
-                        scenario: scenario, phase: phase, index: i, executable: options.executable,
-                        redisURL: redis!, databaseURL: database!, logDirectory: dir,
-                        services: watched.compactMap { $0 }, embedded: services, cancellation: cancellation,
-                        log: options.log, observe: options.observe)
-                    let run = await runner.run()
-                    runs.append(run)
-                    if !run.complete { break }
-                }
-                guard var result = RepeatMerge.merge(runs) else { break }
-                if runs.count < n, result.complete {
-                    result.complete = false
-                    result.error = cancellation.cancelReason ?? "ran \(runs.count) of \(n) repeats"
-                }
+                // A repeated phase runs again from a fresh fleet and fresh hot sessions.
+                let (redisURL, databaseURL, started) = (redis!, database!, services)
+                guard
+                    let result = await repeated(
+                        phase,
+                        {
+                            await PhaseRunner(
+                                scenario: self.scenario, phase: phase, index: i, executable: self.options.executable,
+                                redisURL: redisURL, databaseURL: databaseURL, logDirectory: dir,
+                                services: watched.compactMap { $0 }, embedded: started, cancellation: self.cancellation,
+                                log: self.options.log, observe: self.options.observe
+                            ).run()
+                        })
+                else { break }
                 phases.append(result)
                 if !result.complete {
                     failure = "phase \(phase.name): \(result.error ?? "incomplete")"
@@ -146,24 +137,16 @@ public final class ScenarioRunner: Sendable {
                 failure = reason
                 break
             }
-            var runs: [PhaseResult] = []
-            let n = scenario.repeats(of: phase)
-            for k in 0..<n {
-                if k > 0 {
-                    if cancellation.cancelReason != nil { break }
-                    options.log("phase \(phase.name): repeat \(k + 1) of \(n)")
-                }
-                let run = await ExternalPhaseRunner(
-                    scenario: scenario, phase: phase, target: target, cancellation: cancellation, log: options.log
-                ).run()
-                runs.append(run)
-                if !run.complete { break }
-            }
-            guard var result = RepeatMerge.merge(runs) else { break }
-            if runs.count < n, result.complete {
-                result.complete = false
-                result.error = cancellation.cancelReason ?? "ran \(runs.count) of \(n) repeats"
-            }
+            guard
+                let result = await repeated(
+                    phase,
+                    {
+                        await ExternalPhaseRunner(
+                            scenario: self.scenario, phase: phase, target: target, cancellation: self.cancellation,
+                            log: self.options.log
+                        ).run()
+                    })
+            else { break }
             phases.append(result)
             if !result.complete {
                 failure = "phase \(phase.name): \(result.error ?? "incomplete")"
@@ -198,6 +181,29 @@ public final class ScenarioRunner: Sendable {
                 return "\(metrics.joined(separator: ", ")): \(reason)"
             })
         return report
+    }
+
+    /// A phase run as often as its `repeats` say (`once` each time), merged into one result
+    /// (``RepeatMerge``); a repeat that does not complete ends the repeats, and the result is
+    /// then incomplete. nil: nothing ran.
+    func repeated(_ phase: PhaseSpec, _ once: () async -> PhaseResult) async -> PhaseResult? {
+        var runs: [PhaseResult] = []
+        let n = scenario.repeats(of: phase)
+        for k in 0..<n {
+            if k > 0 {
+                if cancellation.cancelReason != nil { break }
+                options.log("phase \(phase.name): repeat \(k + 1) of \(n)")
+            }
+            let run = await once()
+            runs.append(run)
+            if !run.complete { break }
+        }
+        guard var result = RepeatMerge.merge(runs) else { return nil }
+        if runs.count < n, result.complete {
+            result.complete = false
+            result.error = cancellation.cancelReason ?? "ran \(runs.count) of \(n) repeats"
+        }
+        return result
     }
 
     static func copyLogs(from dir: String, to target: String) {

@@ -65,17 +65,12 @@ struct UpdateVerifier {
         let before = try totals()
         // One burst over every instance at once, stopped when every stream is done: the configured
         // duration is only the upper bound for a stream that waits out the lock timeout.
-        var c = LoadConfiguration(
-            mode: .sse, targets: fleet.instances.map { "http://127.0.0.1:\($0.port)/api/v1/query" })
-        c.method = "POST"
-        c.headers = [.init(name: "X-API-Key", value: apiKey), .init(name: "Content-Type", value: "application/json")]
-        c.body = "{\"prompt\": \"verify\", \"session_id\": \"{session}\"}"
-        c.sessionPool = PhaseRunner.hotSessionPool(hotSet: hotSet, prefix: sessionPrefix)
-        c.clients = clientsPerInstance * fleet.instances.count
-        c.ramp = 10_000
-        c.restartDelay = .seconds(3600)
-        c.duration = .milliseconds(Int64((Double(turnsPerRun) * agentInterval + lockTimeout + 3) * 1000))
-        let burst = try await withLoadRun(c)
+        let c = Self.burstConfiguration(
+            bases: fleet.instances.map { "http://127.0.0.1:\($0.port)" }, apiKey: apiKey,
+            pool: PhaseRunner.hotSessionPool(hotSet: hotSet, prefix: sessionPrefix),
+            clientsPerInstance: clientsPerInstance,
+            seconds: Double(turnsPerRun) * agentInterval + lockTimeout + 3)
+        let burst = try await Self.withLoadRun(c, cancellation: cancellation)
         let completed = burst.counters.streamsCompleted
         let failed = burst.counters.failed
         guard completed == c.clients && failed == 0 else {
@@ -91,8 +86,29 @@ struct UpdateVerifier {
         return .measured(writes - turns / turnsPerRun)
     }
 
+    /// `clientsPerInstance` streams per instance, each one run on a hot session of `pool`, all
+    /// started at once, each opened once; `seconds` bounds a stream that waits out a lock.
+    static func burstConfiguration(
+        bases: [String], apiKey: String, pool: LoadConfiguration.SessionPool, clientsPerInstance: Int, seconds: Double
+    ) -> LoadConfiguration {
+        var c = LoadConfiguration(mode: .sse, targets: bases.map { $0 + "/api/v1/query" })
+        c.method = "POST"
+        c.headers = [.init(name: "X-API-Key", value: apiKey), .init(name: "Content-Type", value: "application/json")]
+        c.body = "{\"prompt\": \"verify\", \"session_id\": \"{session}\"}"
+        c.sessionPool = pool
+        c.clients = clientsPerInstance * bases.count
+        c.ramp = 10_000
+        c.restartDelay = .seconds(3600)
+        c.duration = .milliseconds(Int64(seconds * 1000))
+        return c
+    }
+
     /// Runs the burst; stops it as soon as every client has opened and finished its stream.
-    private func withLoadRun(_ configuration: LoadConfiguration) async throws -> LoadResult {
+    static func withLoadRun(
+        _ configuration: LoadConfiguration, cancellation: RunCancellation
+    ) async throws
+        -> LoadResult
+    {
         let run = LoadRun(configuration: configuration)
         cancellation.register(run)
         defer { cancellation.unregister(run) }

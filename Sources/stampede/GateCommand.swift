@@ -36,22 +36,31 @@ struct GateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = ReportLocation.reportFile(report)
-        if Self.isLoadResult(file) {
-            try gateLoadResult(file)
-            return
-        }
-        let loaded: RunReport
-        let gate: Analysis.Gate
+        let loadResult = Self.isLoadResult(file)
+        let outcome: Analysis.Gate.Outcome
+        let name: String
+        let timestamp: String?
         do {
-            loaded = try RunReport.read(file)
-            gate = try options.makeGate(extraThresholds: options.thresholds)
+            let gate = try options.makeGate(extraThresholds: options.thresholds)
+            if loadResult {
+                let result = try Merge.read(file)
+                outcome = gate.evaluate(load: result)
+                name = "stampede gate \((file as NSString).lastPathComponent)"
+                timestamp = ISO8601DateFormatter().string(
+                    from: Date(timeIntervalSince1970: result.startedAtUnixSeconds))
+            } else {
+                let loaded = try RunReport.read(file)
+                outcome = gate.evaluate(loaded)
+                name = "stampede gate \(loaded.scenario)"
+                timestamp = loaded.startedAt
+            }
         } catch {
             FileHandle.standardError.write(Data("stampede gate: \(error)\n".utf8))
             throw ExitCode(GateExitCode.error.rawValue)
         }
         let junitPath =
             junit ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("gate-junit.xml")
-        let code = GateOptions.run(gate, on: loaded, junitPath: junitPath)
+        let code = GateOptions.finish(outcome, name: name, timestamp: timestamp, junitPath: junitPath)
         if code != .passed { throw ExitCode(code.rawValue) }
     }
 
@@ -62,31 +71,5 @@ struct GateCommand: AsyncParsableCommand {
             let header = try? JSONDecoder().decode(Header.self, from: data)
         else { return false }
         return header.schema == "stampede.load-result"
-    }
-
-    private func gateLoadResult(_ file: String) throws {
-        let result: LoadResult
-        let gate: Analysis.Gate
-        do {
-            result = try Merge.read(file)
-            gate = try options.makeGate(extraThresholds: options.thresholds)
-        } catch {
-            FileHandle.standardError.write(Data("stampede gate: \(error)\n".utf8))
-            throw ExitCode(GateExitCode.error.rawValue)
-        }
-        let outcome = gate.evaluate(load: result)
-        print(outcome.text, terminator: "")
-        let junitPath =
-            junit ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("gate-junit.xml")
-        do {
-            let stamp = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: result.startedAtUnixSeconds))
-            try outcome.junit(name: "stampede gate \((file as NSString).lastPathComponent)", timestamp: stamp).xml()
-                .write(toFile: junitPath, atomically: true, encoding: .utf8)
-            print("junit: \(junitPath)")
-        } catch {
-            FileHandle.standardError.write(Data("stampede gate: cannot write \(junitPath): \(error)\n".utf8))
-            throw ExitCode(GateExitCode.error.rawValue)
-        }
-        if outcome.exitCode != .passed { throw ExitCode(outcome.exitCode.rawValue) }
     }
 }

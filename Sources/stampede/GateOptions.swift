@@ -45,10 +45,19 @@ struct GateOptions: ParsableArguments {
     static func run(
         _ gate: Analysis.Gate, on report: RunReport, junitPath: String, listingThresholds: Bool = true
     ) -> GateExitCode {
-        let outcome = gate.evaluate(report)
+        finish(
+            gate.evaluate(report), name: "stampede gate \(report.scenario)", timestamp: report.startedAt,
+            junitPath: junitPath, listingThresholds: listingThresholds)
+    }
+
+    /// Prints an outcome, writes its JUnit and returns the exit code.
+    static func finish(
+        _ outcome: Analysis.Gate.Outcome, name: String, timestamp: String?, junitPath: String,
+        listingThresholds: Bool = true
+    ) -> GateExitCode {
         print(outcome.text(listingThresholds: listingThresholds), terminator: "")
         do {
-            try outcome.junit(name: "stampede gate \(report.scenario)", timestamp: report.startedAt).xml()
+            try outcome.junit(name: name, timestamp: timestamp).xml()
                 .write(toFile: junitPath, atomically: true, encoding: .utf8)
             print("junit: \(junitPath)")
         } catch {

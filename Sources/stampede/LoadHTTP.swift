@@ -22,13 +22,7 @@ struct LoadHTTP: AsyncParsableCommand {
     @Option(help: "Whole-request timeout. Default 30s.") var timeout: String = "30s"
 
     func run() async throws {
-        let c: LoadConfiguration
-        let startAt: Double?
-        do {
-            c = try configuration()
-            startAt = try common.startTime(duration: c.duration, now: Date().timeIntervalSince1970)
-        } catch let e as LoadUsageError { LoadReporter.fail(e) }
-        try await LoadReporter.execute(c, out: common.out, quiet: common.quiet, startAt: startAt)
+        try await common.execute(configuration)
     }
 
     func configuration() throws -> LoadConfiguration {

@@ -82,6 +82,17 @@ struct LoadCommonOptions: ParsableArguments {
         return c
     }
 
+    /// Builds the configuration (`make`: a bad flag is one line and exit 64), then runs it.
+    func execute(_ make: () throws -> LoadConfiguration) async throws {
+        let c: LoadConfiguration
+        let startAt: Double?
+        do {
+            c = try make()
+            startAt = try startTime(duration: c.duration, now: Date().timeIntervalSince1970)
+        } catch let e as LoadUsageError { LoadReporter.fail(e) }
+        try await LoadReporter.execute(c, out: out, quiet: quiet, startAt: startAt)
+    }
+
     /// `--shard INDEX/COUNT`, or `--shards COUNT` with the index from `JOB_COMPLETION_INDEX`.
     func parseShard(environment: [String: String]) throws -> Shard {
         switch (shard, shards) {

@@ -28,13 +28,7 @@ struct LoadSSE: AsyncParsableCommand {
     @Option(help: "First event sequence number expected (integrity), or 'any'. Default 1.") var firstSeq: String = "1"
 
     func run() async throws {
-        let c: LoadConfiguration
-        let startAt: Double?
-        do {
-            c = try configuration()
-            startAt = try common.startTime(duration: c.duration, now: Date().timeIntervalSince1970)
-        } catch let e as LoadUsageError { LoadReporter.fail(e) }
-        try await LoadReporter.execute(c, out: common.out, quiet: common.quiet, startAt: startAt)
+        try await common.execute(configuration)
     }
 
     func configuration() throws -> LoadConfiguration {

@@ -163,17 +163,7 @@ struct ExternalPhaseRunner {
         result.validity = validity + computed.validity
         result.clients = clients
         result.samples = PhaseRunner.trim(samples, keep: Set(PhaseRunner.keptSeries + scenario.sampling.metrics))
-        if let reason = cancellation.cancelReason {
-            result.error = reason
-        } else if let failure {
-            result.error = failure
-        } else {
-            result.complete = true
-        }
-        result.wallSeconds = started.duration(to: .now).scenarioSeconds
-        log(
-            "phase \(phase.name): \(result.complete ? "done" : "incomplete (\(result.error ?? ""))") in \(Int(result.wallSeconds)) s"
-        )
+        result.finish(failure: failure, cancellation: cancellation, started: started, log: log)
         return result
     }
 

@@ -40,33 +40,13 @@ struct ExternalUpdateVerifier {
         guard let before = await quietTotals() else {
             return .notMeasured("GET /api/v1/sessions/{id} did not return every hot session's total_turns")
         }
-        var c = LoadConfiguration(mode: .sse, targets: target.bases.map { $0 + "/api/v1/query" })
-        c.method = "POST"
-        c.headers = [
-            .init(name: "X-API-Key", value: target.apiKey), .init(name: "Content-Type", value: "application/json"),
-        ]
-        c.body = "{\"prompt\": \"verify\", \"session_id\": \"{session}\"}"
-        c.sessionPool = .init(hotSet: sessionIDs.count, ids: sessionIDs)
-        c.clients = clientsPerInstance * target.bases.count
-        c.ramp = 10_000
-        c.restartDelay = .seconds(3600)
-        c.duration = .milliseconds(Int64(burstSeconds * 1000))
-        let run = LoadRun(configuration: c)
-        cancellation.register(run)
-        defer { cancellation.unregister(run) }
+        let c = UpdateVerifier.burstConfiguration(
+            bases: target.bases, apiKey: target.apiKey, pool: .init(hotSet: sessionIDs.count, ids: sessionIDs),
+            clientsPerInstance: clientsPerInstance, seconds: burstSeconds)
         let clients = c.clients
-        let watcher = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(100))
-                let p = run.progress()
-                if p.started >= clients && p.open == 0 {
-                    run.stop()
-                    return
-                }
-            }
+        guard let burst = try? await UpdateVerifier.withLoadRun(c, cancellation: cancellation) else {
+            return .notMeasured("the verification burst could not start")
         }
-        defer { watcher.cancel() }
-        guard let burst = try? await run.run() else { return .notMeasured("the verification burst could not start") }
         let completed = burst.counters.streamsCompleted
         guard completed == clients, burst.counters.failed == 0, burst.counters.errorEvents == 0 else {
             return .notMeasured(
