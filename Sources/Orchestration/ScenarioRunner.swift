@@ -43,10 +43,16 @@ public final class ScenarioRunner: Sendable {
     public let options: Options
     public let cancellation = RunCancellation()
 
+    private let clock: PhaseClock
+
     public init(scenario: Scenario, options: Options) {
         self.scenario = scenario
         self.options = options
+        self.clock = PhaseClock(scenario: scenario)
     }
+
+    /// Where the run is now (phase, time, the current load): safe from any thread.
+    public func progress() -> RunProgress { clock.progress(load: cancellation.loadProgress()) }
 
     /// Runs every phase; `logsTo` (if given) receives the servers' and services' logs.
     public func run(logsTo keepLogs: String? = nil) async -> RunReport {
@@ -187,7 +193,10 @@ public final class ScenarioRunner: Sendable {
     /// (``RepeatMerge``); a repeat that does not complete ends the repeats, and the result is
     /// then incomplete. nil: nothing ran.
     func repeated(_ phase: PhaseSpec, _ once: () async -> PhaseResult) async -> PhaseResult? {
+        let index = scenario.phases.firstIndex { $0.name == phase.name } ?? 0
+        clock.begin(phase: index)
         var runs: [PhaseResult] = []
+        defer { clock.end(phase: index, wallSeconds: runs.reduce(0) { $0 + $1.wallSeconds }) }
         let n = scenario.repeats(of: phase)
         for k in 0..<n {
             if k > 0 {

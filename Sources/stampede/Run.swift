@@ -1,8 +1,10 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import LoadGen
 import Orchestration
 import Reports
+import Synchronization
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +20,9 @@ struct Run: AsyncParsableCommand {
             services and removes their directories within seconds. \
             A scenario is checked whole before anything starts: every problem is listed with its \
             field, line and what is expected (server knobs against `stampede serve --help`). \
+            On a terminal one line, redrawn every second, shows the phase (i of n), the time run and \
+            the estimate left, the phase's events/s, open streams and errors; not with --quiet, \
+            under CI (CI set) or TERM=dumb. \
             Exit status: 0 complete, 1 incomplete, 64 bad scenario or arguments (nothing started).
 
             With --gate (implied by --threshold and --baseline) the run ends as `stampede gate` \
@@ -156,6 +161,9 @@ struct Run: AsyncParsableCommand {
         }
         let quiet = self.quiet
         let started = Date()
+        let live = RunProgress.shouldShow(
+            isTerminal: isatty(STDERR_FILENO) == 1, quiet: quiet, environment: ProcessInfo.processInfo.environment)
+        let progressLine = ProgressLine(enabled: live)
         // If this process is killed (SIGKILL, OOM), the guard stops the fleet and the services
         // and removes their directories.
         let orphanGuard = try? OrphanGuard(executable: Self.selfExecutable())
@@ -165,16 +173,19 @@ struct Run: AsyncParsableCommand {
                 executable: executable ?? Self.selfExecutable(), redisURL: redisURL, databaseURL: databaseURL,
                 log: { line in
                     if !quiet {
-                        FileHandle.standardError.write(
-                            Data("[\(String(format: "%6.1f", Date().timeIntervalSince(started)))s] \(line)\n".utf8))
+                        progressLine.print(
+                            "[\(String(format: "%6.1f", Date().timeIntervalSince(started)))s] \(line)")
                     }
                 },
                 observe: { orphanGuard?.record($0) }, external: try externalTarget()))
         defer { withExtendedLifetime(orphanGuard) {} }
         let dir = try ReportWriter.makeRunDirectory(root: output, scenario: scenario.name)
+        let ticker = live ? Task { await progressLine.follow(runner) } : nil
         let report = try await CommandLifecycle.run(onSignal: { runner.cancellation.cancel("interrupted by \($0)") }) {
             await runner.run(logsTo: dir + "/logs")
         }
+        ticker?.cancel()
+        progressLine.clear()
         try ReportWriter.write(report, to: dir)
         ReportWriter.linkLatest(root: output, to: dir)
         print(ReportSummary.lines(report).joined(separator: "\n"))
@@ -187,5 +198,51 @@ struct Run: AsyncParsableCommand {
             return
         }
         if !report.complete { throw ExitCode(1) }
+    }
+}
+
+/// The one progress line of `stampede run` on a terminal: redrawn in place every second, cleared
+/// before a log line is printed (the next tick draws it again) and at the end.
+final class ProgressLine: Sendable {
+    let enabled: Bool
+    private let state = Mutex<(shown: Bool, lastEvents: Int?, lastAt: Date)>((false, nil, Date()))
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    /// A log line, above the progress line.
+    func print(_ line: String) {
+        state.withLock { s in
+            let prefix = s.shown ? "\r\u{1B}[K" : ""
+            s.shown = false
+            FileHandle.standardError.write(Data((prefix + line + "\n").utf8))
+        }
+    }
+
+    func clear() {
+        state.withLock { s in
+            if s.shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            s.shown = false
+        }
+    }
+
+    /// Draws the runner's progress every second until cancelled.
+    func follow(_ runner: ScenarioRunner) async {
+        guard enabled else { return }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            if Task.isCancelled { break }
+            let p = runner.progress()
+            state.withLock { s in
+                let now = Date()
+                var rate: Int?
+                if let events = p.load?.events, let last = s.lastEvents, events >= last {
+                    rate = Int((Double(events - last) / max(now.timeIntervalSince(s.lastAt), 0.001)).rounded())
+                }
+                s.lastEvents = p.load?.events
+                s.lastAt = now
+                FileHandle.standardError.write(Data(("\r" + p.line(eventsPerSecond: rate) + "\u{1B}[K").utf8))
+                s.shown = true
+            }
+        }
     }
 }

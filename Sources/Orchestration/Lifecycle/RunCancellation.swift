@@ -30,4 +30,23 @@ public final class RunCancellation: @unchecked Sendable {
     }
 
     func unregister(_ run: LoadRun) { _ = lock.withLock { runs.removeValue(forKey: ObjectIdentifier(run)) } }
+
+    /// The load running now, summed over every registered run (a phase's client groups); nil
+    /// when none runs (between phases, while a fleet starts).
+    public func loadProgress() -> LoadProgress? {
+        let active = lock.withLock { Array(runs.values) }
+        guard !active.isEmpty else { return nil }
+        var total = LoadProgress()
+        for p in active.map({ $0.progress() }) {
+            total.elapsedSeconds = max(total.elapsedSeconds, p.elapsedSeconds)
+            total.open += p.open
+            total.started += p.started
+            total.succeeded += p.succeeded
+            total.events += p.events
+            total.bytes += p.bytes
+            total.errors += p.errors
+            total.dropped += p.dropped
+        }
+        return total
+    }
 }
