@@ -333,6 +333,8 @@ struct PhaseRunner {
             }
             if c.method == "GET" && spec.body == nil { c.body = nil }
             c.clients = clients
+            c.slo = spec.streamSLO
+            if let types = spec.contentEvents, !types.isEmpty { c.contentEvents = Set(types) }
             c.mix = try ProfileMix(parsing: spec.mix)
             c.slow.bytesPerSecond = spec.slowRate
             c.ramp = spec.ramp

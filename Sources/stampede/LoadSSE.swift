@@ -26,6 +26,14 @@ struct LoadSSE: AsyncParsableCommand {
     @Option(help: "Pause before a client opens its next stream after one ends. Default 1s.") var restartDelay: String =
         "1s"
     @Option(help: "First event sequence number expected (integrity), or 'any'. Default 1.") var firstSeq: String = "1"
+    @Option(
+        help: ArgumentHelp(
+            "Goodput: the SLO each stream must meet, e.g. 'ttfe<1s,gap.p99<500ms,completion<30s' (ttfe: first content event; gap.pNN or gap.max: this stream's content gaps; completion: to `done`).",
+            valueName: "SLO"))
+    var slo: String?
+    @Option(
+        help: "Event types that carry content (time to first content, content gaps, the SLO). Default message,partial.")
+    var contentEvents: String = "message,partial"
 
     func run() async throws {
         try await common.execute(configuration)
@@ -53,6 +61,17 @@ struct LoadSSE: AsyncParsableCommand {
         }
         c.reconnectDelay = try parseDuration(reconnectDelay, flag: "--reconnect-delay")
         c.restartDelay = try parseDuration(restartDelay, flag: "--restart-delay")
+        if let slo {
+            do { c.slo = try StreamSLO(parsing: slo, duration: DurationArgument.parse) } catch {
+                throw LoadUsageError(flag: "--slo", message: error.description)
+            }
+        }
+        c.contentEvents = Set(
+            contentEvents.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        if c.contentEvents.isEmpty {
+            throw LoadUsageError(
+                flag: "--content-events", message: "'\(contentEvents)': expected event types, e.g. message,partial")
+        }
         if firstSeq == "any" {
             c.firstSequence = nil
         } else if let n = UInt64(firstSeq) {

@@ -46,6 +46,13 @@ enum LoadSummary {
                 "integrity  gaps \(c.gaps)  missing \(c.missingEvents)  duplicates \(c.duplicates)"
                     + "  reorders \(c.reorders)  unsequenced \(c.unsequencedEvents)"
                     + (integrityOK ? "" : "  << LOST DATA"))
+            if let g = r.goodput {
+                let share = g.share.map { String(format: "%.1f %%", $0 * 100) } ?? "not measured (no stream ended)"
+                lines.append(
+                    "goodput    \(share) of \(g.streams) streams met \(g.slo) (\(String(format: "%.1f", g.perSecond))/s);"
+                        + " missed ttfe \(g.missedFirstContent), gap \(g.missedGap), completion \(g.missedCompletion),"
+                        + " incomplete \(g.incomplete)")
+            }
         } else {
             lines.append(
                 "rate       \(String(format: "%.1f", r.rates.requestsPerSecond)) req/s  \(bytes(r.rates.bytesPerSecond))/s"

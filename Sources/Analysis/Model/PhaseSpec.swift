@@ -1,3 +1,6 @@
+import LoadGen
+import ServerConfig
+
 /// One workload phase: SSE client groups driven against every instance of one fleet group for
 /// `duration` seconds; the first `warmup` seconds are excluded from the measurements.
 public struct PhaseSpec: Sendable, Codable, Equatable {
@@ -69,6 +72,15 @@ public struct ClientSpec: Sendable, Codable, Equatable {
     public var method: String?
     public var body: String?
     public var headers: [String: String]?
+    /// Goodput: the SLO each stream is judged against (`slo: 'ttfe<1s,gap.p99<500ms'`, ``StreamSLO``).
+    public var slo: String?
+    /// The event types that carry content (`content-events: [message, partial]`, the default).
+    public var contentEvents: [String]?
+
+    /// The parsed SLO (checked at load, so nil only when none is given).
+    public var streamSLO: StreamSLO? {
+        slo.flatMap { try? StreamSLO(parsing: $0, duration: { DurationText.seconds($0).map(Duration.secondsDouble) }) }
+    }
     /// Streams or regular requests (`mode:`); nil means ``ClientMode/sse``.
     public var mode: ClientMode?
     /// A link of this group's own between it and each server (`link: {bandwidth: 2}`): its clients

@@ -20,7 +20,7 @@ public enum ScenarioLoader {
     static let linkKeys = ["latency", "jitter", "bandwidth"]
     static let clientKeys = [
         "name", "count", "count-per-instance", "mix", "slow-rate", "ramp", "restart-delay", "path", "mode", "link",
-        "method", "body", "headers",
+        "method", "body", "headers", "slo", "content-events",
     ]
     static let claimKeys = ["id", "issue", "statement", "kind", "metric", "relation", "target"]
     static let samplingKeys = ["hz", "metrics", "min-samples", "generator-cpu-limit", "machine-cpu-limit"]
@@ -302,6 +302,17 @@ public enum ScenarioLoader {
         c.method = r.choice(m["method"], "\(path).method", ["GET", "POST", "PUT", "PATCH", "DELETE"])
         c.body = r.string(m["body"], "\(path).body")
         c.headers = r.stringMap(m["headers"], "\(path).headers")
+        if let text = r.string(m["slo"], "\(path).slo") {
+            do {
+                _ = try StreamSLO(parsing: text, duration: { DurationText.seconds($0).map(Duration.secondsDouble) })
+            } catch {
+                r.problem("\(path).slo", m["slo"], error.description)
+            }
+            c.slo = text
+        }
+        if let list = r.sequence(m["content-events"], "\(path).content-events") {
+            c.contentEvents = list.enumerated().compactMap { i, n in r.string(n, "\(path).content-events[\(i)]") }
+        }
         for name in (c.headers ?? [:]).keys where name.isEmpty || name.contains(":") || name.contains(" ") {
             r.problem("\(path).headers", m["headers"], "header '\(name)': expected a name without ':' or spaces")
         }

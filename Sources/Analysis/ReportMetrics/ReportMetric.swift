@@ -11,7 +11,11 @@ public enum ReportMetric: String, Sendable, CaseIterable {
     case streamGap = "stream.gap"
     case streamDuration = "stream.duration"
     case requestLatency = "request.latency"
+    case streamFirstContent = "stream.first_content"
+    case streamContentGap = "stream.content_gap"
+    case streamCompletion = "stream.completion"
     case errors
+    case goodput
     case requests
     case events
     case bytes
@@ -25,9 +29,10 @@ public enum ReportMetric: String, Sendable, CaseIterable {
 
     public var kind: Kind {
         switch self {
-        case .streamConnect, .streamHeaders, .streamFirstEvent, .streamGap, .streamDuration, .requestLatency:
+        case .streamConnect, .streamHeaders, .streamFirstEvent, .streamGap, .streamDuration, .requestLatency,
+            .streamFirstContent, .streamContentGap, .streamCompletion:
             .distribution
-        case .errors: .ratio
+        case .errors, .goodput: .ratio
         case .requests, .events, .bytes, .streamsCompleted, .lostEvents: .counter
         case .scaleEfficiency, .scaleThroughput, .rssSlopePerSlowClient: .gauge
         }
@@ -42,6 +47,9 @@ public enum ReportMetric: String, Sendable, CaseIterable {
         case .streamGap: .interEventGap
         case .streamDuration: .streamDuration
         case .requestLatency: .requestLatency
+        case .streamFirstContent: .timeToFirstContent
+        case .streamContentGap: .contentGap
+        case .streamCompletion: .streamCompletion
         default: nil
         }
     }
@@ -51,8 +59,9 @@ public enum ReportMetric: String, Sendable, CaseIterable {
     public var direction: MetricDirection? {
         switch self {
         case .streamConnect, .streamHeaders, .streamFirstEvent, .streamGap, .requestLatency, .errors, .lostEvents,
-            .rssSlopePerSlowClient:
+            .rssSlopePerSlowClient, .streamFirstContent, .streamContentGap, .streamCompletion:
             .lowerIsBetter
+        case .goodput: .higherIsBetter
         case .streamDuration, .requests, .events, .bytes, .streamsCompleted, .scaleEfficiency, .scaleThroughput: nil
         }
     }
@@ -85,6 +94,12 @@ public enum ReportMetric: String, Sendable, CaseIterable {
         case .streamDuration: "stream connection start to its end, for streams that ended before the run did (seconds)"
         case .requestLatency:
             "HTTP: completion minus the intended start (open model) or the actual start (closed model) (seconds)"
+        case .streamFirstContent:
+            "request start to a stream's first content event (an agent API's time to first token; `content-events`, default message and partial) (seconds)"
+        case .streamContentGap: "time between consecutive content events of one stream (seconds)"
+        case .streamCompletion: "request start to the end of a stream that completed with `done` (seconds)"
+        case .goodput:
+            "streams that completed and met every term of the client group's `slo` (`--slo`) out of the streams that ended, as vLLM's goodput; absent without an SLO"
         case .errors:
             "the load generator's failed requests out of started ones: transport errors, timeouts and non-2xx "
                 + "answers (a 401, a 503 at the connection cap) as the clients saw them; not what failed inside "

@@ -99,6 +99,10 @@ public struct ReportMetricSource: MetricSource, Sendable {
         }
         metrics[MetricName(ReportMetric.errors.rawValue, labels: labels)] = .ratio(
             hits: Double(c.failed), total: Double(max(c.started, c.failed)))
+        if c.sloStreams > 0 {
+            metrics[MetricName(ReportMetric.goodput.rawValue, labels: labels)] = .ratio(
+                hits: Double(c.sloGood), total: Double(c.sloStreams))
+        }
         counter(.requests, c.started)
         counter(.events, c.events)
         counter(.bytes, c.bytes, .bytes)

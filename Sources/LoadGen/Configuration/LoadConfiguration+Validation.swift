@@ -38,6 +38,8 @@ extension LoadConfiguration {
         if shard.count < 1 || shard.count > Shard.maxCount || shard.index < 0 || shard.index >= shard.count {
             problems.append("shard \(shard): expected INDEX/COUNT with 0 <= INDEX < COUNT <= \(Shard.maxCount)")
         }
+        if slo != nil && mode != .sse { problems.append("slo: judges streams; give it to an SSE load") }
+        if contentEvents.isEmpty { problems.append("content events: expected at least one event type, e.g. message") }
         switch mode {
         case .sse:
             if clients >= 1 && clients < shard.count {

@@ -134,6 +134,12 @@ public struct LoadConfiguration: Sendable {
     public var restartDelay: Duration = .seconds(1)
     /// First sequence number a stream must start at; nil accepts any. Default 1 (the reference server).
     public var firstSequence: UInt64? = 1
+    /// The event types that carry content (an agent's output): the ones `time_to_first_content`,
+    /// `content_gap` and the SLO's `ttfe` and `gap` look at. Default `message` (the SSE default
+    /// type, so unnamed events count) and `partial` (the reference server's partial messages).
+    public var contentEvents: Set<String> = ["message", "partial"]
+    /// Goodput: the SLO every stream is judged against at its end (``StreamSLO``); nil: none.
+    public var slo: StreamSLO?
 
     // HTTP
     public var driver: Driver = .open(rate: .perSecond(100), maxInFlight: 1000)

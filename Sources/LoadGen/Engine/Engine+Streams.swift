@@ -92,6 +92,19 @@ extension Engine {
             metrics.record(.interEventGap, microseconds: (now - t.lastEventAt) / 1000)
         }
         t.lastEventAt = now
+        if configuration.contentEvents.contains(event.type) {
+            metrics.counters.contentEvents += 1
+            if t.firstContentAt == 0 {
+                t.firstContentAt = now
+                metrics.record(.timeToFirstContent, microseconds: (now - t.streamStart) / 1000)
+            } else {
+                let gap = now - t.lastContentAt
+                metrics.record(.contentGap, microseconds: gap / 1000)
+                t.contentGaps += 1
+                if let bound = gapBound, gapInclusive ? gap > bound : gap >= bound { t.gapsOverBound += 1 }
+            }
+            t.lastContentAt = now
+        }
         if event.type == "done" { t.sawDone = true }
         if event.type == "error" { metrics.countErrorEvent(Self.errorEventKind(event.data), second: currentSecond) }
         guard event.hasOwnID, let sequence = EventSequence.number(fromID: event.lastEventID) else {
@@ -111,6 +124,26 @@ extension Engine {
             metrics.counters.missingEvents -= 1
             metrics.ensure(currentSecond)
             metrics.series[currentSecond].missing -= 1
+        }
+    }
+
+    /// Goodput: one ended stream against the SLO.
+    private func judge(_ t: Transfer, slo: StreamSLO, completed: Bool, now: UInt64) {
+        metrics.counters.sloStreams += 1
+        guard completed else {
+            metrics.counters.sloIncomplete += 1
+            return
+        }
+        let missed = slo.missed(
+            firstContent: t.firstContentAt > 0 ? t.firstContentAt - t.streamStart : nil, gaps: t.contentGaps,
+            gapsOverBound: t.gapsOverBound, completion: now - t.streamStart)
+        if missed.isEmpty { metrics.counters.sloGood += 1 }
+        for m in missed {
+            switch m {
+            case .firstContent: metrics.counters.sloMissedFirstContent += 1
+            case .gap: metrics.counters.sloMissedGap += 1
+            case .completion: metrics.counters.sloMissedCompletion += 1
+            }
         }
     }
 
@@ -159,6 +192,11 @@ extension Engine {
             let resume =
                 t.profile == .reconnecting && t.streamEstablished && !t.sawDone && !deliberate && t.status < 400
             t.resumeNext = resume
+            if !resume && !deliberate && t.streamStart > 0 {
+                let completed = errorKind == nil && t.headersOK && t.sawDone
+                if completed { metrics.record(.streamCompletion, microseconds: (now - t.streamStart) / 1000) }
+                if let slo = configuration.slo { judge(t, slo: slo, completed: completed, now: now) }
+            }
             if t.broken && !resume {
                 t.broken = false
                 metrics.counters.streamsLost += 1

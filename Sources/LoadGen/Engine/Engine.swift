@@ -44,6 +44,9 @@ final class Engine {
 
     var currentSecond = 0
     var lastPublish: UInt64 = 0
+    /// The SLO's gap bound (nanoseconds) and whether it is inclusive, read once.
+    let gapBound: UInt64?
+    let gapInclusive: Bool
 
     static let wakeToken = UInt64.max
 
@@ -70,6 +73,8 @@ final class Engine {
         self.runStart = runStart
         self.runEnd = runEnd
         self.shard = configuration.shard
+        self.gapBound = configuration.slo?.gapBoundNanos
+        self.gapInclusive = configuration.slo?.gapInclusive ?? false
         self.metrics = EngineMetrics(recordsIntervals: configuration.recordsIntervals)
         self.rng = FastRandom(
             seed: UInt64(truncatingIfNeeded: runStart) &+ UInt64(index) &* 0x9E37_79B9

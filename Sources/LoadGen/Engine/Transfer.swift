@@ -25,6 +25,13 @@ final class Transfer {
     var headersAt: UInt64 = 0
     var firstEventAt: UInt64 = 0
     var lastEventAt: UInt64 = 0
+    // The logical stream (kept across a resume): its first request's start, content events, the
+    // gaps between them and how many reached the SLO's gap bound.
+    var streamStart: UInt64 = 0
+    var firstContentAt: UInt64 = 0
+    var lastContentAt: UInt64 = 0
+    var contentGaps = 0
+    var gapsOverBound = 0
     var status = 0
     var headersOK = false
     var sawDone = false
@@ -74,6 +81,11 @@ final class Transfer {
         checker = SequenceChecker(firstExpected: firstSequence)
         streamEstablished = false
         broken = false
+        streamStart = 0
+        firstContentAt = 0
+        lastContentAt = 0
+        contentGaps = 0
+        gapsOverBound = 0
     }
 
     /// Per-request state, before each (re)connection.
@@ -81,6 +93,7 @@ final class Transfer {
         generation &+= 1
         self.intendedStart = intendedStart
         start = now
+        if streamStart == 0 { streamStart = now }
         headersAt = 0
         firstEventAt = 0
         lastEventAt = 0

@@ -45,6 +45,19 @@ public struct LoadCounters: Sendable, Equatable, Codable {
     /// Events whose id carries no sequence number (or that carry no id): not checked.
     public var unsequencedEvents = 0
 
+    // Goodput (``StreamSLO``), when an SLO is given.
+    /// Streams judged (every stream that ended, completed or not; not those open at the end).
+    public var sloStreams = 0
+    /// Streams that completed and met every term.
+    public var sloGood = 0
+    /// Streams that missed a term (one stream may miss several), and those that did not complete.
+    public var sloMissedFirstContent = 0
+    public var sloMissedGap = 0
+    public var sloMissedCompletion = 0
+    public var sloIncomplete = 0
+    /// Content events (``LoadConfiguration/contentEvents``) received.
+    public var contentEvents = 0
+
     public init() {}
 
     public mutating func add(_ o: LoadCounters) {
@@ -70,6 +83,13 @@ public struct LoadCounters: Sendable, Equatable, Codable {
         duplicates += o.duplicates
         reorders += o.reorders
         unsequencedEvents += o.unsequencedEvents
+        sloStreams += o.sloStreams
+        sloGood += o.sloGood
+        sloMissedFirstContent += o.sloMissedFirstContent
+        sloMissedGap += o.sloMissedGap
+        sloMissedCompletion += o.sloMissedCompletion
+        sloIncomplete += o.sloIncomplete
+        contentEvents += o.contentEvents
     }
 }
 
@@ -100,5 +120,12 @@ extension LoadCounters {
         duplicates = try n(.duplicates)
         reorders = try n(.reorders)
         unsequencedEvents = try n(.unsequencedEvents)
+        sloStreams = try n(.sloStreams)
+        sloGood = try n(.sloGood)
+        sloMissedFirstContent = try n(.sloMissedFirstContent)
+        sloMissedGap = try n(.sloMissedGap)
+        sloMissedCompletion = try n(.sloMissedCompletion)
+        sloIncomplete = try n(.sloIncomplete)
+        contentEvents = try n(.contentEvents)
     }
 }

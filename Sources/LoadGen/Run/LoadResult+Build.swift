@@ -17,6 +17,8 @@ extension LoadResult {
             s.clients = c.clients
             s.mix = c.mix.description
             s.rampPerSecond = c.ramp
+            s.contentEvents = c.contentEvents.sorted().joined(separator: ",")
+            s.slo = c.slo?.description
         case .http:
             switch c.driver {
             case .open(let rate, let maxInFlight):
@@ -58,6 +60,9 @@ extension LoadResult {
             if h.totalCount > 0 { latency[metric.rawValue] = LatencySummary(h) }
         }
         self.latency = latency
+        if let slo = c.slo {
+            goodput = Goodput(slo: slo.description, counters: metrics.counters, elapsedSeconds: seconds)
+        }
         if c.recordsIntervals {
             var intervals: [String: [LatencyInterval]] = [:]
             for metric in LatencyMetric.allCases where !metrics.intervals[metric.index].isEmpty {

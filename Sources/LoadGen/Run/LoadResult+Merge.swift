@@ -122,6 +122,7 @@ extension LoadResult {
             eventsPerSecond: Double(out.counters.events) / seconds,
             bytesPerSecond: Double(out.counters.bytes) / seconds,
             requestsPerSecond: Double(series.reduce(0) { $0 + $1.completed }) / seconds)
+        out.goodput = out.settings.slo.map { Goodput(slo: $0, counters: out.counters, elapsedSeconds: seconds) }
         out.generator = Self.sum(
             ordered.map(\.result.generator), events: out.counters.events,
             completed: series.reduce(0) { $0 + $1.completed }, mode: out.mode, elapsed: seconds)

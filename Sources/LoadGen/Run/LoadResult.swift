@@ -24,6 +24,37 @@ public struct LoadResult: Sendable, Codable {
         public var sessionHotSet: Int?
         /// The Zipf exponent of the session draws; nil: uniform.
         public var sessionZipf: Double?
+        /// SSE: the content event types, comma-separated; the SLO streams were judged against.
+        public var contentEvents: String?
+        public var slo: String?
+    }
+
+    /// Goodput (vLLM's definition): the streams that completed and met every SLO term.
+    public struct Goodput: Sendable, Codable, Equatable {
+        public var slo: String
+        /// Streams judged: every stream that ended, completed or not.
+        public var streams: Int
+        public var good: Int
+        /// good / streams; nil when no stream ended.
+        public var share: Double?
+        /// Good streams per second of the run.
+        public var perSecond: Double
+        public var missedFirstContent: Int
+        public var missedGap: Int
+        public var missedCompletion: Int
+        public var incomplete: Int
+
+        public init(slo: String, counters c: LoadCounters, elapsedSeconds: Double) {
+            self.slo = slo
+            streams = c.sloStreams
+            good = c.sloGood
+            share = c.sloStreams > 0 ? Double(c.sloGood) / Double(c.sloStreams) : nil
+            perSecond = Double(c.sloGood) / max(elapsedSeconds, 0.001)
+            missedFirstContent = c.sloMissedFirstContent
+            missedGap = c.sloMissedGap
+            missedCompletion = c.sloMissedCompletion
+            incomplete = c.sloIncomplete
+        }
     }
 
     public struct Rates: Sendable, Codable, Equatable {
@@ -63,6 +94,8 @@ public struct LoadResult: Sendable, Codable {
     public var shard: ShardShare?
     /// A merge of shards (`stampede merge`): which files and what each generator cost.
     public var merged: MergeInfo?
+    /// With an SLO (`--slo`): the share and rate of streams that met it, and what the others missed.
+    public var goodput: Goodput?
 
     /// This process's share of a sharded test.
     public struct ShardShare: Sendable, Codable, Equatable {

@@ -3,6 +3,8 @@ import Histogram
 import LoadGen
 import Testing
 
+@testable import Analysis
+
 /// The distributed path's commands as a Kubernetes Job runs them: `load --shard/--shards/--start-at`
 /// refusals, `stampede merge` and its files, `stampede gate` on a merged result, and the
 /// manifests under deploy/k8s.
@@ -178,5 +180,26 @@ import Testing
              "shard":{"index":\(i),"count":\(count),"clients":10}}
             """
         return Data(json.utf8)
+    }
+}
+
+/// Goodput and the content distributions in the gate's metric namespace.
+@Suite struct GoodputGateTests {
+    func result(good: Int, of streams: Int) throws -> LoadResult {
+        var r = try JSONDecoder().decode(LoadResult.self, from: DistributedCommandTests.shardResult(0, of: 1))
+        r.shard = nil
+        r.counters.sloStreams = streams
+        r.counters.sloGood = good
+        return r
+    }
+
+    @Test func goodputIsARatioOfGoodStreamsAndAbsentWithoutAnSLO() throws {
+        let r = try result(good: 9, of: 10)
+        let pass = Gate(extraThresholds: ["goodput: rate >= 90%"]).evaluate(load: r)
+        #expect(pass.exitCode == .passed, "\(pass.text)")
+        let fail = Gate(extraThresholds: ["goodput: rate > 95%"]).evaluate(load: r)
+        #expect(fail.exitCode == .failed, "\(fail.text)")
+        let none = Gate(extraThresholds: ["goodput: rate > 95%"]).evaluate(load: try result(good: 0, of: 0))
+        #expect(none.exitCode == .error, "no SLO, no goodput: \(none.text)")
     }
 }
