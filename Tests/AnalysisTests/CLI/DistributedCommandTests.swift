@@ -47,6 +47,19 @@ import Testing
         #expect(r.err.contains(fragment), "stderr was: \(r.err)")
     }
 
+    @Test(arguments: [
+        (["--clients", "50..5000"], "--slo"),
+        (["--slo", "ttfe<1s", "--clients", "500..50"], "expected LOW..HIGH"),
+        (["--slo", "ttfe>1s", "--clients", "5..50"], "--slo: 'ttfe>1s'"),
+        (["--slo", "ttfe<1s", "--clients", "5..50", "--min-goodput", "120%"], "--min-goodput '120%'"),
+        (["--slo", "ttfe<1s", "--clients", "5..50", "--step", "0s"], "--step '0s'"),
+    ])
+    func searchRefusesBadInputBeforeAnyStep(args: [String], fragment: String) throws {
+        let r = try cli.run(["search", "--url", "http://127.0.0.1:9/sse"] + args)
+        #expect(r.status == 64, "\(r.out)\(r.err)")
+        #expect(r.err.contains(fragment), "stderr was: \(r.err)")
+    }
+
     @Test func mergeWritesTheWholeTestAndTheGateChecksItOnce() throws {
         let dir = NSTemporaryDirectory() + "stampede-merge-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
