@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "AnalysisTests",
             dependencies: [
-                "Analysis", "Reports", "ServerConfig", "LoadGen",
+                "Analysis", "Reports", "ServerConfig", "LoadGen", "StampedeTestSupport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings

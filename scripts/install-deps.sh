@@ -3,7 +3,7 @@
 # libcurl, zlib), the servers its embedded launcher starts (redis-server, postgresql), and wrk/hyperfine
 # for benchmarks. Needs root (or sudo) only when something is missing.
 set -euo pipefail
-packages=(libpq-dev libhiredis-dev libcurl4-openssl-dev zlib1g-dev redis-server postgresql pkg-config wrk hyperfine python3-venv iproute2)
+packages=(libpq-dev libhiredis-dev libcurl4-openssl-dev zlib1g-dev redis-server postgresql pkg-config wrk hyperfine python3-venv iproute2 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -244,6 +244,7 @@ struct PhaseRunner {
             result.validity += summary.validity
         }
         result.clients = clients
+        result.lockWait = Self.lockWaitDistribution(samples, warmup: phase.warmup, hotSet: phase.hotSet)
         result.samples = Self.trim(samples, keep: Set(Self.keptSeries + scenario.sampling.metrics))
         result.finish(failure: failure, cancellation: cancellation, started: started, log: log)
         return result
@@ -401,6 +402,13 @@ struct PhaseRunner {
         let owner = SHA256.hexDigest(apiKey)
         for i in 0..<count { try SessionsSchema.insertActive(db, id: pool.id(i), ownerKeyHash: owner) }
         return prefix
+    }
+
+    /// The lock-wait histogram of the measured window (before the samples are trimmed).
+    static func lockWaitDistribution(_ samples: [Sample], warmup: Double, hotSet: Int?) -> LockWaitDistribution? {
+        let window = samples.filter { $0.t >= warmup }
+        guard hotSet != nil, let first = window.first, let last = window.last, last.t > first.t else { return nil }
+        return LockWaitDistribution(first: first, last: last)
     }
 
     /// Samples with only the named `/metrics` series, so the report stays small.

@@ -1,9 +1,12 @@
 import Analysis
 import Foundation
 
-/// `report.html`: one self-contained page (inline CSS and SVG, no scripts): claims, phases, and
-/// charts: throughput and efficiency vs instances with the ideal line, lock wait percentiles vs
-/// instances (sweeps); RSS, open FDs and buffered bytes over time per phase; extra sampled series.
+/// `report.html`: one self-contained page (inline CSS and SVG, no scripts). An overview first
+/// (a tile per claim: its verdict's colour and the number that decided it), then the charts in a
+/// responsive grid (sweeps with integer instance axes, the machine's and the generator's CPU with
+/// the saturation limit, HdrHistogram percentile plots per client group, the lock-wait
+/// distribution per strategy, per-instance breakdowns, RSS/FDs/buffers over time as small
+/// multiples), then the tables. Fits 1280 px without scrolling sideways, and prints.
 public enum HTMLReport {
     /// The page, table and cell rules every Stampede HTML page shares (report.html, compare.html).
     static let baseStyle =
@@ -17,10 +20,19 @@ public enum HTMLReport {
         h +=
             ".reproduced{background:#fde2e1}.fixed{background:#dff3df}.not{background:#eee}.inconclusive{background:#fff3cd}"
         h +=
-            ".charts{display:flex;flex-wrap:wrap;gap:12px}.num{text-align:right}td{overflow-wrap:anywhere}td b{white-space:nowrap}td code{overflow-wrap:anywhere}td.m{min-width:150px}td.q{min-width:220px}</style></head><body>"
+            ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px}.charts>div{min-width:0}"
+        h +=
+            ".num{text-align:right}td{overflow-wrap:anywhere}td b{white-space:nowrap}td code{overflow-wrap:anywhere}td.m{min-width:150px}td.q{min-width:220px}"
+        h +=
+            ".tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px;margin:12px 0 20px}"
+            + ".tile{border-radius:6px;padding:8px 10px;border:1px solid #ccc}.tile .v{font-weight:bold;text-transform:uppercase;font-size:12px}"
+            + ".tile .n{font-size:20px;font-weight:bold}.tile .id{font-size:12px;color:#444;overflow-wrap:anywhere}"
+            + "table.phases{table-layout:fixed;font-size:12px}table.phases th{overflow-wrap:anywhere;font-size:11px}"
+            + "@media print{.charts{display:block}.charts>div{break-inside:avoid}body{margin:0;max-width:none}}</style></head><body>"
         h += "<h1>stampede run <code>\(escape(r.scenario))</code></h1><p>\(escape(r.summary))</p>"
         h += "<p>Started \(escape(r.startedAt)), \(Int(r.wallSeconds.rounded())) s. "
         h += r.complete ? "<b>Complete.</b></p>" : "<b>INCOMPLETE:</b> \(escape(r.incompleteReason ?? ""))</p>"
+        h += tiles(r)
         h += PopularityReport.html(PopularityAnswer.analyse(r.phases))
         h +=
             "<h2>Claims</h2><table><tr><th>claim</th><th>issue</th><th>statement</th><th>metric</th><th>expected</th><th>measured</th><th>verdict</th><th>reason</th></tr>"
@@ -45,7 +57,7 @@ public enum HTMLReport {
         }
         h += "<h2>Charts</h2><div class=\"charts\">"
         h += HTMLCharts.all(r).map { "<div>\($0)</div>" }.joined()
-        h += "</div><h2>Phases</h2><table><tr><th>phase</th><th>fleet</th><th>status</th>"
+        h += "</div><h2>Phases</h2><table class=\"phases\"><tr><th>phase</th><th>fleet</th><th>status</th>"
         let columns: [PhaseMetric] = [
             .updatesPerSecond, .scalingEfficiency, .lockWaitMeanMs, .lockWaitP99Ms, .lockTimeouts, .lostUpdates,
             .lostTurns, .rssMaxMb, .rssGrowthMb, .bufferedMaxMb, .streamsCompleted, .generatorCpuPercent,
@@ -81,6 +93,29 @@ public enum HTMLReport {
         h +=
             "open files \(e.fdSoftLimit)/\(e.fdHardLimit); source \(escape(e.gitCommit ?? "unknown"))\(e.gitDirty == true ? " (with local changes)" : ""); services \(escape(e.services)).</p>"
         return h + "</body></html>\n"
+    }
+
+    /// One tile per claim (verdict colour, the measured number against its target) and one for
+    /// the thresholds: what a reader looks at first.
+    static func tiles(_ r: RunReport) -> String {
+        guard !r.claims.isEmpty || !(r.thresholds ?? []).isEmpty else { return "" }
+        var h = "<div class=\"tiles\">"
+        for c in r.claims {
+            let css = c.verdict == .notReproduced ? "not" : c.verdict.rawValue
+            let number = c.measured.map(ClaimEvaluator.format) ?? "n/a"
+            h +=
+                "<div class=\"tile \(css)\" title=\"\(escape(c.reason))\"><div class=\"v\">\(escape(c.verdict.rawValue))</div>"
+            h += "<div class=\"n\">\(escape(number))</div>"
+            h += "<div class=\"id\">\(escape(c.id)): \(escape(c.relation.rawValue)) \(escape(c.target))</div></div>"
+        }
+        if let t = r.thresholds, !t.isEmpty {
+            let passed = t.filter { $0.status == .passed }.count
+            let css = passed == t.count ? "fixed" : t.contains { $0.status == .failed } ? "reproduced" : "inconclusive"
+            h +=
+                "<div class=\"tile \(css)\"><div class=\"v\">thresholds</div><div class=\"n\">\(passed) / \(t.count)</div>"
+            h += "<div class=\"id\">passed</div></div>"
+        }
+        return h + "</div>"
     }
 
     public static func escape(_ s: String) -> String {

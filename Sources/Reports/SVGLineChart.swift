@@ -35,6 +35,16 @@ public struct SVGLineChart: Sendable {
     public var series: [Series]
     /// A horizontal reference line (a limit), if any.
     public var limit: (label: String, y: Double)?
+    /// How the x axis is drawn and ticked.
+    public enum XAxis: Sendable {
+        /// Evenly spaced ticks.
+        case linear
+        /// Whole numbers only (instance counts): the data's own values when few, else round steps.
+        case integers
+        /// HdrHistogram's percentile plot: x is 1/(1 − percentile), on a log axis ticked 0 %, 90 %, 99 %, ...
+        case percentile
+    }
+    public var xAxis: XAxis = .linear
     public var width = 640.0
     public var height = 300.0
 
@@ -55,7 +65,7 @@ public struct SVGLineChart: Sendable {
         let left = 64.0, right = max(150, 44 + longest * 6.2), top = 30.0, bottom = 44.0
         let width = self.width + right - 150
         let plotW = width - left - right, plotH = height - top - bottom
-        let xs = series.flatMap { $0.points.map(\.x) }
+        let xs = series.flatMap { $0.points.map { xAxis == .percentile ? log10(max($0.x, 1)) : $0.x } }
         let ys = series.flatMap { $0.points.map(\.y) } + (limit.map { [$0.y] } ?? [])
         guard let minX = xs.min(), let maxX = xs.max(), let maxYRaw = ys.max() else {
             return "<p class=\"empty\">\(HTMLReport.escape(title)): no data</p>"
@@ -63,10 +73,13 @@ public struct SVGLineChart: Sendable {
         let minY = min(0, ys.min() ?? 0)
         let maxY = maxYRaw <= minY ? minY + 1 : Self.niceCeiling(maxYRaw)
         let spanX = maxX > minX ? maxX - minX : 1
-        func px(_ x: Double) -> Double { left + (x - minX) / spanX * plotW }
+        let percentileAxis = xAxis == .percentile
+        func px(_ x: Double) -> Double {
+            left + ((percentileAxis ? log10(max(x, 1)) : x) - minX) / spanX * plotW
+        }
         func py(_ y: Double) -> Double { top + plotH - (y - minY) / (maxY - minY) * plotH }
         var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLReport.escape(title))\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" style=\"max-width:100%;height:auto\" role=\"img\" aria-label=\"\(HTMLReport.escape(title))\">"
         svg +=
             "<style>text{font:11px sans-serif;fill:#333}.t{font-weight:bold;font-size:13px}.g{stroke:#e5e5e5}.a{stroke:#555}</style>"
         svg += "<text class=\"t\" x=\"\(left)\" y=\"18\">\(HTMLReport.escape(title))</text>"
@@ -75,9 +88,10 @@ public struct SVGLineChart: Sendable {
             svg += "<line class=\"g\" x1=\"\(left)\" x2=\"\(left + plotW)\" y1=\"\(f(py(y)))\" y2=\"\(f(py(y)))\"/>"
             svg +=
                 "<text x=\"\(left - 6)\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(ClaimEvaluator.format(y))</text>"
-            let x = minX + spanX * Double(i) / 4
-            svg +=
-                "<text x=\"\(f(px(x)))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\">\(ClaimEvaluator.format(x))</text>"
+        }
+        for (x, label) in xTicks(minX: minX, maxX: maxX) {
+            let at = left + (x - minX) / spanX * plotW
+            svg += "<text x=\"\(f(at))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\">\(label)</text>"
         }
         svg += "<line class=\"a\" x1=\"\(left)\" x2=\"\(left)\" y1=\"\(top)\" y2=\"\(top + plotH)\"/>"
         svg += "<line class=\"a\" x1=\"\(left)\" x2=\"\(left + plotW)\" y1=\"\(top + plotH)\" y2=\"\(top + plotH)\"/>"
@@ -91,7 +105,10 @@ public struct SVGLineChart: Sendable {
             svg +=
                 "<text x=\"\(left + plotW - 4)\" y=\"\(f(py(limit.y) - 4))\" text-anchor=\"end\">\(HTMLReport.escape(limit.label))</text>"
         }
-        for (i, s) in series.enumerated() where !s.points.isEmpty {
+        // Fitted curves (dotted) last, so the measured lines never hide them.
+        let order = series.indices.filter { !series[$0].dotted } + series.indices.filter { series[$0].dotted }
+        for i in order where !series[i].points.isEmpty {
+            let s = series[i]
             let color = Self.palette[(s.color ?? i) % Self.palette.count]
             let path = s.points.sorted { $0.x < $1.x }.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             svg +=
@@ -107,6 +124,32 @@ public struct SVGLineChart: Sendable {
             svg += "<text x=\"\(left + plotW + 36)\" y=\"\(f(ly + 4))\">\(HTMLReport.escape(s.name))</text>"
         }
         return svg + "</svg>"
+    }
+
+    /// Tick positions (in the axis' own units: log10 for percentiles) and their labels.
+    func xTicks(minX: Double, maxX: Double) -> [(Double, String)] {
+        switch xAxis {
+        case .linear:
+            let span = maxX > minX ? maxX - minX : 1
+            return (0...4).map { i in
+                let x = minX + span * Double(i) / 4
+                return (x, ClaimEvaluator.format(x))
+            }
+        case .integers:
+            let values = Set(series.flatMap { $0.points.map { $0.x.rounded() } }).sorted()
+            if values.count <= 10 { return values.map { ($0, String(Int($0))) } }
+            let step = max(1, Self.niceCeiling((maxX - minX) / 5).rounded())
+            var out: [(Double, String)] = []
+            var x = (minX / step).rounded(.up) * step
+            while x <= maxX + 1e-9 {
+                out.append((x, String(Int(x))))
+                x += step
+            }
+            return out
+        case .percentile:
+            let labels = ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"]
+            return (0...min(6, Int(maxX.rounded(.up)))).map { (Double($0), labels[$0]) }
+        }
     }
 
     /// 1, 2, 2.5 or 5 × a power of ten at or above `v`.

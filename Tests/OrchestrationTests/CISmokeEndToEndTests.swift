@@ -42,6 +42,15 @@ extension RealServicesTests {
             ] {
                 #expect(FileManager.default.fileExists(atPath: "\(dir)/\(file)"), "\(file) missing")
             }
+            // The real ci-smoke report.html, laid out by headless Chromium at 1280 px.
+            let layout = try HTMLLayout.measure(htmlFile: "\(dir)/report.html")
+            #expect(!layout.overflows && layout.wide.isEmpty, "wider than the window: \(layout.wide)")
+            for title in [
+                "Machine and generator CPU over time", "Time to first event: percentile distribution",
+                "Lock wait distribution per strategy", "Updates/s per instance", "Server RSS over time",
+            ] {
+                #expect(layout.chartTitles.contains(title), "no chart '\(title)' in \(layout.chartTitles)")
+            }
         }
     }
 }

@@ -45,6 +45,10 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     /// the means, `intervals` the 95 % intervals over the repeats, and the clients, samples and
     /// faults are the first repeat's.
     public var repeats: [PhaseRepeat]?
+    /// The lock's acquire-wait histogram over the measured window, summed over the instances
+    /// (`stampede_lock_acquire_wait_seconds`), for the report's distribution plot; nil without
+    /// hot sessions, or in reports written before it.
+    public var lockWait: LockWaitDistribution?
 
     public init(
         name: String, group: String, instances: Int, profile: String, serveArguments: [String], durationSeconds: Double,
@@ -75,4 +79,28 @@ extension PhaseResult: SweepMember {
     public var sweepInstances: Int? { sweep == nil ? nil : instances }
     public var popularityBase: String? { popularity }
     public var hotSetSize: Int? { hotSet }
+}
+
+/// A cumulative histogram of lock acquire waits: `counts[i]` waits took at most `bounds[i]`
+/// seconds; `total` is every wait (the `+Inf` bucket).
+public struct LockWaitDistribution: Sendable, Codable, Equatable {
+    public var bounds: [Double]
+    public var counts: [Double]
+    public var total: Double
+
+    public init(bounds: [Double], counts: [Double], total: Double) {
+        self.bounds = bounds
+        self.counts = counts
+        self.total = total
+    }
+
+    /// From the servers' buckets of two samples (``PhaseMetricsCalculator/lockWaitBuckets(first:last:)``).
+    public init?(first: Sample, last: Sample) {
+        let buckets = PhaseMetricsCalculator.lockWaitBuckets(first: first, last: last)
+        guard let total = buckets.last(where: { !$0.le.isFinite })?.count ?? buckets.last?.count, total > 0 else {
+            return nil
+        }
+        let finite = buckets.filter { $0.le.isFinite }
+        self.init(bounds: finite.map(\.le), counts: finite.map(\.count), total: total)
+    }
 }

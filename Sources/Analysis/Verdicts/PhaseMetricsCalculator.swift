@@ -93,7 +93,7 @@ public enum PhaseMetricsCalculator {
     }
 
     /// Lock-wait histogram buckets over the window, summed over instances.
-    static func lockWaitBuckets(first: Sample, last: Sample) -> [(le: Double, count: Double)] {
+    public static func lockWaitBuckets(first: Sample, last: Sample) -> [(le: Double, count: Double)] {
         var byBound: [Double: Double] = [:]
         for s in last.servers {
             let begin =

@@ -28,6 +28,17 @@ public struct LatencySummary: Sendable, Codable, Equatable {
         buckets = empty ? [] : h.recordedValues().map { [$0.value, $0.count] }
     }
 
+    /// HdrHistogram's percentile steps (`ticksPerHalfDistance` per halving of the distance to
+    /// 100 %), as (percentile 0...100, value) pairs below 100 %, for percentile plots.
+    public func percentileCurve(ticksPerHalfDistance: Int = 4) -> [(percentile: Double, value: UInt64)] {
+        var out: [(percentile: Double, value: UInt64)] = []
+        for v in histogram().percentiles(ticksPerHalfDistance: ticksPerHalfDistance) {
+            guard v.percentileLevelIteratedTo < 100 else { break }
+            out.append((v.percentileLevelIteratedTo, v.value))
+        }
+        return out
+    }
+
     /// Rebuilds the histogram from `buckets`.
     public func histogram() -> Histogram<UInt64> {
         var h = EngineMetrics.makeHistogram()

@@ -162,6 +162,7 @@ struct ExternalPhaseRunner {
         }
         result.validity = validity + computed.validity
         result.clients = clients
+        result.lockWait = PhaseRunner.lockWaitDistribution(samples, warmup: phase.warmup, hotSet: phase.hotSet)
         result.samples = PhaseRunner.trim(samples, keep: Set(PhaseRunner.keptSeries + scenario.sampling.metrics))
         result.finish(failure: failure, cancellation: cancellation, started: started, log: log)
         return result
