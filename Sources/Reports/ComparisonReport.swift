@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import ServerConfig
 
 /// `stampede report --compare A B` as Markdown (a PR comment) and HTML: the claims whose verdicts
 /// changed first (a flipped verdict is what a reviewer looks for), then every key figure with its
@@ -90,13 +91,51 @@ public enum ComparisonReport {
         }
     }
 
-    public static func html(_ c: RunComparison) -> String {
+    /// Over time, the phases both runs have (each sweep's largest fleet, and every other phase),
+    /// A dashed and B solid, three phases to a chart: RSS, open FDs, buffered bytes, and the
+    /// machine's busy CPU.
+    static func overlaidTimeCharts(_ a: RunReport, _ b: RunReport) -> [String] {
+        let common = HTMLCharts.representative(b).filter { p in a.phases.contains { $0.name == p.name } }.map(\.name)
+        guard !common.isEmpty else { return [] }
+        func points(_ p: PhaseResult, _ value: (Sample.Server) -> Double?) -> [(x: Double, y: Double)] {
+            p.samples.compactMap { s in s.servers.compactMap(value).max().map { (s.t, $0) } }
+        }
+        let metrics: [(String, String, (Sample.Server) -> Double?)] = [
+            ("Server RSS over time", "MiB", { Double($0.rssBytes) / 1_048_576 }),
+            ("Open FDs over time", "FDs", { Double($0.openFDs) }),
+            (
+                "Buffered between agent and socket", "MiB",
+                { $0.metrics[ServerSeries.sseBufferedBytes.rawValue].map { $0 / 1_048_576 } }
+            ),
+        ]
+        var charts: [String] = []
+        for (title, unit, value) in metrics {
+            var series: [SVGLineChart.Series] = []
+            for (i, name) in common.enumerated() {
+                guard let pa = a.phases.first(where: { $0.name == name }),
+                    let pb = b.phases.first(where: { $0.name == name })
+                else { continue }
+                let (sa, sb) = (points(pa, value), points(pb, value))
+                guard !sa.isEmpty || !sb.isEmpty else { continue }
+                series.append(.init(name: "\(name) A", points: sa, dashed: true, color: i))
+                series.append(.init(name: "\(name) B", points: sb, color: i))
+            }
+            charts += HTMLCharts.multiples(
+                series, size: 6, make: { t, s in SVGLineChart(title: t, xLabel: "seconds", yLabel: unit, series: s) },
+                title: title + ", A dashed, B solid"
+            ).filter { !$0.hasPrefix("<p") }
+        }
+        return charts
+    }
+
+    /// compare.html; with both reports, their time series overlaid too.
+    public static func html(_ c: RunComparison, reports: (a: RunReport, b: RunReport)? = nil) -> String {
         let e = HTMLReport.escape
         var h =
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stampede compare \(e(c.after.scenario))</title><style>"
         h += HTMLReport.baseStyle
         h +=
-            ".num{text-align:right}.charts{display:flex;flex-wrap:wrap;gap:12px}.flipped{background:#fff3cd;font-weight:bold}.regressed{background:#fde2e1}"
+            ".num{text-align:right}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px}.flipped{background:#fff3cd;font-weight:bold}.regressed{background:#fde2e1}"
         h += ".improved{background:#dff3df}td code{overflow-wrap:anywhere}</style></head><body>"
         h += "<h1>stampede compare <code>\(e(c.after.scenario))</code></h1>"
         h += "<p>A: \(e(runText(c.before)))<br>B: \(e(runText(c.after)))</p>"
@@ -104,6 +143,12 @@ public enum ComparisonReport {
         let charts = overlaidCharts(c)
         if !charts.isEmpty {
             h += "<h2>Sweeps, A dashed and B solid</h2><div class=\"charts\">" + charts.joined() + "</div>"
+        }
+        if let reports {
+            let over = overlaidTimeCharts(reports.a, reports.b)
+            if !over.isEmpty {
+                h += "<h2>Over time, A dashed and B solid</h2><div class=\"charts\">" + over.joined() + "</div>"
+            }
         }
         h += "<h2>Claims</h2><table><tr><th>claim</th><th>A</th><th>B</th><th>measured A → B</th></tr>"
         for claim in c.claims {

@@ -79,7 +79,7 @@ struct Report: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let md = ComparisonReport.markdown(comparison)
             try md.write(toFile: "\(dir)/compare.md", atomically: true, encoding: .utf8)
-            try ComparisonReport.html(comparison).write(
+            try ComparisonReport.html(comparison, reports: (a, b)).write(
                 toFile: "\(dir)/compare.html", atomically: true, encoding: .utf8)
             print(md)
             print("wrote \(dir)/compare.md and compare.html")

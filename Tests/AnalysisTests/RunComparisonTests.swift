@@ -40,6 +40,22 @@ import Testing
         #expect(rates.after.map(\.instances) == [1, 3])
         #expect(html.contains("Completed updates/s vs instances") && html.contains("lock A") && html.contains("lock B"))
         #expect(html.contains("Lock wait p99 vs instances"))
+        // With both reports, the phases both have are overlaid over time.
+        var (sa, sb) = (a, b)
+        for k in sa.phases.indices {
+            sa.phases[k].samples = (0..<4).map { t in
+                Sample(
+                    t: Double(t),
+                    servers: [
+                        .init(
+                            instance: 0, rssBytes: (40 + t) << 20, openFDs: 9, threads: 1, cpuSeconds: 0, metrics: [:])
+                    ])
+            }
+            sb.phases[k].samples = sa.phases[k].samples
+        }
+        let overTime = ComparisonReport.html(c, reports: (sa, sb))
+        #expect(overTime.contains("Server RSS over time, A dashed, B solid"))
+        #expect(!html.contains("Over time, A dashed and B solid"))
         // Many sweeps go on several charts, four each, so the legends stay readable.
         var many = c
         many.sweeps = (0..<5).map { k in
