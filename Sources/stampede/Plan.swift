@@ -53,6 +53,11 @@ struct Plan: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Head room on file descriptors, memory and pools.", valueName: "PERCENT")) var margin:
         String = "25%"
     @Flag(help: "Print the plan as JSON.") var json = false
+    @Option(
+        help: ArgumentHelp(
+            "A `stampede search` result (search.json): its max_load, divided by the targets it searched, is the streams per instance for --target-streams.",
+            valueName: "FILE"))
+    var search: String?
 
     func validate() throws {
         if targetSessions == nil && targetStreams == nil {
@@ -73,7 +78,7 @@ struct Plan: AsyncParsableCommand {
         var inputs: [CapacityPlanner.Input] = []
         do {
             let paths = from.isEmpty ? Self.newestRuns(in: reports) : from.map(ReportLocation.reportFile)
-            guard !paths.isEmpty else {
+            guard !paths.isEmpty || (search != nil && targetSessions == nil) else {
                 throw ReportReadError(
                     description:
                         "no reports in \(reports)/; run scenarios first (stampede run scale-001, sse-capacity) or pass --from"
@@ -84,10 +89,16 @@ struct Plan: AsyncParsableCommand {
             FileHandle.standardError.write(Data("stampede plan: \(error)\n".utf8))
             throw ExitCode(GateExitCode.error.rawValue)
         }
-        let planner = CapacityPlanner(
+        var planner = CapacityPlanner(
             targetSessions: targetSessions, targetStreams: targetStreams,
             sessionSeconds: sessionDuration.flatMap(DurationText.seconds), sweep: sweep,
             margin: try Tolerance(parsing: margin).fraction, inputs: inputs)
+        if let search {
+            do { planner.searched = try Self.searched(search) } catch {
+                FileHandle.standardError.write(Data("stampede plan: \(error)\n".utf8))
+                throw ExitCode(GateExitCode.error.rawValue)
+            }
+        }
         let plan = planner.plan()
         if json {
             let e = JSONEncoder()
@@ -97,6 +108,28 @@ struct Plan: AsyncParsableCommand {
             print(plan.text, terminator: "")
         }
         if !plan.refusals.isEmpty { throw ExitCode(GateExitCode.error.rawValue) }
+    }
+
+    /// A search result's streams per instance: max_load over the targets it searched.
+    static func searched(_ path: String) throws -> (streamsPerInstance: Double, source: String) {
+        let file = path.hasSuffix(".json") ? path : "\(path)/search.json"
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ReportReadError(description: "cannot read \(file)")
+        }
+        let f: SearchReport.File
+        do { f = try JSONDecoder().decode(SearchReport.File.self, from: data) } catch {
+            throw ReportReadError(description: "\(file) is not a `stampede search` result: \(error)")
+        }
+        guard f.schema == "stampede.search" else {
+            throw ReportReadError(description: "\(file) has schema '\(f.schema)', expected 'stampede.search'")
+        }
+        guard let best = f.maxLoad, best > 0 else {
+            throw ReportReadError(description: "\(file): the search found no load that meets its SLO (\(f.answer))")
+        }
+        let targets = Swift.max(1, f.target.split(separator: ",").count)
+        return (
+            Double(best) / Double(targets), "\(file): max_load \(best) at \(f.criteria.slo) over \(targets) target(s)"
+        )
     }
 
     /// The newest `<scenario>-<timestamp>/report.json` of each scenario under `root`, chosen by

@@ -37,6 +37,9 @@ public struct CapacityPlanner: Sendable {
     /// Head room on file descriptors, memory and pools (0.25 = 25 %).
     public var margin: Double
     public var inputs: [Input]
+    /// A `stampede search` answer: the most streams one instance served within an SLO; when given,
+    /// it decides the instances for `targetStreams` instead of the most streams held without error.
+    public var searched: (streamsPerInstance: Double, source: String)?
 
     public init(
         targetSessions: Int? = nil, targetStreams: Int? = nil, sessionSeconds: Double? = nil, sweep: String? = nil,
@@ -76,7 +79,22 @@ public struct CapacityPlanner: Sendable {
             instances.append((n, "sessions"))
         }
         var streamCapacity: StreamCapacity?
-        if let streams = targetStreams, let capacity = measuredStreamCapacity(usable, &plan) {
+        if let streams = targetStreams, let searched {
+            let n = Int((Double(streams) / searched.streamsPerInstance).rounded(.up))
+            plan.add(
+                "instances for streams", Double(n), "instances",
+                from: "\(Int(searched.streamsPerInstance)) streams per instance within the SLO (\(searched.source))",
+                note: "\(streams) streams / \(Int(searched.streamsPerInstance)) per instance")
+            instances.append((n, "streams"))
+            // File descriptors and memory per stream still come from a measured phase, when there is one.
+            var quiet = CapacityPlan(targetSessions: nil, targetStreams: nil, margin: margin)
+            streamCapacity = measuredStreamCapacity(usable, &quiet)
+            if streamCapacity == nil {
+                plan.refusals.append(
+                    "file descriptors and memory: no report measured SSE streams without errors (run `stampede run sse-capacity` and pass it with --from); the search gives the instance count only"
+                )
+            }
+        } else if let streams = targetStreams, let capacity = measuredStreamCapacity(usable, &plan) {
             streamCapacity = capacity
             let n = Int((Double(streams) / capacity.streamsPerInstance).rounded(.up))
             plan.add(

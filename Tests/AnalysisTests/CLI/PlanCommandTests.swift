@@ -45,6 +45,39 @@ import Testing
         #expect(r.err.contains(fragment), "\(r.err)")
     }
 
+    /// A search's answer sizes the fleet for streams; the streams report still gives FDs and memory.
+    @Test func aSearchResultIsTheStreamsPerInstance() throws {
+        let root = NSTemporaryDirectory() + "stampede-plan-search-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try ReportWriter.write(CapacityPlannerAnalysisTests.streamsReport(), to: root + "/sse-capacity-20261129-110000")
+        var s = SLOSearch(range: 10...1000)
+        s.record(
+            .init(
+                load: 400, passed: true, reason: "met", seconds: 20, goodput: 1, goodPerSecond: 10, streamsJudged: 100,
+                errorShare: 0, firstContentP99Ms: 300, contentGapP99Ms: 50, completionP99Ms: 900, eventsPerSecond: 100,
+                stoppedEarly: false))
+        let file = SearchReport.file(
+            s, target: "http://a:1/q,http://b:1/q", criteria: .init(slo: "ttfe<1s"), stepSeconds: 20)
+        try FileManager.default.createDirectory(atPath: root + "/search", withIntermediateDirectories: true)
+        try SearchReport.json(file).write(to: URL(fileURLWithPath: root + "/search/search.json"))
+        let r = try cli.run([
+            "plan", "--target-streams", "2000", "--search", root + "/search", "--from",
+            root + "/sse-capacity-20261129-110000",
+        ])
+        #expect(r.status == 0, "\(r.out)\(r.err)")
+        // 400 streams over 2 targets: 200 per instance → 10 instances for 2,000 streams.
+        #expect(r.out.contains("instances for streams: 10 instances"), "\(r.out)")
+        #expect(r.out.contains("200 streams per instance within the SLO"), "\(r.out)")
+        #expect(r.out.contains("soft open-file limit per instance"), "\(r.out)")
+        let alone = try cli.run([
+            "plan", "--target-streams", "2000", "--search", root + "/search/search.json", "--reports", root + "/none",
+        ])
+        #expect(
+            alone.status == 104 && alone.out.contains("instances for streams: 10 instances"), "\(alone.out)\(alone.err)"
+        )
+        #expect(alone.out.contains("the search gives the instance count only"), "\(alone.out)")
+    }
+
     @Test func noReportsIsAnErrorThatSaysWhatToRun() throws {
         let r = try cli.run(["plan", "--target-streams", "10", "--reports", "/nonexistent-\(UUID().uuidString)"])
         #expect(r.status == 104)
