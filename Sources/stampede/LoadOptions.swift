@@ -66,13 +66,7 @@ struct LoadCommonOptions: ParsableArguments {
         c.headerTimeout = try parseDuration(headerTimeout, flag: "--header-timeout")
         c.threads = threads ?? LoadConfiguration.defaultThreads
         c.receiveBufferSize = bufferSize
-        for h in headers {
-            guard let colon = h.firstIndex(of: ":"), colon != h.startIndex else {
-                throw LoadUsageError(flag: "--header", message: "'\(h)': expected NAME:VALUE, e.g. X-API-Key:secret")
-            }
-            c.headers.append(
-                .init(name: String(h[..<colon]), value: String(h[h.index(after: colon)...]).trimmingLeadingSpaces()))
-        }
+        c.headers += try headers.map(Self.header)
         if zipf != nil && hotSet == nil {
             throw LoadUsageError(flag: "--zipf", message: "needs --hot-set M: the number of sessions to draw from")
         }
@@ -80,6 +74,14 @@ struct LoadCommonOptions: ParsableArguments {
         c.shard = try parseShard(environment: ProcessInfo.processInfo.environment)
         c.recordsIntervals = out != nil
         return c
+    }
+
+    /// A `--header NAME:VALUE`.
+    static func header(_ h: String) throws -> LoadConfiguration.Header {
+        guard let colon = h.firstIndex(of: ":"), colon != h.startIndex else {
+            throw LoadUsageError(flag: "--header", message: "'\(h)': expected NAME:VALUE, e.g. X-API-Key:secret")
+        }
+        return .init(name: String(h[..<colon]), value: String(h[h.index(after: colon)...]).trimmingLeadingSpaces())
     }
 
     /// Builds the configuration (`make`: a bad flag is one line and exit 64), then runs it.

@@ -94,15 +94,7 @@ struct Search: AsyncParsableCommand {
         c.method = method?.uppercased()
         c.body = body
         do {
-            for h in headers {
-                guard let colon = h.firstIndex(of: ":"), colon != h.startIndex else {
-                    throw LoadUsageError(
-                        flag: "--header", message: "'\(h)': expected NAME:VALUE, e.g. X-API-Key:secret")
-                }
-                c.headers.append(
-                    .init(name: String(h[..<colon]), value: String(h[h.index(after: colon)...]).trimmingLeadingSpaces())
-                )
-            }
+            c.headers += try headers.map(LoadCommonOptions.header)
             c.mix = try ProfileMix(parsing: mix)
             c.ramp = try parseRate(ramp, flag: "--ramp").start
             c.restartDelay = try parseDuration(restartDelay, flag: "--restart-delay")
