@@ -9,6 +9,17 @@ import LoadGen
 /// the events delivered per stream per second fell below half of what the step's first 3 s of
 /// full load delivered (latency growing over the step).
 public struct LoadSearchRunner: Sendable {
+    /// What a step's load is.
+    public enum Mode: Sendable {
+        /// `load` concurrent SSE streams, judged by the template's SLO (goodput).
+        case streams
+        /// An open-model request load of `load` arrivals per second, each request good when it
+        /// completed within `latency` of its intended start (`<=` when `inclusive`); arrivals
+        /// dropped at `maxInFlight` and failed requests count as missed.
+        case rate(latency: Duration, inclusive: Bool, maxInFlight: Int)
+    }
+
+    public var mode: Mode = .streams
     public var template: LoadConfiguration
     public var stepSeconds: Double
     public var criteria: SLOSearch.Criteria
@@ -16,9 +27,10 @@ public struct LoadSearchRunner: Sendable {
     public var log: @Sendable (String) -> Void
 
     public init(
-        template: LoadConfiguration, stepSeconds: Double, criteria: SLOSearch.Criteria,
+        template: LoadConfiguration, stepSeconds: Double, criteria: SLOSearch.Criteria, mode: Mode = .streams,
         cancellation: RunCancellation = RunCancellation(), log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.mode = mode
         self.template = template
         self.stepSeconds = stepSeconds
         self.criteria = criteria
@@ -30,15 +42,20 @@ public struct LoadSearchRunner: Sendable {
     public func run(_ search: SLOSearch) async throws -> SLOSearch {
         var search = search
         while let load = search.next, !cancellation.isCancelled {
-            log("step \(search.steps.count + 1): \(load) streams")
+            log("step \(search.steps.count + 1): \(load) \(search.unit)")
             let step = try await run(load: load)
-            log("step \(search.steps.count + 1): \(load) streams \(step.passed ? "pass" : "fail"): \(step.reason)")
+            log(
+                "step \(search.steps.count + 1): \(load) \(search.unit) \(step.passed ? "pass" : "fail"): \(step.reason)"
+            )
             search.record(step)
         }
         return search
     }
 
     func run(load: Int) async throws -> SLOSearch.Step {
+        if case .rate(let latency, let inclusive, let maxInFlight) = mode {
+            return try await runRate(load: load, latency: latency, inclusive: inclusive, maxInFlight: maxInFlight)
+        }
         var c = template
         c.clients = load
         let ramp = Double(load) / max(c.ramp, 0.001)
@@ -74,6 +91,66 @@ public struct LoadSearchRunner: Sendable {
             completionP99Ms: p99(.streamCompletion), eventsPerSecond: r.rates.eventsPerSecond,
             stoppedEarly: early != nil)
     }
+}
+
+extension LoadSearchRunner {
+    /// One open-model step: `load` arrivals per second for `stepSeconds`.
+    func runRate(load: Int, latency: Duration, inclusive: Bool, maxInFlight: Int) async throws -> SLOSearch.Step {
+        var c = template
+        c.mode = .http
+        c.slo = nil
+        c.driver = .open(rate: .perSecond(Double(load)), maxInFlight: maxInFlight)
+        c.duration = .milliseconds(Int64(stepSeconds * 1000))
+        let run = LoadRun(configuration: c)
+        cancellation.register(run)
+        defer { cancellation.unregister(run) }
+        let early = LockedReason()
+        let watcher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                let p = run.progress()
+                let arrivals = p.started + p.dropped
+                guard p.elapsedSeconds >= 3, arrivals > 0 else { continue }
+                let missed = Double(p.errors + p.dropped) / Double(arrivals)
+                if missed > 0.1 {
+                    early.set(
+                        String(
+                            format: "%.0f %% of %d arrivals failed or found every slot busy", missed * 100, arrivals))
+                    run.stop()
+                    return
+                }
+            }
+        }
+        defer { watcher.cancel() }
+        let r = try await run.run()
+        watcher.cancel()
+        let arrivals = r.counters.started + r.counters.dropped
+        let summary = r.latency[LatencyMetric.requestLatency.rawValue]
+        let boundMicros =
+            UInt64(latency.components.seconds) * 1_000_000 + UInt64(latency.components.attoseconds / 1_000_000_000_000)
+        let good =
+            summary?.buckets.reduce(UInt64(0)) { sum, b in
+                b.count == 2 && (inclusive ? b[0] <= boundMicros : b[0] < boundMicros) ? sum + b[1] : sum
+            } ?? 0
+        let share: Double? = arrivals > 0 ? Double(good) / Double(arrivals) : nil
+        let errorShare = arrivals > 0 ? Double(r.counters.failed + r.counters.dropped) / Double(arrivals) : 0
+        let judged = criteria.judge(
+            goodput: share, streamsJudged: arrivals, errorShare: errorShare, stoppedEarly: early.value)
+        return SLOSearch.Step(
+            load: load, passed: judged.passed, reason: judged.reason, seconds: r.elapsedSeconds, goodput: share,
+            goodPerSecond: Double(good) / max(r.elapsedSeconds, 0.001), streamsJudged: arrivals, errorShare: errorShare,
+            firstContentP99Ms: nil, contentGapP99Ms: nil, completionP99Ms: nil,
+            eventsPerSecond: r.rates.requestsPerSecond, stoppedEarly: early.value != nil,
+            requestP99Ms: summary.map { Double($0.p99) / 1000 })
+    }
+}
+
+/// A reason set once from a watcher task.
+final class LockedReason: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reason: String?
+    var value: String? { lock.withLock { reason } }
+    func set(_ r: String) { lock.withLock { if reason == nil { reason = r } } }
 }
 
 /// The over-saturation rule of a search step, fed the run's progress once a second.

@@ -38,6 +38,38 @@ extension RealServicesTests {
             return try await runner.run(SLOSearch(range: 5...320, precision: 0.25))
         }
 
+        /// `--rate`: an open-model request load, each request judged by its latency from its intended start.
+        @Test func aRateSearchJudgesRequestsByTheirLatency() async throws {
+            let services = try await SharedServices.get()
+            let port = try FreePort.next()
+            let dir = NSTemporaryDirectory() + "stampede-search-rate-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let server = try ChildProcess(
+                name: "serve", executable: LifecycleSupport.stampedeBinary,
+                arguments: [
+                    "serve", "--port", String(port), "--redis-url", services.redisURL!, "--database-url",
+                    services.databaseURL!, "--log-level", "warning",
+                ], logPath: "\(dir)/serve.log")
+            defer { server.stop() }
+            try await ExternalTargetRunTests.waitForPort(port)
+            let c = LoadConfiguration(mode: .http, url: "http://127.0.0.1:\(port)/")
+            func search(_ bound: Duration) async throws -> SLOSearch {
+                try await LoadSearchRunner(
+                    template: c, stepSeconds: 2,
+                    criteria: SLOSearch.Criteria(slo: "latency<x", minGoodput: 0.95, what: "requests"),
+                    mode: .rate(latency: bound, inclusive: false, maxInFlight: 100)
+                ).run(SLOSearch(range: 20...160, unit: "requests/s"))
+            }
+            let easy = try await search(.seconds(2))
+            #expect(easy.answer == 160, "\(easy.steps.map(\.reason))")
+            #expect(easy.steps.map(\.load) == [20, 40, 80, 160])
+            #expect(easy.steps.allSatisfy { $0.streamsJudged >= $0.load && ($0.requestP99Ms ?? 0) > 0 })
+            #expect(easy.answerLine.contains("requests/s") && easy.answerLine.contains("may be higher"))
+            let impossible = try await search(.microseconds(1))
+            #expect(impossible.answer == nil && impossible.steps.count == 1, "\(impossible.steps.map(\.reason))")
+        }
+
         @Test func aServerWithFewerAgentSlotsHasALowerCapacityAtTheSameSLO() async throws {
             let services = try await SharedServices.get()
             let dir = NSTemporaryDirectory() + "stampede-search-\(UUID().uuidString)"

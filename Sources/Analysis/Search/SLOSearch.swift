@@ -8,7 +8,7 @@ import Foundation
 public struct SLOSearch: Sendable {
     /// What one step measured, and whether it met the SLO.
     public struct Step: Sendable, Codable, Equatable {
-        /// Concurrent streams (the load).
+        /// The load: concurrent streams, or arrivals per second (``SLOSearch/unit``).
         public var load: Int
         public var passed: Bool
         /// Why it passed or failed, in one sentence.
@@ -23,6 +23,8 @@ public struct SLOSearch: Sendable {
         public var firstContentP99Ms: Double?
         public var contentGapP99Ms: Double?
         public var completionP99Ms: Double?
+        /// Open-model request load: the requests' latency p99 (from their intended start).
+        public var requestP99Ms: Double?
         public var eventsPerSecond: Double
         /// The step was stopped before its end: the target was over-saturated.
         public var stoppedEarly: Bool
@@ -30,8 +32,9 @@ public struct SLOSearch: Sendable {
         public init(
             load: Int, passed: Bool, reason: String, seconds: Double, goodput: Double?, goodPerSecond: Double?,
             streamsJudged: Int, errorShare: Double, firstContentP99Ms: Double?, contentGapP99Ms: Double?,
-            completionP99Ms: Double?, eventsPerSecond: Double, stoppedEarly: Bool
+            completionP99Ms: Double?, eventsPerSecond: Double, stoppedEarly: Bool, requestP99Ms: Double? = nil
         ) {
+            self.requestP99Ms = requestP99Ms
             self.load = load
             self.passed = passed
             self.reason = reason
@@ -58,8 +61,14 @@ public struct SLOSearch: Sendable {
         public var maxErrorShare: Double
         /// The fewest streams a step must judge for its goodput to count. Default 10.
         public var minStreams: Int
+        /// What a step judges: `streams`, or `requests` (open-model load).
+        public var what: String = "streams"
 
-        public init(slo: String, minGoodput: Double = 0.95, maxErrorShare: Double = 0.01, minStreams: Int = 10) {
+        public init(
+            slo: String, minGoodput: Double = 0.95, maxErrorShare: Double = 0.01, minStreams: Int = 10,
+            what: String = "streams"
+        ) {
+            self.what = what
             self.slo = slo
             self.minGoodput = minGoodput
             self.maxErrorShare = maxErrorShare
@@ -78,21 +87,24 @@ public struct SLOSearch: Sendable {
             guard let goodput, streamsJudged >= minStreams else {
                 return (
                     false,
-                    "not measured: \(streamsJudged) streams ended in the step, fewer than \(minStreams); lengthen --step"
+                    "not measured: \(streamsJudged) \(what) ended in the step, fewer than \(minStreams); lengthen --step"
                 )
             }
             return goodput >= minGoodput
-                ? (true, "\(pct(goodput)) of \(streamsJudged) streams met \(slo) (at least \(pct(minGoodput)))")
-                : (false, "\(pct(goodput)) of \(streamsJudged) streams met \(slo) (needs \(pct(minGoodput)))")
+                ? (true, "\(pct(goodput)) of \(streamsJudged) \(what) met \(slo) (at least \(pct(minGoodput)))")
+                : (false, "\(pct(goodput)) of \(streamsJudged) \(what) met \(slo) (needs \(pct(minGoodput)))")
         }
     }
 
     public var range: ClosedRange<Int>
+    /// The load's unit in sentences: `streams`, or `requests/s`.
+    public var unit: String = "streams"
     /// Stop when the highest pass and the lowest fail are within this share of the pass. Default 0.1.
     public var precision: Double
     public private(set) var steps: [Step] = []
 
-    public init(range: ClosedRange<Int>, precision: Double = 0.1) {
+    public init(range: ClosedRange<Int>, precision: Double = 0.1, unit: String = "streams") {
+        self.unit = unit
         self.range = range
         self.precision = precision
     }
@@ -122,10 +134,10 @@ public struct SLOSearch: Sendable {
     public var answerLine: String {
         guard let pass = answer, let step = steps.last(where: { $0.load == pass && $0.passed }) else {
             return
-                "no load in \(range.lowerBound)...\(range.upperBound) meets the SLO: even \(range.lowerBound) streams fail (\(steps.first?.reason ?? "not run"))"
+                "no load in \(range.lowerBound)...\(range.upperBound) meets the SLO: even \(range.lowerBound) \(unit) fail (\(steps.first?.reason ?? "not run"))"
         }
-        var line = "max_load \(pass) streams: \(step.reason)"
-        if let fail = lowestFailure { line += "; \(fail) streams fail" }
+        var line = "max_load \(pass) \(unit): \(step.reason)"
+        if let fail = lowestFailure { line += "; \(fail) \(unit) fail" }
         if pass >= range.upperBound { line += "; the top of the range passed, so the capacity may be higher" }
         return line
     }

@@ -53,6 +53,10 @@ import Testing
         (["--slo", "ttfe>1s", "--clients", "5..50"], "--slo: 'ttfe>1s'"),
         (["--slo", "ttfe<1s", "--clients", "5..50", "--min-goodput", "120%"], "--min-goodput '120%'"),
         (["--slo", "ttfe<1s", "--clients", "5..50", "--step", "0s"], "--step '0s'"),
+        (["--slo", "ttfe<1s", "--clients", "5..50", "--rate", "1/s..10/s"], "two searches"),
+        (["--slo", "latency<1s", "--rate", "10/s"], "expected LOW/s..HIGH/s"),
+        (["--slo", "ttfe<1s", "--rate", "10/s..100/s"], "with --rate, expected a request latency bound"),
+        (["--slo", "ttfe<1s"], "give --clients LOW..HIGH (streams) or --rate"),
     ])
     func searchRefusesBadInputBeforeAnyStep(args: [String], fragment: String) throws {
         let r = try cli.run(["search", "--url", "http://127.0.0.1:9/sse"] + args)
