@@ -67,9 +67,8 @@ public struct LoadSearchRunner: Sendable {
         let watcher = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                if let why = saturation.observe(run.progress()) {
+                if saturation.observe(run.progress()) != nil {
                     run.stop()
-                    _ = why
                     return
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import LoadGen
 import Orchestration
+import StampedeTestSupport
 import Testing
 
 /// Test hosts made of network namespaces: one for the system under test (a bridge at 10.213.0.1),
@@ -45,27 +46,13 @@ struct TestHosts {
     /// Deletes the namespaces (their veths and the bridge go with them).
     func remove() {
         for ns in [server] + (0..<generators).map(generator) {
-            _ = try? Self.run("/usr/sbin/ip", ["netns", "del", ns])
+            _ = try? ProcessRun.run("/usr/sbin/ip", ["netns", "del", ns])
         }
     }
 
     static func ip(_ args: [String]) throws {
-        let r = try run("/usr/sbin/ip", args)
+        let r = try ProcessRun.run("/usr/sbin/ip", args)
         guard r.status == 0 else { throw ServiceError("ip \(args.joined(separator: " ")): \(r.out)") }
-    }
-
-    @discardableResult
-    static func run(_ executable: String, _ args: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
     }
 }
 
@@ -131,7 +118,7 @@ struct DistributedShardsTests {
         }
         let whole = try load(hosts.generator(0), [], out: "whole")
         #expect(whole.waitForExit() == 0, "whole: \(whole.logTail())")
-        let merge = try TestHosts.run(
+        let merge = try ProcessRun.run(
             Self.stampede, ["merge", "\(dir)/shard-0.json", "\(dir)/shard-1.json", "--out", "\(dir)/merged.json"])
         #expect(merge.status == 0, "\(merge.out)")
 
@@ -162,8 +149,8 @@ struct DistributedShardsTests {
             "events: count == \(40 * perStream)", "stream.first_event: p(99) < 5s", "stream.gap: p(99) < 1ms",
         ]
         let flags = thresholds.flatMap { ["--threshold", $0] }
-        let gateMerged = try TestHosts.run(Self.stampede, ["gate", "\(dir)/merged.json"] + flags)
-        let gateWhole = try TestHosts.run(Self.stampede, ["gate", "\(dir)/whole.json"] + flags)
+        let gateMerged = try ProcessRun.run(Self.stampede, ["gate", "\(dir)/merged.json"] + flags)
+        let gateWhole = try ProcessRun.run(Self.stampede, ["gate", "\(dir)/whole.json"] + flags)
         // The last threshold fails in both (gaps are 40 ms): a verdict that can differ.
         #expect(gateMerged.status == 99 && gateWhole.status == 99, "\(gateMerged.out)\n\(gateWhole.out)")
         func marks(_ text: String) -> [String] {

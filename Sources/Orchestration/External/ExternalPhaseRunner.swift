@@ -43,19 +43,16 @@ struct ExternalPhaseRunner {
         var spec = phase
         for i in spec.clients.indices { spec.clients[i].link = nil }
 
-        // Which targets serve Prometheus text, and whether it is the reference server's.
+        // Which targets serve Prometheus text, and whether it is the reference server's (one probe each).
         var exposed: [Int: Bool] = [:]
+        let serverSeries = Set(ServerSeries.allCases.map(\.rawValue))
+        var stampedeSeries = false
         for (i, m) in target.metrics.enumerated() {
             let r = HTTPProbe.request(host: m.host, port: m.port, path: m.path, timeout: 3)
             let series = r.flatMap { $0.status == 200 ? PrometheusText.parse($0.body) : nil } ?? [:]
             exposed[i] = !series.isEmpty
             if series.isEmpty { log("phase \(phase.name): target \(i) serves no Prometheus text at \(m.url)") }
-        }
-        let serverSeries = Set(ServerSeries.allCases.map(\.rawValue))
-        var stampedeSeries = false
-        for (i, m) in target.metrics.enumerated() where exposed[i] == true {
-            let body = HTTPProbe.request(host: m.host, port: m.port, path: m.path, timeout: 3)?.body ?? ""
-            if !serverSeries.isDisjoint(with: PrometheusText.parse(body).keys) { stampedeSeries = true }
+            if !serverSeries.isDisjoint(with: series.keys) { stampedeSeries = true }
         }
 
         var sessionPool: LoadConfiguration.SessionPool?

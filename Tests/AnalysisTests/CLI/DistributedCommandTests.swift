@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import LoadGen
+import StampedeTestSupport
 import Testing
 
 @testable import Analysis
@@ -123,7 +124,7 @@ import Testing
             FileManager.default.isExecutableFile(atPath: python),
             "no \(python): run scripts/install-deps.sh (it installs the Python packages the tests check against)")
         let validator = Self.root.appendingPathComponent("deploy/k8s/validate.py").path
-        let good = try Self.runProcess(python, [validator, Self.root.appendingPathComponent("deploy/k8s").path])
+        let good = try ProcessRun.run(python, [validator, Self.root.appendingPathComponent("deploy/k8s").path])
         #expect(good.status == 0, "\(good.out)")
         #expect(good.out.contains("6 files, 11 documents, 0 problems"), "\(good.out)")
 
@@ -144,23 +145,10 @@ import Testing
             #expect(serve.contains(from))
             let path = "\(dir)/\(name).yaml"
             try serve.replacingOccurrences(of: from, with: to).write(toFile: path, atomically: true, encoding: .utf8)
-            let bad = try Self.runProcess(python, [validator, path])
+            let bad = try ProcessRun.run(python, [validator, path])
             #expect(bad.status == 1, "\(name): \(bad.out)")
             #expect(bad.out.contains(expected), "\(name): \(bad.out)")
         }
-    }
-
-    static func runProcess(_ executable: String, _ args: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
     }
 
     /// Shard i's result: 300 gaps of 10-100 ms in two seconds, with their interval histograms, and
