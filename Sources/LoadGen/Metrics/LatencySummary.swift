@@ -15,15 +15,20 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     public var max: UInt64
     public var buckets: [[UInt64]]
 
+    /// Every figure is a function of the buckets alone (min = the lowest value equivalent to the
+    /// lowest bucket, percentiles and max = the highest equivalent), so the summary of a histogram
+    /// equals the summary of the histogram rebuilt from its buckets, as a merge does. HdrHistogram
+    /// clamps percentiles to the raw extreme values it saw, which a rebuilt histogram cannot know.
     public init(_ h: Histogram<UInt64>) {
         count = h.totalCount
         let empty = h.totalCount == 0
-        min = empty ? 0 : h.min
+        func level(_ p: Double) -> UInt64 { empty ? 0 : h.highestEquivalentForValue(h.valueAtPercentile(p)) }
+        min = empty || h.min == 0 ? 0 : h.lowestEquivalentForValue(h.min)
         mean = empty ? 0 : h.mean
-        p50 = h.valueAtPercentile(50)
-        p90 = h.valueAtPercentile(90)
-        p99 = h.valueAtPercentile(99)
-        p999 = h.valueAtPercentile(99.9)
+        p50 = level(50)
+        p90 = level(90)
+        p99 = level(99)
+        p999 = level(99.9)
         max = empty ? 0 : h.max
         buckets = empty ? [] : h.recordedValues().map { [$0.value, $0.count] }
     }
