@@ -86,9 +86,18 @@ let package = Package(
         // Pure: scenario model and loader, built-in scenarios, the metric catalog, results, claims and
         // thresholds (one engine), baselines, USL, capacity plans.
         .target(
-            name: "Analysis",
+            name: "Simulation",
             dependencies: [
                 "ServerConfig", "LoadGen",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Analysis",
+            dependencies: [
+                "ServerConfig", "LoadGen", "Simulation",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -148,6 +157,8 @@ let package = Package(
         .testTarget(
             name: "ServerUnitTests", dependencies: ["Server", "ServerConfig", "Backends", "SystemSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "ServerConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadGenTests", dependencies: ["LoadGen", "SystemSupport"], swiftSettings: swiftSettings),
         // The proxy's schedule (pure) and the proxy over loopback sockets.

@@ -4,12 +4,12 @@ import Foundation
 /// others), or Zipf(`exponent`): session `k` (from 0) drawn with probability proportional to
 /// `1 / (k + 1)^exponent`, as popularity in production traffic often falls off. Drawn by inverse
 /// transform over a precomputed cumulative table (binary search: O(log count) per draw).
-struct SessionPopularity: Sendable {
-    let count: Int
+public struct SessionPopularity: Sendable {
+    public let count: Int
     /// Cumulative probabilities, last = 1; empty for uniform draws.
     private let cumulative: [Double]
 
-    init(count: Int, zipf exponent: Double?) {
+    public init(count: Int, zipf exponent: Double?) {
         self.count = max(1, count)
         guard let s = exponent, s > 0, self.count > 1 else {
             cumulative = []
@@ -27,12 +27,12 @@ struct SessionPopularity: Sendable {
     }
 
     /// The probability of session `k` (tests and reports).
-    func probability(_ k: Int) -> Double {
+    public func probability(_ k: Int) -> Double {
         guard !cumulative.isEmpty else { return 1 / Double(count) }
         return cumulative[k] - (k == 0 ? 0 : cumulative[k - 1])
     }
 
-    func draw(using rng: inout some RandomNumberGenerator) -> Int {
+    public func draw(using rng: inout some RandomNumberGenerator) -> Int {
         guard !cumulative.isEmpty else { return Int.random(in: 0..<count, using: &rng) }
         let u = Double.random(in: 0..<1, using: &rng)
         var lo = 0
