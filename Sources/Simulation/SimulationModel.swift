@@ -92,6 +92,9 @@ public struct SimulationModel: Sendable, Equatable, Codable {
         public var timeout: Duration
         public var hold: Duration
         public var holdWork: Spread
+        /// Fair lock only: from the releaser's hand-off at Redis to the waiter's claim leaving its
+        /// instance, besides the half round trip of the publish (wake-up dispatch on a busy server).
+        public var handoff: Spread = .zero
 
         public init(
             strategy: LockStrategy?, initialDelay: Duration = .milliseconds(10),
@@ -124,9 +127,10 @@ public struct SimulationModel: Sendable, Equatable, Codable {
 
     /// CPU as a resource: every completed stream costs `secondsPerStream` of CPU, on `cores`
     /// shared by the whole fleet (one host, as measured) or on `cores` per instance (as deployed).
-    /// At utilisation ρ the work parts of a stream (overheads, hold work, store service times, not
-    /// the configured sleeps nor the network) stretch by 1 / (1 − ρ), as in a processor-sharing
-    /// queue; ρ is found by fixed-point iteration over whole runs.
+    /// At utilisation ρ the work parts of a stream (overheads, hold work, hand-offs, store service
+    /// times; not the configured sleeps nor the network) stretch by 1 / (1 − ρ^c) on c cores, the
+    /// response-time factor of an M/M/c queue (exact for c = 1, 2); ρ is found by fixed-point
+    /// iteration over whole runs.
     public struct CPU: Sendable, Equatable, Codable {
         public var secondsPerStream: Double
         public var cores: Double

@@ -25,7 +25,7 @@ public enum Simulator {
             rho = result.passes == 1 ? next : (rho + next) / 2
             if settled { break }
             let passes = result.passes
-            result = SimulationRun(model, stretch: 1 / (1 - rho)).run()
+            result = SimulationRun(model, stretch: 1 / (1 - pow(rho, max(1, cpu.cores.rounded())))).run()
             result.passes = passes + 1
         }
         result.cpuUtilization = rho
@@ -354,7 +354,9 @@ final class SimulationRun {
                 if let head = fairQueue[s].popFirst() {
                     owner[s] = head
                     // The publish reaches the waiter's instance half a round trip later.
-                    schedule(.wakeUp, head, at: redisFreeAt + m.redis.roundTrip.nanoseconds / 2)
+                    schedule(
+                        .wakeUp, head,
+                        at: redisFreeAt + m.redis.roundTrip.nanoseconds / 2 + sample(m.lock.handoff, stretched: true))
                     if inWindow(now) { result.lockHandoffs += 1 }
                 }
             }

@@ -12,7 +12,7 @@ struct Stampede: AsyncParsableCommand {
             """,
         subcommands: [
             Run.self, List.self, Show.self, Report.self, GateCommand.self, Baseline.self, Plan.self, Serve.self,
-            Services.self, Load.self, Merge.self, Search.self, ProxyCommand.self, USL.self, Guard.self,
+            Services.self, Load.self, Merge.self, Search.self, Simulate.self, ProxyCommand.self, USL.self, Guard.self,
         ]
     )
 
