@@ -125,10 +125,21 @@ public final class ScenarioRunner: Sendable {
         if failure == nil, phases.count < scenario.phases.count {
             failure = cancellation.cancelReason ?? "not every phase ran"
         }
-        return RunReport(
+        var report = RunReport(
             scenario: scenario, startedAt: ISO8601DateFormatter().string(from: wallStart),
             wallSeconds: clock.duration(to: .now).scenarioSeconds, complete: failure == nil, incompleteReason: failure,
             environment: environment, phases: phases, claims: ClaimEvaluator.evaluate(scenario.claims, phases: phases))
+        report.simulation = Self.simulation(of: report)
+        return report
+    }
+
+    /// The simulator calibrated on the run's instance sweep, predicting fleets to 100 instances
+    /// (30 s simulated per point); nil when the run has nothing to calibrate on.
+    static func simulation(of report: RunReport) -> SimulationStudy? {
+        guard report.phases.contains(where: { $0.sweep != nil && $0.hotSet != nil }) else { return nil }
+        return try? SimulationStudy.run(
+            report: report, source: "this run",
+            options: .init(instances: [1, 2, 5, 10, 20, 50, 100], durationSeconds: 30))
     }
 
     /// Every phase against an existing deployment: nothing started, nothing stopped.

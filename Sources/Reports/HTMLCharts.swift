@@ -5,7 +5,8 @@ import ServerConfig
 /// The charts of report.html, built from a report's phases.
 enum HTMLCharts {
     static func all(_ r: RunReport) -> [String] {
-        sweepCharts(r) + cpuCharts(r) + percentileCharts(r) + lockWaitCharts(r) + perInstanceCharts(r) + timeCharts(r)
+        sweepCharts(r) + simulationCharts(r) + cpuCharts(r) + percentileCharts(r) + lockWaitCharts(r)
+            + perInstanceCharts(r) + timeCharts(r)
     }
 
     /// The phases a chart with one series per phase shows: every phase that is not a sweep point,
@@ -268,6 +269,45 @@ enum HTMLCharts {
                 efficiency, size: 6, make: integers("e", "efficiency", ("ideal", 1)),
                 title: "Scaling efficiency X(N)/(N·X(1))")
             + multiples(waits, size: 6, make: integers("w", "ms"), title: "Lock acquire wait vs instances")
+    }
+
+    /// The simulator's curves to 100 instances (dotted) over the measured points (solid), per
+    /// sweep: updates/s and lock-wait p99.
+    static func simulationCharts(_ r: RunReport) -> [String] {
+        guard let sim = r.simulation else { return [] }
+        let sweeps = Array(Set(r.phases.compactMap(\.sweep))).sorted()
+        var throughput: [SVGLineChart.Series] = []
+        var waits: [SVGLineChart.Series] = []
+        for (i, s) in sweeps.enumerated() {
+            let phases = r.phases.filter { $0.sweep == s }.sorted { $0.instances < $1.instances }
+            guard let group = phases.first?.group, let hot = phases.first?.hotSet else { continue }
+            let simulated = sim.points.filter { $0.group == group && $0.sessions == hot }.sorted {
+                $0.instances < $1.instances
+            }
+            guard !simulated.isEmpty else { continue }
+            func measured(_ m: PhaseMetric) -> [(x: Double, y: Double)] {
+                phases.compactMap { p in p.metrics[m.rawValue].map { (Double(p.instances), $0) } }
+            }
+            func predicted(_ m: PhaseMetric) -> [(x: Double, y: Double)] {
+                simulated.compactMap { p in p.metrics[m.rawValue].map { (Double(p.instances), $0) } }
+            }
+            throughput.append(.init(name: s, points: measured(.updatesPerSecond), color: i))
+            throughput.append(
+                .init(name: "\(s) simulated", points: predicted(.updatesPerSecond), dotted: true, color: i))
+            waits.append(.init(name: "\(s) p99", points: measured(.lockWaitP99Ms), color: i))
+            waits.append(.init(name: "\(s) p99 simulated", points: predicted(.lockWaitP99Ms), dotted: true, color: i))
+        }
+        guard !throughput.isEmpty else { return [] }
+        func chart(_ y: String) -> (String, [SVGLineChart.Series]) -> SVGLineChart {
+            { t, s in
+                var c = SVGLineChart(title: t, xLabel: "instances", yLabel: y, series: s)
+                c.xAxis = .integers
+                return c
+            }
+        }
+        return multiples(
+            throughput, size: 8, make: chart("updates/s"), title: "Updates/s: measured, simulated to 100 (dotted)")
+            + multiples(waits, size: 8, make: chart("ms"), title: "Lock-wait p99: measured, simulated (dotted)")
     }
 
     /// Over time, one line per phase (largest instance at each sample): RSS, FDs, buffered bytes,

@@ -70,6 +70,16 @@ public enum MarkdownReport {
             md +=
                 "adding instances lowers throughput. `stampede plan --from` this report sizes a fleet from these fits.\n\n"
         }
+        if let sim = r.simulation {
+            md += "## Simulation past the machine\n\n"
+            md +=
+                "The discrete-event simulator (`stampede simulate`) calibrated on the two smallest fleets of each group, "
+            md += "validated on the larger ones (goal: throughput within 10 %, lock-wait p99 within 25 %): "
+            md += "\(sim.validationWithinGoal) of \(sim.validation.count) measured points within the goal. "
+            md +=
+                "Predictions give each instance the measured host's cores; counts are over \(Int(sim.options.durationSeconds)) s.\n\n"
+            md += "```\n" + sim.text + "```\n\n"
+        }
         md += "## Phases\n\n"
         let columns: [PhaseMetric] = [
             .updatesPerSecond, .lockWaitMeanMs, .lockWaitP50Ms, .lockWaitP99Ms, .lockWaitMaxMs, .lockTimeouts,

@@ -15,19 +15,25 @@ public enum Simulator {
     /// implies settles (at most 5 runs), and the last run is returned.
     public static func run(_ model: SimulationModel) -> SimulationResult {
         guard let cpu = model.cpu else { return SimulationRun(model, stretch: 1).run() }
-        var rho = 0.0
-        var result = SimulationRun(model, stretch: 1).run()
-        for _ in 0..<4 {
-            let perCore =
-                cpu.sharedByFleet ? result.streamsPerSecond : result.streamsPerSecond / Double(model.instances)
-            let next = min(0.95, perCore * cpu.secondsPerStream / cpu.cores)
-            let settled = abs(next - rho) < 0.005
-            rho = result.passes == 1 ? next : (rho + next) / 2
-            if settled { break }
-            let passes = result.passes
-            result = SimulationRun(model, stretch: 1 / (1 - pow(rho, max(1, cpu.cores.rounded())))).run()
-            result.passes = passes + 1
+        // The utilisation settles on short runs (at most a minute each); the last run is whole.
+        var probe = model
+        probe.duration = min(model.duration, .seconds(60))
+        func stretch(_ rho: Double) -> Double { 1 / (1 - pow(rho, max(1, cpu.cores.rounded()))) }
+        func utilisation(_ r: SimulationResult) -> Double {
+            let perCore = cpu.sharedByFleet ? r.streamsPerSecond : r.streamsPerSecond / Double(model.instances)
+            return min(0.95, perCore * cpu.secondsPerStream / cpu.cores)
         }
+        var rho = utilisation(SimulationRun(probe, stretch: 1).run())
+        var passes = 1
+        for _ in 0..<4 {
+            let next = utilisation(SimulationRun(probe, stretch: stretch(rho)).run())
+            passes += 1
+            let settled = abs(next - rho) < 0.005
+            rho = (rho + next) / 2
+            if settled { break }
+        }
+        var result = SimulationRun(model, stretch: stretch(rho)).run()
+        result.passes = passes + 1
         result.cpuUtilization = rho
         return result
     }

@@ -19,9 +19,10 @@ struct Plan: AsyncParsableCommand {
             peaks (perf-005); PostgreSQL max_connections from the fleet. Every figure says which \
             measurement it came from.
 
-            It refuses, with the reason, to plan from an incomplete report, a weak (inconclusive) \
-            phase, a sweep of fewer than 3 fleet sizes, or a target that needs more than twice the \
-            largest measured fleet. Exit status: 0 every figure planned, 104 something was refused \
+            A target that needs more than twice the largest measured fleet is sized by the \
+            discrete-event simulator calibrated on the same sweep (stampede simulate), and the figure \
+            says "simulated". It refuses, with the reason, to plan from an incomplete report, a weak \
+            (inconclusive) phase, or a sweep of fewer than 3 fleet sizes. Exit status: 0 every figure planned, 104 something was refused \
             (the rest is still printed), 64 bad arguments.
 
             Without --from it reads the newest run of each scenario under reports/.

@@ -22,7 +22,8 @@ struct Simulate: AsyncParsableCommand {
             host shares them as the measured runs did; --cpu off leaves CPU out.
 
             Writes simulation.json next to the report (or --out); --json prints it. Counts (timeouts, \
-            pool errors) are over the simulated --duration. Exit status: 0, 104 when the report \
+            pool errors) are over the simulated --duration (validation points: 60 s each); each point \
+            records the wall time it took. Exit status: 0, 104 when the report \
             cannot be read or calibrated on, 64 bad arguments.
 
             Example: stampede simulate --from reports/latest --instances 1,2,5,10,20,50,100 --redis-rtt 1ms
@@ -37,8 +38,11 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where runs are, for the default --from.", valueName: "DIR")) var reports = "reports"
     @Option(help: ArgumentHelp("Fleet sizes to simulate, comma-separated.", valueName: "N,N,...")) var instances =
         "1,2,5,10,20,50,100"
-    @Option(help: ArgumentHelp("Hot sessions the streams update (default: each hot-set size measured).", valueName: "N"))
+    @Option(
+        help: ArgumentHelp("Hot sessions the streams update (default: each hot-set size measured).", valueName: "N"))
     var sessions: Int?
+    @Option(help: ArgumentHelp("Clients per instance (default: as measured).", valueName: "N")) var clientsPerInstance:
+        Int?
     @Option(help: ArgumentHelp("Zipf exponent of session popularity (default: as measured).", valueName: "S")) var zipf:
         Double?
     @Option(help: ArgumentHelp("Round trip to Redis, e.g. 1ms (default: as measured).", valueName: "DURATION"))
@@ -48,20 +52,25 @@ struct Simulate: AsyncParsableCommand {
             "Lock strategy for every group (\(LockStrategy.allCases.map(\.rawValue).joined(separator: ", "))); default: each group's own.",
             valueName: "S"))
     var strategy: LockStrategy?
-    @Option(help: ArgumentHelp("CPU in predictions: per-instance, host or off.", valueName: "MODE")) var cpu = "per-instance"
+    @Option(help: ArgumentHelp("CPU in predictions: per-instance, host or off.", valueName: "MODE")) var cpu =
+        "per-instance"
     @Option(help: ArgumentHelp("Simulated time per point.", valueName: "DURATION")) var duration = DurationArgument(
         argument: "60s")!
     @Option(help: ArgumentHelp("Random seed (a run is deterministic for a seed).", valueName: "N")) var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("Where to write the result (default: simulation.json next to the report).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to write the result (default: simulation.json next to the report).", valueName: "FILE"))
     var out: String?
     @Flag(help: "Print the result as JSON instead of tables.") var json = false
 
     func validate() throws {
         let sizes = instances.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         if sizes.isEmpty || sizes.contains(where: { ($0 ?? 0) < 1 }) {
-            throw ValidationError("--instances: expected positive fleet sizes such as 1,2,5,10,20,50,100, got '\(instances)'")
+            throw ValidationError(
+                "--instances: expected positive fleet sizes such as 1,2,5,10,20,50,100, got '\(instances)'")
         }
         if let s = sessions, s < 1 { throw ValidationError("--sessions must be at least 1") }
+        if let c = clientsPerInstance, c < 1 { throw ValidationError("--clients-per-instance must be at least 1") }
         if let z = zipf, z < 0 { throw ValidationError("--zipf must be ≥ 0 (0: uniform)") }
         if SimulationStudy.CPUMode(rawValue: cpu) == nil {
             throw ValidationError("--cpu: expected per-instance, host or off, got '\(cpu)'")
@@ -73,20 +82,26 @@ struct Simulate: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            guard let path = from.map(ReportLocation.reportFile) ?? Plan.newestRuns(in: reports).first(where: { $0.contains("scale-001") })
+            guard
+                let path = from.map(ReportLocation.reportFile)
+                    ?? Plan.newestRuns(in: reports).first(where: { $0.contains("scale-001") })
             else {
-                throw ReportReadError(description: "no scale-001 run in \(reports)/; run `stampede run scale-001` or pass --from REPORT")
+                throw ReportReadError(
+                    description: "no scale-001 run in \(reports)/; run `stampede run scale-001` or pass --from REPORT")
             }
             let report = try RunReport.read(path)
             let options = SimulationStudy.Options(
                 instances: instances.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) },
                 sessions: sessions, zipf: zipf, redisRTT: redisRtt?.duration.seconds, strategy: strategy,
-                cpu: SimulationStudy.CPUMode(rawValue: cpu)!, durationSeconds: duration.duration.seconds, seed: seed)
+                cpu: SimulationStudy.CPUMode(rawValue: cpu)!, durationSeconds: duration.duration.seconds, seed: seed,
+                clientsPerInstance: clientsPerInstance)
             let study = try SimulationStudy.run(report: report, source: path, options: options)
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try e.encode(study)
-            let target = out ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("simulation.json")
+            let target =
+                out
+                ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("simulation.json")
             guard FileManager.default.createFile(atPath: target, contents: data) else {
                 throw ReportReadError(description: "cannot write \(target)")
             }

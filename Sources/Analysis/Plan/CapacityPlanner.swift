@@ -2,6 +2,7 @@ import Foundation
 import Histogram
 import LoadGen
 import ServerConfig
+import Simulation
 
 /// `stampede plan`: sizes a fleet for a number of concurrent sessions and SSE streams from
 /// measured reports, and says which measurement each figure came from. Pure: reports in, plan out.
@@ -16,8 +17,9 @@ import ServerConfig
 ///   sizes and a safety margin.
 ///
 /// It refuses, with the reason, what it cannot support: an incomplete report, a phase marked
-/// weak (saturated generator, too few samples), a sweep of fewer than 3 sizes, a target that
-/// needs more than twice the largest measured fleet.
+/// weak (saturated generator, too few samples), a sweep of fewer than 3 sizes. A target that
+/// needs more than twice the largest measured fleet is sized by the discrete-event simulator
+/// calibrated on the sweep (``SimulationCalibration``), and the figure says it is simulated.
 public struct CapacityPlanner: Sendable {
     public struct Input: Sendable {
         public var path: String
@@ -179,6 +181,14 @@ public struct CapacityPlanner: Sendable {
                 fit.model.throughput(at: Double($0)) * seconds >= Double(sessions)
             })
         else {
+            // The fit's own limit lies past what it may extrapolate: ask the simulator instead.
+            if Double(limit) > measuredMax * Self.extrapolationLimit,
+                case .success(let simulated) = simulateSessions(
+                    sessions, seconds: seconds, input: input, sweep: usl.sweep,
+                    from: Int(measuredMax * Self.extrapolationLimit), &plan)
+            {
+                return simulated
+            }
             let best = Double(limit)
             let most = fit.model.throughput(at: best) * seconds
             plan.refusals.append(
@@ -188,11 +198,17 @@ public struct CapacityPlanner: Sendable {
             return nil
         }
         guard Double(n) <= measuredMax * Self.extrapolationLimit else {
-            plan.refusals.append(
-                "sessions: \(source) is too small: the target needs N = \(n) but the sweep measured up to N = \(Int(measuredMax)); "
-                    + "measure up to at least N = \(Int((Double(n) / Self.extrapolationLimit).rounded(.up))) (--set instances=...)"
-            )
-            return nil
+            // Past what the fit may extrapolate: the simulator, calibrated on the same sweep.
+            switch simulateSessions(sessions, seconds: seconds, input: input, sweep: usl.sweep, from: n, &plan) {
+            case .success(let simulated): return simulated
+            case .failure(let why):
+                plan.refusals.append(
+                    "sessions: \(source) is too small: the target needs N = \(n) but the sweep measured up to N = \(Int(measuredMax)); "
+                        + "measure up to at least N = \(Int((Double(n) / Self.extrapolationLimit).rounded(.up))) (--set instances=...); "
+                        + "the simulator could not stand in: \(why.description)"
+                )
+                return nil
+            }
         }
         let x = fit.model.throughput(at: Double(n))
         plan.add(
@@ -202,6 +218,71 @@ public struct CapacityPlanner: Sendable {
                 + "efficiency \(Quantity.number(x / (Double(n) * fit.model.throughput(at: 1))))")
         return n
     }
+
+    /// The smallest fleet whose simulated throughput holds `sessions` sessions of `seconds`, from
+    /// a model calibrated on `sweep`'s group at its hot-set size (`stampede simulate`), searched
+    /// by doubling from the fit's `from` and then bisection; each instance with the measured host's
+    /// cores. The figures say they are simulated, and how the model did on the measured points.
+    private func simulateSessions(
+        _ sessions: Int, seconds: Double, input: Input, sweep: String, from start: Int, _ plan: inout CapacityPlan
+    ) -> Result<Int, SimulationCalibrationError> {
+        let phases = input.report.phases.filter { $0.sweep == sweep }
+        guard let group = phases.first?.group, let hot = phases.first?.hotSet else {
+            return .failure(.init(description: "sweep \(sweep) has no hot sessions to calibrate on"))
+        }
+        let cal: SimulationCalibration
+        do {
+            guard
+                let c = try SimulationCalibration.calibrate(input.report, duration: .seconds(30)).first(where: {
+                    $0.group == group
+                })
+            else { return .failure(.init(description: "group \(group) of sweep \(sweep) did not calibrate")) }
+            cal = c
+        } catch {
+            return .failure(error)
+        }
+        let options = SimulationStudy.Options(instances: [], sessions: hot, durationSeconds: 30)
+        var cache: [Int: Double] = [:]
+        func throughput(_ n: Int) -> Double {
+            if let x = cache[n] { return x }
+            let x =
+                SimulationStudy.predict(cal, instances: n, sessions: hot, options: options).metrics[
+                    PhaseMetric.updatesPerSecond.rawValue] ?? 0
+            cache[n] = x
+            return x
+        }
+        let needed = Double(sessions) / seconds
+        var low = 0
+        var high = max(1, start)
+        while throughput(high) < needed {
+            low = high
+            guard high < Self.simulationLimit else {
+                let best = cache.max { $0.value < $1.value }!
+                return .failure(
+                    .init(
+                        description:
+                            "simulated up to N = \(high): at most \(Quantity.number(best.value)) updates/s (N = \(best.key)), \(Int(best.value * seconds)) sessions; the lock (\(hot) hot sessions) caps the fleet"
+                    ))
+            }
+            high = min(high * 2, Self.simulationLimit)
+        }
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if throughput(mid) >= needed { high = mid } else { low = mid }
+        }
+        let x = throughput(high)
+        let source = "simulation calibrated on \(cal.calibratedOn.joined(separator: ", ")) of \(input.path)"
+        plan.add(
+            "instances for sessions (simulated)", Double(high), "instances", from: source,
+            note:
+                "simulated X(\(high)) = \(Quantity.number(x)) updates/s × \(Quantity.number(seconds)) s = \(Int(x * seconds)) sessions at \(hot) hot sessions; "
+                + "past twice the largest measured fleet, so not the USL fit; check with `stampede simulate --from \(input.path)` (validation on the measured points)"
+        )
+        return .success(high)
+    }
+
+    /// The most instances the plan simulates.
+    public static let simulationLimit = 1024
 
     /// Mean stream duration of a sweep's phases (merged histograms), seconds.
     static func meanStreamSeconds(_ report: RunReport, sweep: String) -> Double? {

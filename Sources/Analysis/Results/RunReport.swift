@@ -24,6 +24,10 @@ public struct RunReport: Sendable, Codable, Equatable {
     /// A run against an existing deployment (`stampede run --target`): what it aimed at and what
     /// it could not measure there; nil: the run started its own fleet.
     public var externalTarget: ExternalTargetRecord?
+    /// The discrete-event simulator calibrated on this run's instance sweep (``SimulationStudy``:
+    /// predictions to 100 instances and the validation on the measured points); nil when the run
+    /// has no sweep with hot sessions of 3 or more fleet sizes, or in reports written before it.
+    public var simulation: SimulationStudy?
 
     public init(
         scenario: Scenario, startedAt: String, wallSeconds: Double, complete: Bool, incompleteReason: String?,

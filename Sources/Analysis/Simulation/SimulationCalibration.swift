@@ -66,7 +66,9 @@ public struct SimulationCalibration: Sendable, Equatable, Codable {
                     "group \(group): \(sizes.count) complete fleet size(s) (\(sizes.map(String.init).joined(separator: ","))); the simulator calibrates on the two smallest and validates on the rest, so it needs 3 or more"
             )
         }
-        let calibration = complete.filter { $0.instances <= sizes[1] }.sorted { ($0.instances, $0.name) < ($1.instances, $1.name) }
+        let calibration = complete.filter { $0.instances <= sizes[1] }.sorted {
+            ($0.instances, $0.name) < ($1.instances, $1.name)
+        }
         let first = calibration[0]
         guard let profile = ServerProfile(rawValue: first.profile) else {
             throw SimulationCalibrationError(description: "group \(group): unknown profile '\(first.profile)'")
@@ -83,7 +85,9 @@ public struct SimulationCalibration: Sendable, Equatable, Codable {
         let clients = first.clients.reduce(0) { $0 + $1.clients }
         guard clients > 0, clients % first.instances == 0 else {
             throw SimulationCalibrationError(
-                description: "group \(group): \(clients) clients over \(first.instances) instance(s); the simulator needs clients per instance")
+                description:
+                    "group \(group): \(clients) clients over \(first.instances) instance(s); the simulator needs clients per instance"
+            )
         }
         let perInstance = clients / first.instances
         func metric(_ p: PhaseResult, _ name: PhaseMetric) -> Double? { p.metrics[name.rawValue] }
@@ -97,7 +101,9 @@ public struct SimulationCalibration: Sendable, Equatable, Codable {
             let holdP99 = median(calibration.compactMap { metric($0, .lockHoldP99Ms) }).map({ $0 / 1000 })
         else {
             throw SimulationCalibrationError(
-                description: "group \(group): no lock hold times in \(calibration.map(\.name).joined(separator: ", ")) (lock logs missing)")
+                description:
+                    "group \(group): no lock hold times in \(calibration.map(\.name).joined(separator: ", ")) (lock logs missing)"
+            )
         }
         let redisRTT = first.network?.redis?.latency ?? 0
         // The simulated hold is GET, the configured hold, the write, the cache write and the
@@ -128,10 +134,13 @@ public struct SimulationCalibration: Sendable, Equatable, Codable {
         }
         guard let think = median(thinks), let overhead = median(overheads) else {
             throw SimulationCalibrationError(
-                description: "group \(group): no streams per second or stream durations in \(calibration.map(\.name).joined(separator: ", "))")
+                description:
+                    "group \(group): no streams per second or stream durations in \(calibration.map(\.name).joined(separator: ", "))"
+            )
         }
         var m = SimulationModel(
-            instances: first.instances, load: .closed(clientsPerInstance: perInstance, think: .init(fixed: .seconds(think))),
+            instances: first.instances,
+            load: .closed(clientsPerInstance: perInstance, think: .init(fixed: .seconds(think))),
             sessions: first.hotSet ?? 1, zipf: first.zipf,
             agent: .init(
                 events: events, interval: c.agent.eventInterval, payloadBytes: c.agent.payloadBytes,
@@ -161,7 +170,9 @@ public struct SimulationCalibration: Sendable, Equatable, Codable {
         }
         // Other work on the host only ever adds machine CPU, so the lower quartile, not the median.
         let cpuSorted = cpuPerStream.sorted()
-        if !cpuSorted.isEmpty, case let cpu = cpuSorted[cpuSorted.count / 4], cpu > 0 { m.cpu = .init(secondsPerStream: cpu, cores: cores, sharedByFleet: true) }
+        if !cpuSorted.isEmpty, case let cpu = cpuSorted[cpuSorted.count / 4], cpu > 0 {
+            m.cpu = .init(secondsPerStream: cpu, cores: cores, sharedByFleet: true)
+        }
         func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1000) }
         var notes = [
             "\(c.lockStrategy.rawValue) lock, delays \(DurationText.format(c.lockInitialDelay.seconds))→\(DurationText.format(c.lockMaxDelay.seconds)), timeout \(DurationText.format(c.lockTimeout.seconds)); \(perInstance) clients per instance",
@@ -175,7 +186,8 @@ public struct SimulationCalibration: Sendable, Equatable, Codable {
             notes.append(String(format: "CPU: %.2f ms per stream on %.0f core(s)", cpu.secondsPerStream * 1000, cores))
         }
         return SimulationCalibration(
-            group: group, profile: profile.rawValue, calibratedOn: calibration.map(\.name), clientsPerInstance: perInstance,
+            group: group, profile: profile.rawValue, calibratedOn: calibration.map(\.name),
+            clientsPerInstance: perInstance,
             template: m, notes: notes)
     }
 }

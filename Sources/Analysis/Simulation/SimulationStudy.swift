@@ -10,6 +10,9 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
     /// The validation goal: throughput within 10 %, lock-wait p99 within 25 %.
     public static let throughputGoal = 0.10
     public static let lockWaitP99Goal = 0.25
+    /// Simulated seconds per validation point (the measured windows are 10 s: a longer simulated
+    /// window gives the model's expectation, not one more noisy sample).
+    public static let validationSeconds = 60.0
 
     /// How CPU enters a prediction: the measured host's cores shared by the whole fleet (as the
     /// calibration runs ran), the same cores for each instance (as deployed), or not at all.
@@ -30,11 +33,15 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
         public var cpu: CPUMode
         public var durationSeconds: Double
         public var seed: UInt64
+        /// Clients per instance in predictions; nil: as measured.
+        public var clientsPerInstance: Int?
 
         public init(
             instances: [Int], sessions: Int? = nil, zipf: Double? = nil, redisRTT: Double? = nil,
-            strategy: LockStrategy? = nil, cpu: CPUMode = .perInstance, durationSeconds: Double = 60, seed: UInt64 = 1
+            strategy: LockStrategy? = nil, cpu: CPUMode = .perInstance, durationSeconds: Double = 60, seed: UInt64 = 1,
+            clientsPerInstance: Int? = nil
         ) {
+            self.clientsPerInstance = clientsPerInstance
             self.instances = instances
             self.sessions = sessions
             self.zipf = zipf
@@ -58,6 +65,8 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
         public var simulatedSeconds: Double
         public var metrics: [String: Double]
         public var events: Int
+        /// Wall-clock seconds the simulation of this point took (the simulator's own cost).
+        public var wallSeconds: Double
     }
 
     /// A measured phase the calibration did not use, simulated as it ran.
@@ -95,11 +104,12 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
     public var validationWithinGoal: Int { validation.filter(\.withinGoal).count }
 
     /// Calibrates on `report`, validates, and predicts the fleets of `options`.
-    public static func run(report: RunReport, source: String, options: Options) throws(SimulationCalibrationError)
+    public static func run(
+        report: RunReport, source: String, options: Options
+    ) throws(SimulationCalibrationError)
         -> SimulationStudy
     {
-        let duration = Duration.seconds(options.durationSeconds)
-        let calibrations = try SimulationCalibration.calibrate(report, duration: duration)
+        let calibrations = try SimulationCalibration.calibrate(report, duration: .seconds(validationSeconds))
         var validation: [Check] = []
         for cal in calibrations {
             for p in report.phases
@@ -136,6 +146,7 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
     public static func predict(_ cal: SimulationCalibration, instances: Int, sessions: Int, options: Options) -> Point {
         var m = cal.model(instances: instances, sessions: sessions, zipf: options.zipf ?? cal.template.zipf)
         m.seed = options.seed
+        m.duration = .seconds(options.durationSeconds)
         if let rtt = options.redisRTT { m.redis.roundTrip = .seconds(rtt) }
         if let s = options.strategy { m.lock.strategy = s }
         switch options.cpu {
@@ -143,10 +154,18 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
         case .perInstance: m.cpu?.sharedByFleet = false
         case .off: m.cpu = nil
         }
+        if let n = options.clientsPerInstance, case .closed(_, let think) = m.load {
+            m.load = .closed(clientsPerInstance: n, think: think)
+        }
+        let started = ContinuousClock.now
         let r = Simulator.run(m)
+        let wall = started.duration(to: .now)
         return Point(
-            group: cal.group, profile: cal.profile, strategy: (m.lock.strategy?.rawValue ?? "none"), instances: instances,
-            sessions: sessions, zipf: m.zipf, simulatedSeconds: r.simulatedSeconds, metrics: metrics(r), events: r.events)
+            group: cal.group, profile: cal.profile, strategy: (m.lock.strategy?.rawValue ?? "none"),
+            instances: instances,
+            sessions: sessions, zipf: m.zipf, simulatedSeconds: r.simulatedSeconds, metrics: metrics(r),
+            events: r.events,
+            wallSeconds: wall.seconds)
     }
 
     /// The result under the catalog's names.
@@ -188,45 +207,64 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
     // MARK: - Text
 
     public var text: String {
-        var out = "Simulated from \(source) (\(Int(options.durationSeconds)) s simulated per point, seed \(options.seed), CPU \(options.cpu.rawValue))\n"
+        var out =
+            "Simulated from \(source) (\(Int(options.durationSeconds)) s simulated per point, seed \(options.seed), CPU \(options.cpu.rawValue))\n"
         for cal in calibrations {
             out += "\n## \(cal.group) (\(cal.profile)): calibrated on \(cal.calibratedOn.joined(separator: ", "))\n"
             for n in cal.notes { out += "  \(n)\n" }
         }
         out += "\n## Predictions\n"
-        out += Self.row(["group", "sessions", "instances", "updates/s", "efficiency", "wait p50 ms", "wait p99 ms", "timeouts", "pool errors"])
+        out += Self.row([
+            "group", "sessions", "instances", "updates/s", "efficiency", "wait p50 ms", "wait p99 ms", "timeouts",
+            "pool errors",
+        ])
         for p in points {
-            func v(_ m: PhaseMetric, _ f: String = "%.1f") -> String { p.metrics[m.rawValue].map { String(format: f, $0) } ?? "-" }
-            let poolErrors = (p.metrics[PhaseMetric.redisPoolErrors.rawValue] ?? 0) + (p.metrics[PhaseMetric.dbPoolTimeouts.rawValue] ?? 0)
+            func v(_ m: PhaseMetric, _ f: String = "%.1f") -> String {
+                p.metrics[m.rawValue].map { String(format: f, $0) } ?? "-"
+            }
+            let poolErrors =
+                (p.metrics[PhaseMetric.redisPoolErrors.rawValue] ?? 0)
+                + (p.metrics[PhaseMetric.dbPoolTimeouts.rawValue] ?? 0)
             out += Self.row([
                 p.group, "\(p.sessions)", "\(p.instances)", v(.updatesPerSecond), v(.scalingEfficiency, "%.2f"),
                 v(.lockWaitP50Ms), v(.lockWaitP99Ms), v(.lockTimeouts, "%.0f"), String(format: "%.0f", poolErrors),
             ])
         }
-        out += "\n## Validation: measured points not calibrated on (goal: throughput within 10 %, lock-wait p99 within 25 %)\n"
+        out +=
+            "\n## Validation: measured points not calibrated on (goal: throughput within 10 %, lock-wait p99 within 25 %)\n"
         if validation.isEmpty {
             out += "  not measured: the report has no fleet larger than the two calibrated on\n"
         } else {
-            out += Self.row(["phase", "updates/s measured", "simulated", "error", "wait p99 measured", "simulated", "error", "goal"])
+            out += Self.row([
+                "phase", "updates/s measured", "simulated", "error", "wait p99 measured", "simulated", "error", "goal",
+            ])
             for c in validation {
                 func pct(_ e: Double?) -> String { e.map { String(format: "%+.1f %%", $0 * 100) } ?? "-" }
                 func ms(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "-" }
                 out += Self.row([
-                    c.phase, String(format: "%.1f", c.measuredUpdatesPerSecond), String(format: "%.1f", c.simulatedUpdatesPerSecond),
-                    pct(c.throughputError), ms(c.measuredLockWaitP99Ms), ms(c.simulatedLockWaitP99Ms), pct(c.lockWaitP99Error),
+                    c.phase, String(format: "%.1f", c.measuredUpdatesPerSecond),
+                    String(format: "%.1f", c.simulatedUpdatesPerSecond),
+                    pct(c.throughputError), ms(c.measuredLockWaitP99Ms), ms(c.simulatedLockWaitP99Ms),
+                    pct(c.lockWaitP99Error),
                     c.withinGoal ? "met" : "missed",
                 ])
             }
             let worstX = validation.map { abs($0.throughputError) }.max() ?? 0
             let worstW = validation.compactMap { $0.lockWaitP99Error.map(abs) }.max() ?? 0
             out += String(
-                format: "  %d of %d points within the goal; worst throughput error %.1f %%, worst lock-wait p99 error %.1f %%\n",
+                format:
+                    "  %d of %d points within the goal; worst throughput error %.1f %%, worst lock-wait p99 error %.1f %%\n",
                 validationWithinGoal, validation.count, worstX * 100, worstW * 100)
         }
         return out
     }
 
     static func row(_ cells: [String]) -> String {
-        "  " + cells.enumerated().map { i, c in i == 0 ? c.padding(toLength: max(22, c.count), withPad: " ", startingAt: 0) : String(repeating: " ", count: max(0, 11 - c.count)) + c }.joined(separator: " ") + "\n"
+        "  "
+            + cells.enumerated().map { i, c in
+                i == 0
+                    ? c.padding(toLength: max(22, c.count), withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: max(0, 11 - c.count)) + c
+            }.joined(separator: " ") + "\n"
     }
 }

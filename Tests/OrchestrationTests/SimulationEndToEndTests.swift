@@ -1,0 +1,47 @@
+import Foundation
+import Orchestration
+import StampedeTestSupport
+import Testing
+
+@testable import Analysis
+
+/// The simulator calibrated on a short real scale-001 sweep (real Redis, PostgreSQL and servers),
+/// predicting the fleet it was not calibrated on.
+extension RealServicesTests {
+    @Suite struct SimulationEndToEndTests {
+        @Test(.timeLimit(.minutes(3))) func aShortSweepCalibratesTheSimulatorAndItPredictsTheLargestFleet() async throws
+        {
+            var s = try #require(
+                try BuiltinCatalog.scenario(
+                    named: "scale-001",
+                    overrides: ["instances": "1,2,4", "hot_set": "1", "duration": "4s", "warmup": "1s"]))
+            s.phases = s.phases.filter { $0.name == "upstream" }
+            s.claims = []
+            let report = await ScenarioRunner(scenario: s, options: .init(executable: LifecycleSupport.stampedeBinary))
+                .run()
+            #expect(report.complete, "\(report.incompleteReason ?? "")")
+            let study = try SimulationStudy.run(
+                report: report, source: "test", options: .init(instances: [1, 8], durationSeconds: 30))
+            let cal = try #require(study.calibrations.first)
+            #expect(cal.group == "upstream")
+            #expect(cal.calibratedOn.count == 2)
+            #expect(cal.template.lock.strategy == .exponentialJitter)
+            #expect(cal.template.lock.hold == .milliseconds(20))
+            // Hold work and think time come from the measurement: positive, and of the right size.
+            #expect(cal.template.lock.holdWork.mean > .zero && cal.template.lock.holdWork.mean < .milliseconds(20))
+            guard case .closed(let perInstance, let think) = cal.template.load else {
+                Issue.record("closed loop expected")
+                return
+            }
+            #expect(perInstance == 5)
+            #expect(think.mean > .milliseconds(100) && think.mean < .milliseconds(300), "\(think)")
+            // The 4-instance fleet, not calibrated on, predicted within 25 % (a 4 s window is noisy).
+            let check = try #require(study.validation.first { $0.instances == 4 })
+            #expect(abs(check.throughputError) <= 0.25, "\(check)")
+            #expect(check.measuredUpdatesPerSecond > 0 && (check.simulatedLockWaitP99Ms ?? 0) > 0)
+            // One hot session caps the fleet near 1/hold: 8 instances cannot do twice 4's updates.
+            let x8 = try #require(study.points.first { $0.instances == 8 }?.metrics["updates_per_second"])
+            #expect(x8 < 2 * check.measuredUpdatesPerSecond && x8 < 1 / 0.020, "\(x8)")
+        }
+    }
+}
