@@ -180,7 +180,11 @@ let package = Package(
         ),
         .testTarget(
             name: "OrchestrationTests",
-            dependencies: ["Orchestration", "Analysis", "Reports", "Backends", "StampedeTestSupport", "SystemSupport"],
+            dependencies: [
+                "Orchestration", "Analysis", "Reports", "Backends", "StampedeTestSupport", "SystemSupport",
+                "Simulation",
+                "ServerConfig",
+            ],
             swiftSettings: swiftSettings
         ),
     ]
