@@ -39,7 +39,7 @@ public struct SimulationResult: Sendable, Equatable, Codable {
     public var cpuUtilization: Double?
     public var cpuStretch = 1.0
     public var passes = 1
-    /// Events processed (the simulator's own cost).
+    /// Events processed, over every pass (the simulator's own cost).
     public var events = 0
 
     public init() {}

@@ -23,10 +23,14 @@ public enum Simulator {
             let perCore = cpu.sharedByFleet ? r.streamsPerSecond : r.streamsPerSecond / Double(model.instances)
             return min(0.95, perCore * cpu.secondsPerStream / cpu.cores)
         }
-        var rho = utilisation(SimulationRun(probe, stretch: 1).run())
+        var first = SimulationRun(probe, stretch: 1).run()
+        var rho = utilisation(first)
         var passes = 1
+        var events = first.events
         for _ in 0..<4 {
-            let next = utilisation(SimulationRun(probe, stretch: stretch(rho)).run())
+            first = SimulationRun(probe, stretch: stretch(rho)).run()
+            let next = utilisation(first)
+            events += first.events
             passes += 1
             let settled = abs(next - rho) < 0.005
             rho = (rho + next) / 2
@@ -34,6 +38,7 @@ public enum Simulator {
         }
         var result = SimulationRun(model, stretch: stretch(rho)).run()
         result.passes = passes + 1
+        result.events += events
         result.cpuUtilization = rho
         return result
     }

@@ -181,20 +181,24 @@ public struct CapacityPlanner: Sendable {
                 fit.model.throughput(at: Double($0)) * seconds >= Double(sessions)
             })
         else {
-            // The fit's own limit lies past what it may extrapolate: ask the simulator instead.
-            if Double(limit) > measuredMax * Self.extrapolationLimit,
-                case .success(let simulated) = simulateSessions(
+            // The fit's limit is the extrapolation limit (no peak) or a peak past it: whether more
+            // instances help out there is for the simulator to say.
+            var simulator = ""
+            if peak == nil || Double(limit) > measuredMax * Self.extrapolationLimit {
+                switch simulateSessions(
                     sessions, seconds: seconds, input: input, sweep: usl.sweep,
                     from: Int(measuredMax * Self.extrapolationLimit), &plan)
-            {
-                return simulated
+                {
+                case .success(let simulated): return simulated
+                case .failure(let why): simulator = "; the simulator could not size it either: \(why.description)"
+                }
             }
             let best = Double(limit)
             let most = fit.model.throughput(at: best) * seconds
             plan.refusals.append(
                 "sessions: \(sessions) concurrent sessions of \(Quantity.number(seconds)) s exceed what this fit allows: at most "
                     + "\(Int(most)) at N = \(limit)\(peak == nil ? " (twice the largest measured fleet)" : " (N*, the peak)"); "
-                    + "fix the contention (σ = \(String(format: "%.3f", fit.sigma))) or shorten sessions")
+                    + "fix the contention (σ = \(String(format: "%.3f", fit.sigma))) or shorten sessions" + simulator)
             return nil
         }
         guard Double(n) <= measuredMax * Self.extrapolationLimit else {
