@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "AnalysisTests",
             dependencies: [
-                "Analysis", "Reports", "ServerConfig", "LoadGen", "StampedeTestSupport",
+                "Analysis", "Reports", "ServerConfig", "LoadGen", "StampedeTestSupport", "Simulation",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings

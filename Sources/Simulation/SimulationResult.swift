@@ -20,6 +20,7 @@ public struct SimulationResult: Sendable, Equatable, Codable {
     public var lockWaitMaxMs: Double?
     public var lockHoldP50Ms: Double?
     public var lockHoldP99Ms: Double?
+    public var streamDurationMeanMs: Double?
     public var streamDurationP50Ms: Double?
     public var streamDurationP99Ms: Double?
     public var redisCommands = 0

@@ -14,7 +14,10 @@ public enum Simulator {
     /// Runs the model; with a ``SimulationModel/CPU`` the run is repeated until the utilisation it
     /// implies settles (at most 5 runs), and the last run is returned.
     public static func run(_ model: SimulationModel) -> SimulationResult {
-        guard let cpu = model.cpu else { return SimulationRun(model, stretch: 1).run() }
+        guard let cpu = model.cpu else {
+            var once = SimulationRun(model, stretch: 1)
+            return once.run()
+        }
         // The utilisation settles on short runs (at most a minute each); the last run is whole.
         var probe = model
         probe.duration = min(model.duration, .seconds(60))
@@ -23,12 +26,14 @@ public enum Simulator {
             let perCore = cpu.sharedByFleet ? r.streamsPerSecond : r.streamsPerSecond / Double(model.instances)
             return min(0.95, perCore * cpu.secondsPerStream / cpu.cores)
         }
-        var first = SimulationRun(probe, stretch: 1).run()
+        var pass = SimulationRun(probe, stretch: 1)
+        var first = pass.run()
         var rho = utilisation(first)
         var passes = 1
         var events = first.events
         for _ in 0..<4 {
-            first = SimulationRun(probe, stretch: stretch(rho)).run()
+            pass = SimulationRun(probe, stretch: stretch(rho))
+            first = pass.run()
             let next = utilisation(first)
             events += first.events
             passes += 1
@@ -36,7 +41,8 @@ public enum Simulator {
             rho = (rho + next) / 2
             if settled { break }
         }
-        var result = SimulationRun(model, stretch: stretch(rho)).run()
+        var last = SimulationRun(model, stretch: stretch(rho))
+        var result = last.run()
         result.passes = passes + 1
         result.events += events
         result.cpuUtilization = rho
@@ -45,7 +51,7 @@ public enum Simulator {
 }
 
 /// One pass of the simulation at a fixed CPU stretch.
-final class SimulationRun {
+struct SimulationRun {
     private enum Op: UInt8 {
         case none, acquire, get, cacheSet, release, fairAcquire, fairRelease, write, read, conditionalWrite
         var isRedis: Bool {
@@ -95,8 +101,8 @@ final class SimulationRun {
     private var fairQueue: [Deque<Int32>]
     private var version: [Int]
     private var redisFreeAt: Int64 = 0
-    private var redisPools: [Pool]
-    private var databasePools: [Pool]
+    /// Each instance's Redis pool at `2·i`, its PostgreSQL pool at `2·i + 1` (``poolIndex(_:_:)``).
+    private var pools: [Pool]
     private var slots: [Pool]
     private var nextInstance = 0
     private var backoffSeed: UInt64
@@ -122,12 +128,11 @@ final class SimulationRun {
         owner = Array(repeating: -1, count: model.sessions)
         fairQueue = Array(repeating: Deque(), count: m.lock.strategy == .fair ? model.sessions : 0)
         version = Array(repeating: 0, count: model.sessions)
-        redisPools = Array(repeating: Pool(), count: model.instances)
-        databasePools = Array(repeating: Pool(), count: model.instances)
+        pools = Array(repeating: Pool(), count: 2 * model.instances)
         slots = Array(repeating: Pool(), count: model.instances)
     }
 
-    func run() -> SimulationResult {
+    mutating func run() -> SimulationResult {
         switch m.load {
         case .closed(let perInstance, let think):
             for i in 0..<(m.instances * perInstance) {
@@ -149,7 +154,7 @@ final class SimulationRun {
 
     // MARK: - Events
 
-    private func handle(_ e: SimEvent) {
+    private mutating func handle(_ e: SimEvent) {
         let c = e.client
         switch e.kind {
         case .arrival:
@@ -180,10 +185,8 @@ final class SimulationRun {
         case .poolTimeout:
             guard e.epoch == clients[Int(c)].epoch, clients[Int(c)].waiting != .none else { return }
             let kind = clients[Int(c)].waiting
-            var pools = kind == .redis ? redisPools : databasePools
-            let i = Int(clients[Int(c)].instance)
-            if let w = pools[i].waiters.firstIndex(of: c) { pools[i].waiters.remove(at: w) }
-            if kind == .redis { redisPools = pools } else { databasePools = pools }
+            let p = poolIndex(kind, c)
+            if let w = pools[p].waiters.firstIndex(of: c) { pools[p].waiters.remove(at: w) }
             clients[Int(c)].waiting = .none
             if inWindow(now) {
                 if kind == .redis { result.redisPoolTimeouts += 1 } else { result.databasePoolTimeouts += 1 }
@@ -196,7 +199,7 @@ final class SimulationRun {
         }
     }
 
-    private func newClient() -> Int32 {
+    private mutating func newClient() -> Int32 {
         let instance = Int32(nextInstance)
         nextInstance = (nextInstance + 1) % m.instances
         if let id = freeClients.popLast() {
@@ -211,7 +214,7 @@ final class SimulationRun {
     }
 
     /// A stream starts: an agent slot (queued when all are busy), then the agent's events.
-    private func begin(_ c: Int32) {
+    private mutating func begin(_ c: Int32) {
         clients[Int(c)].streamStart = now
         clients[Int(c)].session = Int32(popularity.draw(using: &rng))
         let i = Int(clients[Int(c)].instance)
@@ -224,7 +227,7 @@ final class SimulationRun {
         }
     }
 
-    private func runAgent(_ c: Int32) {
+    private mutating func runAgent(_ c: Int32) {
         let e = Double(m.agent.events)
         let interval = m.agent.interval.seconds
         var serverSeconds = e * interval
@@ -244,7 +247,7 @@ final class SimulationRun {
         .init(fixed: m.streamOverhead.fixed / 2, exponentialMean: m.streamOverhead.exponentialMean / 2)
     }
 
-    private func startUpdate(_ c: Int32) {
+    private mutating func startUpdate(_ c: Int32) {
         let i = Int(clients[Int(c)].instance)
         release(slotOf: i)
         clients[Int(c)].updateStart = now
@@ -265,17 +268,16 @@ final class SimulationRun {
     // MARK: - Store calls
 
     /// Starts a Redis or database call, through the instance's pool.
-    private func send(_ c: Int32, _ op: Op) {
+    private mutating func send(_ c: Int32, _ op: Op) {
         clients[Int(c)].op = op
         if op == .acquire || op == .fairAcquire || op == .read, inWindow(clients[Int(c)].updateStart) {
             lockAttempts += 1
         }
         let kind: PoolKind = op.isRedis ? .redis : .database
         let limit = op.isRedis ? m.redis.pool : m.database.pool
-        let i = Int(clients[Int(c)].instance)
-        let inUse = op.isRedis ? redisPools[i].inUse : databasePools[i].inUse
-        if inUse < limit.size {
-            if op.isRedis { redisPools[i].inUse += 1 } else { databasePools[i].inUse += 1 }
+        let p = poolIndex(kind, c)
+        if pools[p].inUse < limit.size {
+            pools[p].inUse += 1
             dispatch(c)
             return
         }
@@ -291,13 +293,13 @@ final class SimulationRun {
         }
         clients[Int(c)].waiting = kind
         clients[Int(c)].epoch &+= 1
-        if op.isRedis { redisPools[i].waiters.append(c) } else { databasePools[i].waiters.append(c) }
+        pools[p].waiters.append(c)
         schedule(.poolTimeout, c, at: now + timeout.nanoseconds, epoch: clients[Int(c)].epoch)
     }
 
     /// The call leaves with a connection: Redis commands reach the server half a round trip later;
     /// a database statement completes a round trip plus its service time later.
-    private func dispatch(_ c: Int32) {
+    private mutating func dispatch(_ c: Int32) {
         if inWindow(now), !clients[Int(c)].op.isRedis { result.databaseCalls += 1 }
         if clients[Int(c)].op.isRedis {
             schedule(.redisArrive, c, at: now + m.redis.roundTrip.nanoseconds / 2)
@@ -308,28 +310,24 @@ final class SimulationRun {
         }
     }
 
-    private func release(_ kind: PoolKind, of c: Int32) {
-        let i = Int(clients[Int(c)].instance)
-        if kind == .redis {
-            if let next = redisPools[i].waiters.popFirst() {
-                clients[Int(next)].waiting = .none
-                clients[Int(next)].epoch &+= 1
-                dispatch(next)
-            } else {
-                redisPools[i].inUse -= 1
-            }
+    /// The connection goes to the first waiter, if any (its call leaves now), else back.
+    private mutating func release(_ kind: PoolKind, of c: Int32) {
+        let p = poolIndex(kind, c)
+        if let next = pools[p].waiters.popFirst() {
+            clients[Int(next)].waiting = .none
+            clients[Int(next)].epoch &+= 1
+            dispatch(next)
         } else {
-            if let next = databasePools[i].waiters.popFirst() {
-                clients[Int(next)].waiting = .none
-                clients[Int(next)].epoch &+= 1
-                dispatch(next)
-            } else {
-                databasePools[i].inUse -= 1
-            }
+            pools[p].inUse -= 1
         }
     }
 
-    private func release(slotOf i: Int) {
+    @inline(__always)
+    private func poolIndex(_ kind: PoolKind, _ c: Int32) -> Int {
+        2 * Int(clients[Int(c)].instance) + (kind == .redis ? 0 : 1)
+    }
+
+    private mutating func release(slotOf i: Int) {
         if let next = slots[i].waiters.popFirst() {
             clients[Int(next)].waiting = .none
             runAgent(next)
@@ -339,7 +337,7 @@ final class SimulationRun {
     }
 
     /// At Redis, in arrival order: one thread serves the command, whose effect applies now.
-    private func redisArrive(_ c: Int32) {
+    private mutating func redisArrive(_ c: Int32) {
         redisFreeAt = max(now, redisFreeAt) + sample(m.redis.service, stretched: true)
         if inWindow(now) { result.redisCommands += 1 }
         let s = Int(clients[Int(c)].session)
@@ -376,7 +374,7 @@ final class SimulationRun {
         schedule(.redisReply, c, at: redisFreeAt + m.redis.roundTrip.nanoseconds / 2)
     }
 
-    private func redisReply(_ c: Int32) {
+    private mutating func redisReply(_ c: Int32) {
         switch clients[Int(c)].op {
         case .acquire:
             if clients[Int(c)].replyOK {
@@ -416,19 +414,19 @@ final class SimulationRun {
         }
     }
 
-    private func acquired(_ c: Int32) {
+    private mutating func acquired(_ c: Int32) {
         clients[Int(c)].acquiredAt = now
         recordWait(c)
         send(c, .get)
     }
 
-    private func recordWait(_ c: Int32) {
+    private mutating func recordWait(_ c: Int32) {
         guard inWindow(clients[Int(c)].updateStart) else { return }
         result.lockAcquisitions += 1
         _ = waits.record(UInt64(max(1, (now - clients[Int(c)].updateStart) / 1000)))
     }
 
-    private func databaseDone(_ c: Int32) {
+    private mutating func databaseDone(_ c: Int32) {
         let s = Int(clients[Int(c)].session)
         switch clients[Int(c)].op {
         case .write:
@@ -458,29 +456,29 @@ final class SimulationRun {
 
     // MARK: - Stream ends
 
-    private func completeUpdate(_ c: Int32) {
+    private mutating func completeUpdate(_ c: Int32) {
         if inWindow(now) { result.updates += 1 }
         finishStream(c)
     }
 
-    private func countTimeout(_ c: Int32) {
+    private mutating func countTimeout(_ c: Int32) {
         if inWindow(now) { result.lockTimeouts += 1 }
         failUpdate(c)
     }
 
     /// The update failed (timeout, pool): the stream still ends, with an error event.
-    private func failUpdate(_ c: Int32) {
+    private mutating func failUpdate(_ c: Int32) {
         if inWindow(now) { result.updateErrors += 1 }
         finishStream(c)
     }
 
-    private func finishStream(_ c: Int32) {
+    private mutating func finishStream(_ c: Int32) {
         clients[Int(c)].op = .none
         let done = max(now + sample(halfOverhead, stretched: true), clients[Int(c)].readerDone)
         schedule(.streamEnd, c, at: done)
     }
 
-    private func endStream(_ c: Int32) {
+    private mutating func endStream(_ c: Int32) {
         if inWindow(now) {
             result.streams += 1
             _ = streamDurations.record(UInt64(max(1, (now - clients[Int(c)].streamStart) / 1000)))
@@ -494,7 +492,7 @@ final class SimulationRun {
     }
 
     /// Bytes waiting in the servers' buffers now, over the streams being read slowly.
-    private func sampleBuffers() {
+    private mutating func sampleBuffers() {
         guard case .slow(let rate) = m.consumer else { return }
         let e = Double(m.agent.events), interval = m.agent.interval.seconds
         var total = 0.0
@@ -514,22 +512,22 @@ final class SimulationRun {
     @inline(__always)
     private func inWindow(_ t: Int64) -> Bool { t >= windowStart && t < end }
 
-    private func schedule(_ kind: SimEventKind, _ c: Int32, at t: Int64, epoch: UInt32 = 0) {
+    private mutating func schedule(_ kind: SimEventKind, _ c: Int32, at t: Int64, epoch: UInt32 = 0) {
         seq &+= 1
         heap.push(SimEvent(time: t, seq: seq, client: c, kind: kind, epoch: epoch))
     }
 
-    private func sample(_ s: SimulationModel.Spread, stretched: Bool) -> Int64 {
+    private mutating func sample(_ s: SimulationModel.Spread, stretched: Bool) -> Int64 {
         var seconds = s.fixed.seconds
         if s.exponentialMean > .zero { seconds += exponential(s.exponentialMean.seconds) }
         return Int64(seconds * (stretched ? stretch : 1) * 1e9)
     }
 
-    private func exponential(_ mean: Double) -> Double {
+    private mutating func exponential(_ mean: Double) -> Double {
         -mean * log(1 - rng.uniform(0, 1))
     }
 
-    private func finish() -> SimulationResult {
+    private mutating func finish() -> SimulationResult {
         var r = result
         let seconds = m.duration.seconds
         r.simulatedSeconds = seconds
@@ -549,6 +547,7 @@ final class SimulationRun {
             r.lockHoldP99Ms = Double(holds.valueAtPercentile(99)) / 1000
         }
         if streamDurations.totalCount > 0 {
+            r.streamDurationMeanMs = streamDurations.mean / 1000
             r.streamDurationP50Ms = Double(streamDurations.valueAtPercentile(50)) / 1000
             r.streamDurationP99Ms = Double(streamDurations.valueAtPercentile(99)) / 1000
         }

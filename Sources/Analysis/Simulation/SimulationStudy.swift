@@ -79,6 +79,17 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
         public var simulatedUpdatesPerSecond: Double
         public var measuredLockWaitP99Ms: Double?
         public var simulatedLockWaitP99Ms: Double?
+        /// The measured p99's own 95 % interval (batch means over the window), when the report has it.
+        public var measuredLockWaitP99Interval: ConfidenceInterval?
+        public var measuredUpdatesPerSecondInterval: ConfidenceInterval?
+
+        /// Whether the simulated figures lie inside the measured points' own 95 % intervals: how
+        /// far the measurement itself can be trusted at this point, beside the fixed goal.
+        public var insideMeasuredIntervals: Bool? {
+            guard let w = measuredLockWaitP99Interval, let x = measuredUpdatesPerSecondInterval else { return nil }
+            let sw = simulatedLockWaitP99Ms ?? 0
+            return (x.low...x.high).contains(simulatedUpdatesPerSecond) && (w.low...w.high).contains(sw)
+        }
 
         /// (simulated − measured) / measured.
         public var throughputError: Double {
@@ -125,7 +136,9 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
                         phase: p.name, group: cal.group, instances: p.instances, sessions: p.hotSet ?? 1,
                         measuredUpdatesPerSecond: x, simulatedUpdatesPerSecond: r.updatesPerSecond,
                         measuredLockWaitP99Ms: p.metrics[PhaseMetric.lockWaitP99Ms.rawValue],
-                        simulatedLockWaitP99Ms: r.lockWaitP99Ms))
+                        simulatedLockWaitP99Ms: r.lockWaitP99Ms,
+                        measuredLockWaitP99Interval: p.intervals?[PhaseMetric.lockWaitP99Ms.rawValue],
+                        measuredUpdatesPerSecondInterval: p.intervals?[PhaseMetric.updatesPerSecond.rawValue]))
             }
         }
         var points: [Point] = []
@@ -237,6 +250,7 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
         } else {
             out += Self.row([
                 "phase", "updates/s measured", "simulated", "error", "wait p99 measured", "simulated", "error", "goal",
+                "in 95% CI",
             ])
             for c in validation {
                 func pct(_ e: Double?) -> String { e.map { String(format: "%+.1f %%", $0 * 100) } ?? "-" }
@@ -246,7 +260,7 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
                     String(format: "%.1f", c.simulatedUpdatesPerSecond),
                     pct(c.throughputError), ms(c.measuredLockWaitP99Ms), ms(c.simulatedLockWaitP99Ms),
                     pct(c.lockWaitP99Error),
-                    c.withinGoal ? "met" : "missed",
+                    c.withinGoal ? "met" : "missed", c.insideMeasuredIntervals.map { $0 ? "yes" : "no" } ?? "-",
                 ])
             }
             let worstX = validation.map { abs($0.throughputError) }.max() ?? 0
@@ -255,6 +269,11 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
                 format:
                     "  %d of %d points within the goal; worst throughput error %.1f %%, worst lock-wait p99 error %.1f %%\n",
                 validationWithinGoal, validation.count, worstX * 100, worstW * 100)
+            let judged = validation.compactMap(\.insideMeasuredIntervals)
+            if !judged.isEmpty {
+                out +=
+                    "  \(judged.filter { $0 }.count) of \(judged.count) simulated points inside the measured points' own 95 % intervals (throughput and p99; batch means over each window)\n"
+            }
         }
         return out
     }
