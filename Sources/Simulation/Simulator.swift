@@ -87,6 +87,7 @@ struct SimulationRun {
     }
 
     private let m: SimulationModel
+    private let fast: FastModel
     private let stretch: Double
     private var heap: EventHeap
     private var seq: UInt64 = 0
@@ -118,6 +119,7 @@ struct SimulationRun {
 
     init(_ model: SimulationModel, stretch: Double) {
         m = model
+        fast = FastModel(model)
         self.stretch = stretch
         heap = EventHeap(capacity: 1024)
         windowStart = model.warmup.nanoseconds
@@ -134,11 +136,11 @@ struct SimulationRun {
 
     mutating func run() -> SimulationResult {
         switch m.load {
-        case .closed(let perInstance, let think):
+        case .closed(let perInstance, _):
             for i in 0..<(m.instances * perInstance) {
                 clients.append(Client(instance: Int32(i % m.instances)))
                 // Spread the first starts over one think time, as clients ramp in.
-                schedule(.start, Int32(i), at: Int64(Double(sample(think, stretched: false)) * rng.uniform(0, 1)))
+                schedule(.start, Int32(i), at: Int64(Double(sample(fast.think, stretched: false)) * rng.uniform(0, 1)))
             }
         case .open(let rate):
             schedule(.arrival, -1, at: Int64(exponential(1 / rate) * 1e9))
@@ -238,13 +240,9 @@ struct SimulationRun {
                 serverSeconds = max(serverSeconds, (e - Double(q)) / rate)
             }
         }
-        let overhead = sample(halfOverhead, stretched: true)
+        let overhead = sample(fast.halfOverhead, stretched: true)
         clients[Int(c)].readerDone = now + Int64(readerSeconds * 1e9)
         schedule(.agentDone, c, at: now + Int64(serverSeconds * 1e9) + overhead)
-    }
-
-    private var halfOverhead: SimulationModel.Spread {
-        .init(fixed: m.streamOverhead.fixed / 2, exponentialMean: m.streamOverhead.exponentialMean / 2)
     }
 
     private mutating func startUpdate(_ c: Int32) {
@@ -302,11 +300,11 @@ struct SimulationRun {
     private mutating func dispatch(_ c: Int32) {
         if inWindow(now), !clients[Int(c)].op.isRedis { result.databaseCalls += 1 }
         if clients[Int(c)].op.isRedis {
-            schedule(.redisArrive, c, at: now + m.redis.roundTrip.nanoseconds / 2)
+            schedule(.redisArrive, c, at: now + fast.halfRedisRTT)
         } else {
             schedule(
                 .databaseDone, c,
-                at: now + m.database.roundTrip.nanoseconds + sample(m.database.service, stretched: true))
+                at: now + fast.databaseRTT + sample(fast.databaseService, stretched: true))
         }
     }
 
@@ -338,7 +336,7 @@ struct SimulationRun {
 
     /// At Redis, in arrival order: one thread serves the command, whose effect applies now.
     private mutating func redisArrive(_ c: Int32) {
-        redisFreeAt = max(now, redisFreeAt) + sample(m.redis.service, stretched: true)
+        redisFreeAt = max(now, redisFreeAt) + sample(fast.redisService, stretched: true)
         if inWindow(now) { result.redisCommands += 1 }
         let s = Int(clients[Int(c)].session)
         switch clients[Int(c)].op {
@@ -365,13 +363,13 @@ struct SimulationRun {
                     // The publish reaches the waiter's instance half a round trip later.
                     schedule(
                         .wakeUp, head,
-                        at: redisFreeAt + m.redis.roundTrip.nanoseconds / 2 + sample(m.lock.handoff, stretched: true))
+                        at: redisFreeAt + fast.halfRedisRTT + sample(fast.handoff, stretched: true))
                     if inWindow(now) { result.lockHandoffs += 1 }
                 }
             }
         default: break
         }
-        schedule(.redisReply, c, at: redisFreeAt + m.redis.roundTrip.nanoseconds / 2)
+        schedule(.redisReply, c, at: redisFreeAt + fast.halfRedisRTT)
     }
 
     private mutating func redisReply(_ c: Int32) {
@@ -379,7 +377,7 @@ struct SimulationRun {
         case .acquire:
             if clients[Int(c)].replyOK {
                 acquired(c)
-            } else if now - clients[Int(c)].updateStart >= m.lock.timeout.nanoseconds {
+            } else if now - clients[Int(c)].updateStart >= fast.lockTimeout {
                 countTimeout(c)
             } else {
                 let d = clients[Int(c)].backoff!.nextDelay()
@@ -393,11 +391,11 @@ struct SimulationRun {
             } else if !clients[Int(c)].queued {
                 clients[Int(c)].queued = true
                 clients[Int(c)].epoch &+= 1
-                let deadline = clients[Int(c)].updateStart + m.lock.timeout.nanoseconds
+                let deadline = clients[Int(c)].updateStart + fast.lockTimeout
                 schedule(.lockTimeout, c, at: max(deadline, now), epoch: clients[Int(c)].epoch)
             }
         case .get:
-            let hold = m.lock.hold.nanoseconds + sample(m.lock.holdWork, stretched: true)
+            let hold = fast.lockHold + sample(fast.holdWork, stretched: true)
             schedule(.holdDone, c, at: now + hold)
         case .cacheSet:
             if m.lock.strategy == .optimistic || m.lock.strategy == nil {
@@ -434,7 +432,7 @@ struct SimulationRun {
             if m.lock.strategy == nil { completeUpdate(c) } else { send(c, .cacheSet) }
         case .read:
             clients[Int(c)].version = version[s]
-            let hold = m.lock.hold.nanoseconds + sample(m.lock.holdWork, stretched: true)
+            let hold = fast.lockHold + sample(fast.holdWork, stretched: true)
             schedule(.holdDone, c, at: now + hold)
         case .conditionalWrite:
             if version[s] == clients[Int(c)].version {
@@ -443,7 +441,7 @@ struct SimulationRun {
                 send(c, .cacheSet)
             } else {
                 if inWindow(clients[Int(c)].updateStart) { result.optimisticConflicts += 1 }
-                if now - clients[Int(c)].updateStart >= m.lock.timeout.nanoseconds {
+                if now - clients[Int(c)].updateStart >= fast.lockTimeout {
                     countTimeout(c)
                 } else {
                     let d = clients[Int(c)].backoff!.nextDelay()
@@ -474,7 +472,7 @@ struct SimulationRun {
 
     private mutating func finishStream(_ c: Int32) {
         clients[Int(c)].op = .none
-        let done = max(now + sample(halfOverhead, stretched: true), clients[Int(c)].readerDone)
+        let done = max(now + sample(fast.halfOverhead, stretched: true), clients[Int(c)].readerDone)
         schedule(.streamEnd, c, at: done)
     }
 
@@ -484,7 +482,7 @@ struct SimulationRun {
             _ = streamDurations.record(UInt64(max(1, (now - clients[Int(c)].streamStart) / 1000)))
         }
         switch m.load {
-        case .closed(_, let think): schedule(.start, c, at: now + sample(think, stretched: false))
+        case .closed: schedule(.start, c, at: now + sample(fast.think, stretched: false))
         case .open:
             clients[Int(c)].active = false
             freeClients.append(c)
@@ -517,10 +515,48 @@ struct SimulationRun {
         heap.push(SimEvent(time: t, seq: seq, client: c, kind: kind, epoch: epoch))
     }
 
-    private mutating func sample(_ s: SimulationModel.Spread, stretched: Bool) -> Int64 {
-        var seconds = s.fixed.seconds
-        if s.exponentialMean > .zero { seconds += exponential(s.exponentialMean.seconds) }
+    private mutating func sample(_ s: Fast, stretched: Bool) -> Int64 {
+        var seconds = s.fixed
+        if s.mean > 0 { seconds += exponential(s.mean) }
         return Int64(seconds * (stretched ? stretch : 1) * 1e9)
+    }
+
+    /// A ``SimulationModel/Spread`` in seconds, converted once: `Duration` arithmetic per event
+    /// was a fifth of the run (Int128 multiplications in `perf`).
+    private struct Fast {
+        var fixed: Double
+        var mean: Double
+        init(_ s: SimulationModel.Spread, scale: Double = 1) {
+            fixed = s.fixed.seconds * scale
+            mean = s.exponentialMean.seconds * scale
+        }
+    }
+
+    /// The model's durations the events use, in nanoseconds or seconds, converted once.
+    private struct FastModel {
+        var halfRedisRTT: Int64
+        var databaseRTT: Int64
+        var lockHold: Int64
+        var lockTimeout: Int64
+        var redisService: Fast
+        var databaseService: Fast
+        var holdWork: Fast
+        var handoff: Fast
+        var halfOverhead: Fast
+        var think: Fast
+
+        init(_ m: SimulationModel) {
+            halfRedisRTT = m.redis.roundTrip.nanoseconds / 2
+            databaseRTT = m.database.roundTrip.nanoseconds
+            lockHold = m.lock.hold.nanoseconds
+            lockTimeout = m.lock.timeout.nanoseconds
+            redisService = Fast(m.redis.service)
+            databaseService = Fast(m.database.service)
+            holdWork = Fast(m.lock.holdWork)
+            handoff = Fast(m.lock.handoff)
+            halfOverhead = Fast(m.streamOverhead, scale: 0.5)
+            if case .closed(_, let think) = m.load { self.think = Fast(think) } else { think = Fast(.zero) }
+        }
     }
 
     private mutating func exponential(_ mean: Double) -> Double {
