@@ -44,11 +44,15 @@ def main():
     ap.add_argument("--ramp", default="1000/s")
     ap.add_argument("--profile", default="upstream")
     ap.add_argument("--server-args", default="", help="extra flags for stampede serve")
-    ap.add_argument("--generator", choices=["stampede", "locust"], default="stampede",
-                    help="who holds the streams: stampede load sse, or Locust running bench/locust_sse.py")
+    ap.add_argument("--generator", choices=["stampede", "locust", "raw"], default="stampede",
+                    help="who holds the streams: stampede load sse, Locust running bench/locust_sse.py, or the raw "
+                         "asyncio (+ uvloop) client bench/raw_sse_client.py")
+    ap.add_argument("--python", default=sys.executable,
+                    help="the Python that runs Locust and the raw client (e.g. .build-bench/bin/python)")
     ap.add_argument("--shards", type=int, default=1,
                     help="stampede only: run the load as this many shard processes (--shard i/N, one --start-at); "
                          "generator figures are their sums")
+    ap.add_argument("--load-args", default="", help="extra flags for stampede load sse, e.g. '--tick 1ms'")
     ap.add_argument("--keep", help="copy the generators' result files (result-<i>.json) into this directory")
     ap.add_argument("--perf", help="record the server with `perf record -g` during the window into this file")
     ap.add_argument("--perf-generator", help="record the generator with `perf record -g` during the window into this file")
@@ -83,9 +87,15 @@ def main():
         duration = int(ramp_s + a.window + 15)
         if a.generator == "locust":
             lenv = dict(os.environ, LOCUST_EVENTS_FILE=f"{tmp}/locust_events")
-            load = subprocess.Popen(["locust", "-f", os.path.join(ROOT, "bench/locust_sse.py"), "--headless", "-u", str(a.streams),
+            load = subprocess.Popen([a.python, "-m", "locust", "-f", os.path.join(ROOT, "bench/locust_sse.py"), "--headless", "-u", str(a.streams),
                                      "-r", a.ramp.split("/")[0], "-t", f"{duration}s", "--host", f"http://127.0.0.1:{port}",
                                      "--only-summary"], env=lenv, stdout=open(f"{tmp}/load.log", "w"), stderr=subprocess.STDOUT)
+            loads = [load]
+        elif a.generator == "raw":
+            load = subprocess.Popen([a.python, os.path.join(ROOT, "bench/raw_sse_client.py"), "--port", str(port),
+                                     "--streams", str(a.streams), "--ramp", a.ramp.split("/")[0],
+                                     "--duration", str(duration)],
+                                    stdout=open(f"{tmp}/load.log", "w"), stderr=subprocess.STDOUT)
             loads = [load]
         else:
             start_at = f"{time.time() + 1.0:.3f}"
@@ -96,7 +106,7 @@ def main():
                     [a.bin, "load", "sse", "--url", f"http://127.0.0.1:{port}/api/v1/query", "--method", "POST",
                      "--body", '{"prompt":"bench"}', "--header", "X-API-Key:stampede-dev-key",
                      "--clients", str(a.streams), "--ramp", a.ramp, "--duration", f"{duration}s",
-                     "--quiet", "--out", f"{tmp}/result-{i}.json"] + shard,
+                     "--quiet", "--out", f"{tmp}/result-{i}.json"] + shard + a.load_args.split(),
                     stdout=open(f"{tmp}/load-{i}.log", "w"), stderr=subprocess.STDOUT))
             load = loads[0]
         procs.extend(loads)
