@@ -14,10 +14,26 @@ public struct SimulationModel: Sendable, Equatable, Codable {
         case open(arrivalsPerSecond: Double)
     }
 
-    /// How a client reads its stream: as fast as events come, or at most `eventsPerSecond`.
+    /// How a client reads its stream, as the load generator's profiles do: as fast as events
+    /// come, at most `eventsPerSecond`, or fast except for one stop of `length` starting `after`
+    /// the stream began (the reader then catches up at once).
     public enum Consumer: Sendable, Equatable, Codable {
         case fast
         case slow(eventsPerSecond: Double)
+        case stalled(after: Duration, length: Duration)
+    }
+
+    /// One reader kind of a mix and its weight: clients take the kinds by the load generator's own
+    /// smooth weighted round-robin (`ProfileMix.roundRobin`, as `--mix` assigns profiles); open
+    /// arrivals draw by weight.
+    public struct ConsumerShare: Sendable, Equatable, Codable {
+        public var consumer: Consumer
+        public var weight: Int
+
+        public init(_ consumer: Consumer, weight: Int) {
+            self.consumer = consumer
+            self.weight = weight
+        }
     }
 
     /// The server's buffer between the agent and the socket (PERF-004): unbounded, or a queue
@@ -150,6 +166,9 @@ public struct SimulationModel: Sendable, Equatable, Codable {
     public var zipf: Double?
     public var agent: Agent
     public var consumer: Consumer = .fast
+    /// A mix of readers instead of `consumer` for every client (nil or empty: `consumer` for all).
+    /// Optional so that models written before it (in report.json) still decode.
+    public var readers: [ConsumerShare]?
     public var delivery: Delivery = .unbounded
     /// Work per stream outside the agent's interval and the update (HTTP, parsing, scheduling),
     /// half before the update and half after.
@@ -192,7 +211,16 @@ public struct SimulationModel: Sendable, Equatable, Codable {
         if agent.events < 0 || agent.slots < 1 { p.append("agent events must be ≥ 0 and slots ≥ 1") }
         if redis.pool.size < 1 || database.pool.size < 1 { p.append("pool sizes must be at least 1") }
         if duration <= .zero { p.append("duration must be positive") }
-        if case .slow(let r) = consumer, !(r > 0) { p.append("a slow consumer's rate must be positive") }
+        let readers = readers ?? []
+        for c in [consumer] + readers.map(\.consumer) {
+            if case .slow(let r) = c, !(r > 0) { p.append("a slow consumer's rate must be positive") }
+            if case .stalled(let a, let l) = c, a < .zero || l <= .zero {
+                p.append("a stall starts at 0 or later and lasts a positive time")
+            }
+        }
+        if readers.contains(where: { $0.weight < 0 }) || (!readers.isEmpty && readers.allSatisfy { $0.weight == 0 }) {
+            p.append("reader weights must be ≥ 0 with at least one above 0")
+        }
         if case .bounded(let n) = delivery, n < 1 { p.append("a bounded queue holds at least 1 event") }
         if let c = cpu, !(c.cores > 0) || c.secondsPerStream < 0 { p.append("CPU cores must be positive") }
         return p

@@ -66,6 +66,7 @@ struct SimulationRun {
 
     private struct Client {
         var instance: Int32
+        var reader = SimulationModel.Consumer.fast
         var active = true
         var session: Int32 = 0
         var epoch: UInt32 = 0
@@ -88,6 +89,8 @@ struct SimulationRun {
 
     private let m: SimulationModel
     private let fast: FastModel
+    /// The model's reader mix (empty: `consumer` for every client).
+    private let readers: [SimulationModel.ConsumerShare]
     private let stretch: Double
     private var heap: EventHeap
     private var seq: UInt64 = 0
@@ -120,6 +123,7 @@ struct SimulationRun {
     init(_ model: SimulationModel, stretch: Double) {
         m = model
         fast = FastModel(model)
+        readers = model.readers ?? []
         self.stretch = stretch
         heap = EventHeap(capacity: 1024)
         windowStart = model.warmup.nanoseconds
@@ -137,15 +141,20 @@ struct SimulationRun {
     mutating func run() -> SimulationResult {
         switch m.load {
         case .closed(let perInstance, _):
-            for i in 0..<(m.instances * perInstance) {
+            let count = m.instances * perInstance
+            let kinds = readers.isEmpty ? [] : ProfileMix.roundRobin(weights: readers.map(\.weight), count: count)
+            for i in 0..<count {
                 clients.append(Client(instance: Int32(i % m.instances)))
+                clients[i].reader = kinds.isEmpty ? m.consumer : readers[kinds[i]].consumer
                 // Spread the first starts over one think time, as clients ramp in.
                 schedule(.start, Int32(i), at: Int64(Double(sample(fast.think, stretched: false)) * rng.uniform(0, 1)))
             }
         case .open(let rate):
             schedule(.arrival, -1, at: Int64(exponential(1 / rate) * 1e9))
         }
-        if case .slow = m.consumer { schedule(.sample, -1, at: 1_000_000_000) }
+        if ([m.consumer] + readers.map(\.consumer)).contains(where: { $0 != .fast }) {
+            schedule(.sample, -1, at: 1_000_000_000)
+        }
         while let e = heap.pop(), e.time < end {
             now = e.time
             events += 1
@@ -209,10 +218,24 @@ struct SimulationRun {
             let epoch = clients[Int(id)].epoch &+ 1
             clients[Int(id)] = Client(instance: instance)
             clients[Int(id)].epoch = epoch
+            clients[Int(id)].reader = drawReader()
             return id
         }
         clients.append(Client(instance: instance))
+        clients[clients.count - 1].reader = drawReader()
         return Int32(clients.count - 1)
+    }
+
+    /// An open arrival's reader, drawn by the mix's weights.
+    private mutating func drawReader() -> SimulationModel.Consumer {
+        guard !readers.isEmpty else { return m.consumer }
+        let total = readers.reduce(0) { $0 + $1.weight }
+        var pick = Int(rng.uniform(0, Double(total)))
+        for r in readers {
+            if pick < r.weight { return r.consumer }
+            pick -= r.weight
+        }
+        return readers[readers.count - 1].consumer
     }
 
     /// A stream starts: an agent slot (queued when all are busy), then the agent's events.
@@ -230,19 +253,53 @@ struct SimulationRun {
     }
 
     private mutating func runAgent(_ c: Int32) {
-        let e = Double(m.agent.events)
-        let interval = m.agent.interval.seconds
-        var serverSeconds = e * interval
-        var readerSeconds = serverSeconds
-        if case .slow(let rate) = m.consumer {
-            readerSeconds = max(serverSeconds, e / rate)
-            if case .bounded(let q) = m.delivery, m.agent.events > q {
-                serverSeconds = max(serverSeconds, (e - Double(q)) / rate)
-            }
-        }
+        let (serverSeconds, readerSeconds) = streamTimes(clients[Int(c)].reader)
         let overhead = sample(fast.halfOverhead, stretched: true)
         clients[Int(c)].readerDone = now + Int64(readerSeconds * 1e9)
         schedule(.agentDone, c, at: now + Int64(serverSeconds * 1e9) + overhead)
+    }
+
+    /// Seconds from a stream's start until the server has produced every event (a full bounded
+    /// queue blocks the producer) and until the reader has read them all. Fluid: the reader's
+    /// rate, or its stop, applied to the agent's schedule.
+    private func streamTimes(_ reader: SimulationModel.Consumer) -> (server: Double, reader: Double) {
+        let e = Double(m.agent.events), interval = m.agent.interval.seconds
+        let produced = e * interval
+        switch reader {
+        case .fast:
+            return (produced, produced)
+        case .slow(let rate):
+            var server = produced
+            if case .bounded(let q) = m.delivery, m.agent.events > q { server = max(server, (e - Double(q)) / rate) }
+            return (server, max(server, e / rate))
+        case .stalled(let after, let length):
+            let a = after.seconds, l = length.seconds
+            guard a < produced else { return (produced, produced) }
+            var server = produced
+            if case .bounded(let q) = m.delivery, e - (a / interval).rounded(.down) > Double(q) {
+                server += max(0, l - Double(q) * interval)
+            }
+            return (server, max(server, a + l))
+        }
+    }
+
+    /// Events waiting in the server's buffer `tau` seconds into a stream read by `reader`.
+    private func queuedEvents(_ reader: SimulationModel.Consumer, at tau: Double) -> Double {
+        let e = Double(m.agent.events), interval = m.agent.interval.seconds
+        var cap = Double.infinity
+        if case .bounded(let q) = m.delivery { cap = Double(q) }
+        switch reader {
+        case .fast:
+            return 0
+        case .slow(let rate):
+            let produced = min(e, (tau / interval).rounded(.down), rate * tau + cap)
+            return produced - min(produced, rate * tau)
+        case .stalled(let after, let length):
+            let a = after.seconds
+            guard tau >= a, tau < a + length.seconds else { return 0 }
+            let before = min(e, (a / interval).rounded(.down))
+            return min(cap, max(0, min(e, (tau / interval).rounded(.down)) - before))
+        }
     }
 
     private mutating func startUpdate(_ c: Int32) {
@@ -489,17 +546,11 @@ struct SimulationRun {
         }
     }
 
-    /// Bytes waiting in the servers' buffers now, over the streams being read slowly.
+    /// Bytes waiting in the servers' buffers now, over the streams whose reader is behind.
     private mutating func sampleBuffers() {
-        guard case .slow(let rate) = m.consumer else { return }
-        let e = Double(m.agent.events), interval = m.agent.interval.seconds
         var total = 0.0
-        for c in clients where c.active && c.readerDone > now && c.streamStart <= now {
-            let tau = Double(now - c.streamStart) / 1e9
-            var produced = min(e, (tau / interval).rounded(.down))
-            if case .bounded(let q) = m.delivery { produced = min(produced, rate * tau + Double(q)) }
-            let consumed = min(produced, rate * tau)
-            total += (produced - consumed) * Double(m.agent.payloadBytes)
+        for c in clients where c.active && c.readerDone > now && c.streamStart <= now && c.reader != .fast {
+            total += queuedEvents(c.reader, at: Double(now - c.streamStart) / 1e9) * Double(m.agent.payloadBytes)
         }
         result.bufferedBytesPerSecond.append(total)
         result.bufferedMaxBytes = max(result.bufferedMaxBytes, total)

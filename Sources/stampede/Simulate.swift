@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import LoadGen
 import ServerConfig
 
 /// `stampede simulate`: the discrete-event simulator, calibrated on a measured instance sweep.
@@ -43,6 +44,11 @@ struct Simulate: AsyncParsableCommand {
     var sessions: Int?
     @Option(help: ArgumentHelp("Clients per instance (default: as measured).", valueName: "N")) var clientsPerInstance:
         Int?
+    @Option(
+        help: ArgumentHelp(
+            "Readers as `stampede load --mix` (fast:80,slow:15,stalled:5) with the generator's slow and stall defaults; default: as measured.",
+            valueName: "MIX"))
+    var mix: String?
     @Option(help: ArgumentHelp("Zipf exponent of session popularity (default: as measured).", valueName: "S")) var zipf:
         Double?
     @Option(help: ArgumentHelp("Round trip to Redis, e.g. 1ms (default: as measured).", valueName: "DURATION"))
@@ -71,6 +77,11 @@ struct Simulate: AsyncParsableCommand {
         }
         if let s = sessions, s < 1 { throw ValidationError("--sessions must be at least 1") }
         if let c = clientsPerInstance, c < 1 { throw ValidationError("--clients-per-instance must be at least 1") }
+        if let mix {
+            do { _ = try ProfileMix(parsing: mix) } catch {
+                throw ValidationError("--mix: \(error)")
+            }
+        }
         if let z = zipf, z < 0 { throw ValidationError("--zipf must be ≥ 0 (0: uniform)") }
         if SimulationStudy.CPUMode(rawValue: cpu) == nil {
             throw ValidationError("--cpu: expected per-instance, host or off, got '\(cpu)'")
@@ -94,7 +105,7 @@ struct Simulate: AsyncParsableCommand {
                 instances: instances.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) },
                 sessions: sessions, zipf: zipf, redisRTT: redisRtt?.duration.seconds, strategy: strategy,
                 cpu: SimulationStudy.CPUMode(rawValue: cpu)!, durationSeconds: duration.duration.seconds, seed: seed,
-                clientsPerInstance: clientsPerInstance)
+                clientsPerInstance: clientsPerInstance, mix: try mix.map { try ProfileMix(parsing: $0) })
             let study = try SimulationStudy.run(report: report, source: path, options: options)
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

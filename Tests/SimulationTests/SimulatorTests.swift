@@ -82,6 +82,45 @@ struct SimulatorTests {
         #expect(b.bufferedBytesPerSecond.last == 30_000)
     }
 
+    /// A reader that stops for 10 s, 2 s into a stream of 100 events/s × 300 B: an unbounded
+    /// buffer holds what the stall let pile up (1,000 events at its end); a bounded queue of 100
+    /// holds 100 and blocks the producer for the rest of the stall, which delays the stream's end
+    /// by 10 s − 100 × 10 ms = 9 s.
+    @Test func aStalledReaderFillsTheBufferOrBlocksTheProducer() {
+        var m = Self.bare(
+            load: .closed(clientsPerInstance: 1, think: .zero), strategy: nil, events: 2_000,
+            interval: .milliseconds(10), duration: .seconds(25))
+        m.consumer = .stalled(after: .seconds(2), length: .seconds(10))
+        let r = Simulator.run(m)
+        // Sampled each second (t = 1, 2, ...): at 11 s the stall has let 900 events pile up; none
+        // before it began, none once the reader caught up (until the next stream's stall).
+        #expect(r.bufferedMaxBytes == 900 * 300, "\(r.bufferedBytesPerSecond)")
+        #expect(r.bufferedBytesPerSecond[1] == 0 && r.bufferedBytesPerSecond[2] == 100 * 300)
+        #expect(r.bufferedBytesPerSecond[12..<19].allSatisfy { $0 == 0 }, "\(r.bufferedBytesPerSecond)")
+        #expect(abs((r.streamDurationP50Ms ?? 0) - 20_000) < 50, "\(String(describing: r.streamDurationP50Ms))")
+        m.delivery = .bounded(events: 100)
+        m.duration = .seconds(40)
+        let b = Simulator.run(m)
+        #expect(b.bufferedMaxBytes == 100 * 300)
+        #expect(abs((b.streamDurationP50Ms ?? 0) - 29_000) < 50, "\(String(describing: b.streamDurationP50Ms))")
+    }
+
+    /// A mix of 8 fast and 2 slow readers (40 of 100 events/s): only the slow two fill buffers,
+    /// each at (100 − 40) × 300 B/s.
+    @Test func aReaderMixFillsBuffersOnlyForItsSlowShare() {
+        var m = Self.bare(
+            load: .closed(clientsPerInstance: 10, think: .zero), strategy: nil, events: 2_000,
+            interval: .milliseconds(10), duration: .seconds(12))
+        m.readers = [.init(.fast, weight: 8), .init(.slow(eventsPerSecond: 40), weight: 2)]
+        let r = Simulator.run(m)
+        let steps = zip(r.bufferedBytesPerSecond.dropFirst(2), r.bufferedBytesPerSecond.dropFirst()).map { $0 - $1 }
+        #expect(!steps.isEmpty)
+        for s in steps { #expect(abs(s - 2 * 18_000) <= 600, "\(steps)") }
+        var bad = m
+        bad.readers = [.init(.fast, weight: 0)]
+        #expect(!bad.problems.isEmpty)
+    }
+
     @Test func aRunIsDeterministicForASeed() {
         var m = Self.bare(
             instances: 3,

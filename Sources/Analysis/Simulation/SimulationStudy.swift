@@ -1,4 +1,5 @@
 import Foundation
+import LoadGen
 import ServerConfig
 import Simulation
 
@@ -35,12 +36,16 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
         public var seed: UInt64
         /// Clients per instance in predictions; nil: as measured.
         public var clientsPerInstance: Int?
+        /// Readers as the load generator's `--mix` (`fast:80,slow:15,stalled:5`), with its slow
+        /// and stall defaults; nil: as measured (the calibration's readers).
+        public var mix: ProfileMix?
 
         public init(
             instances: [Int], sessions: Int? = nil, zipf: Double? = nil, redisRTT: Double? = nil,
             strategy: LockStrategy? = nil, cpu: CPUMode = .perInstance, durationSeconds: Double = 60, seed: UInt64 = 1,
-            clientsPerInstance: Int? = nil
+            clientsPerInstance: Int? = nil, mix: ProfileMix? = nil
         ) {
+            self.mix = mix
             self.clientsPerInstance = clientsPerInstance
             self.instances = instances
             self.sessions = sessions
@@ -170,6 +175,7 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
         if let n = options.clientsPerInstance, case .closed(_, let think) = m.load {
             m.load = .closed(clientsPerInstance: n, think: think)
         }
+        if let mix = options.mix { m.readers = readers(mix, payloadBytes: m.agent.payloadBytes) }
         let started = ContinuousClock.now
         let r = Simulator.run(m)
         let wall = started.duration(to: .now)
@@ -179,6 +185,23 @@ public struct SimulationStudy: Sendable, Codable, Equatable {
             sessions: sessions, zipf: m.zipf, simulatedSeconds: r.simulatedSeconds, metrics: metrics(r),
             events: r.events,
             wallSeconds: wall.seconds)
+    }
+
+    /// The load generator's profiles as simulated readers: `slow` at its default byte rate over
+    /// the event's size on the wire (payload + ~100 B of SSE and chunk framing), `stalled` with its
+    /// default stop; `reconnecting` reads as `fast` (reconnects are not simulated).
+    static func readers(_ mix: ProfileMix, payloadBytes: Int) -> [SimulationModel.ConsumerShare] {
+        let generator = LoadConfiguration(mode: .sse, url: "http://unused")
+        return mix.entries.map { e in
+            switch e.profile {
+            case .fast, .reconnecting: return .init(.fast, weight: e.weight)
+            case .slow:
+                let rate = Double(generator.slow.bytesPerSecond) / Double(payloadBytes + 100)
+                return .init(.slow(eventsPerSecond: rate), weight: e.weight)
+            case .stalled:
+                return .init(.stalled(after: generator.stall.after, length: generator.stall.length), weight: e.weight)
+            }
+        }
     }
 
     /// The result under the catalog's names.

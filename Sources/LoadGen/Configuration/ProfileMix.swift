@@ -48,24 +48,31 @@ public struct ProfileMix: Sendable, Equatable, Codable {
     /// Profiles for clients `0..<count`: smooth weighted round-robin, so any prefix of the clients
     /// (those ramped up so far) follows the weights as closely as integers allow.
     public func assignments(count: Int) -> [ClientProfile] {
-        let total = entries.reduce(0) { $0 + $1.weight }
-        var given = [Int](repeating: 0, count: entries.count)
-        var result: [ClientProfile] = []
+        Self.roundRobin(weights: entries.map(\.weight), count: count).map { entries[$0].profile }
+    }
+
+    /// The index into `weights` of each of `count` items, by smooth weighted round-robin (the
+    /// simulator's reader mixes use it too). Needs at least one positive weight.
+    public static func roundRobin(weights: [Int], count: Int) -> [Int] {
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return [] }
+        var given = [Int](repeating: 0, count: weights.count)
+        var result: [Int] = []
         result.reserveCapacity(count)
         for index in 0..<count {
             let slot = index % total
-            if slot == 0 { given = [Int](repeating: 0, count: entries.count) }
+            if slot == 0 { given = [Int](repeating: 0, count: weights.count) }
             var best = 0
             var bestScore = Int.min
-            for (j, e) in entries.enumerated() where e.weight > 0 {
-                let owed = (slot + 1) * e.weight - total * given[j]
+            for (j, w) in weights.enumerated() where w > 0 {
+                let owed = (slot + 1) * w - total * given[j]
                 if owed > bestScore {
                     bestScore = owed
                     best = j
                 }
             }
             given[best] += 1
-            result.append(entries[best].profile)
+            result.append(best)
         }
         return result
     }
