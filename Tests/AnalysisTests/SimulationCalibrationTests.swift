@@ -91,10 +91,12 @@ import Testing
         }
         #expect(study.points.count == 2 && study.points.allSatisfy { $0.instances == 10 })
         // The generator's profiles as readers: slow ones leave bytes in the servers' buffers.
-        let fastOnly = SimulationStudy.predict(cal, instances: 2, sessions: 16, options: .init(instances: [], cpu: .off))
+        let fastOnly = SimulationStudy.predict(
+            cal, instances: 2, sessions: 16, options: .init(instances: [], cpu: .off))
         #expect(fastOnly.metrics["buffered_max_mb"] == 0)
         let mixed = SimulationStudy.predict(
-            cal, instances: 2, sessions: 16, options: .init(instances: [], cpu: .off, mix: try ProfileMix(parsing: "fast:1,slow:1")))
+            cal, instances: 2, sessions: 16,
+            options: .init(instances: [], cpu: .off, mix: try ProfileMix(parsing: "fast:1,slow:1")))
         #expect((mixed.metrics["buffered_max_mb"] ?? 0) > 0)
         #expect(study.text.contains("Validation") && study.text.contains("upstream-hot1@5"))
     }
