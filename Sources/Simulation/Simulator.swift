@@ -3,6 +3,12 @@ import Histogram
 import LoadGen
 import ServerConfig
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs a ``SimulationModel`` as a discrete-event simulation: no threads, no clocks, no I/O,
 /// deterministic for a given seed. The update path mirrors the server's `SessionService`: under
 /// `SET NX` strategies each attempt is a Redis round trip, a refused one sleeps the delay the
@@ -26,23 +32,24 @@ public enum Simulator {
             let perCore = cpu.sharedByFleet ? r.streamsPerSecond : r.streamsPerSecond / Double(model.instances)
             return min(0.95, perCore * cpu.secondsPerStream / cpu.cores)
         }
-        var pass = SimulationRun(probe, stretch: 1)
-        var first = pass.run()
-        var rho = utilisation(first)
+        func pass(_ m: SimulationModel, _ rho: Double) -> SimulationResult {
+            var run = SimulationRun(m, stretch: stretch(rho))
+            return run.run()
+        }
+        var probed = pass(probe, 0)
+        var rho = utilisation(probed)
         var passes = 1
-        var events = first.events
+        var events = probed.events
         for _ in 0..<4 {
-            pass = SimulationRun(probe, stretch: stretch(rho))
-            first = pass.run()
-            let next = utilisation(first)
-            events += first.events
+            probed = pass(probe, rho)
+            let next = utilisation(probed)
+            events += probed.events
             passes += 1
             let settled = abs(next - rho) < 0.005
             rho = (rho + next) / 2
             if settled { break }
         }
-        var last = SimulationRun(model, stretch: stretch(rho))
-        var result = last.run()
+        var result = pass(model, rho)
         result.passes = passes + 1
         result.events += events
         result.cpuUtilization = rho
@@ -111,12 +118,9 @@ struct SimulationRun {
     private var nextInstance = 0
     private var backoffSeed: UInt64
     private var result = SimulationResult()
-    private var waits = Histogram<UInt64>(
-        lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
-    private var holds = Histogram<UInt64>(
-        lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
-    private var streamDurations = Histogram<UInt64>(
-        lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+    private var waits = EngineMetrics.makeHistogram()
+    private var holds = EngineMetrics.makeHistogram()
+    private var streamDurations = EngineMetrics.makeHistogram()
     private var lockAttempts = 0
     private var events = 0
 
@@ -649,9 +653,3 @@ extension Duration {
         return s * 1_000_000_000 + a / 1_000_000_000
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -40,8 +40,7 @@ import Testing
                 .init(name: "agent-interval", value: "20ms", source: .scenario("t")),
             ]
         ).settings
-        var h = Histogram<UInt64>(
-            lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var h = EngineMetrics.makeHistogram()
         _ = h.record(UInt64((r.streamDurationMeanMs ?? 0) * 1000), count: UInt64(r.streams))
         var client = ClientGroupResult(name: "updaters", results: [])
         client.clients = 5 * instances
@@ -117,12 +116,5 @@ import Testing
         } throws: {
             ($0 as? SimulationCalibrationError)?.description.contains("no instance sweep with hot sessions") == true
         }
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (s, a) = components
-        return Double(s) + Double(a) / 1e18
     }
 }

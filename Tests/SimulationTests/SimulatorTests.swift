@@ -143,10 +143,3 @@ struct SimulatorTests {
         #expect(abs(shift + mean * log(100) - 0.030) < 1e-9)
     }
 }
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (s, a) = components
-        return Double(s) + Double(a) / 1e18
-    }
-}

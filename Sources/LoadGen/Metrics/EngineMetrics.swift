@@ -41,7 +41,9 @@ public struct EngineMetrics: Sendable {
 
     public func histogram(_ metric: LatencyMetric) -> Histogram<UInt64> { histograms[metric.index] }
 
-    static func makeHistogram() -> Histogram<UInt64> {
+    /// The one latency histogram layout (µs, 1 µs to 1 h, 3 significant digits) that summaries,
+    /// merges and the simulator share.
+    public static func makeHistogram() -> Histogram<UInt64> {
         Histogram<UInt64>(
             lowestDiscernibleValue: 1, highestTrackableValue: highestTrackable, numberOfSignificantValueDigits: .three)
     }
