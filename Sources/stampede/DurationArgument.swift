@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import LoadGen
 import Server
 import ServerConfig
 
@@ -20,6 +21,7 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
 }
 
 extension ServerProfile: ExpressibleByArgument {}
+extension LoadConfiguration.Transport: ExpressibleByArgument {}
 extension LockStrategy: ExpressibleByArgument {}
 extension SSEDelivery: ExpressibleByArgument {}
 extension AgentSlotPolicy: ExpressibleByArgument {}

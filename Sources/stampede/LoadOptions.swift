@@ -19,8 +19,26 @@ struct LoadCommonOptions: ParsableArguments {
     var headers: [String] = []
     @Option(help: "Run length: 250ms, 60s, 2m. Default 30s.") var duration: String = "30s"
     @Option(help: "Engine threads. Default: one per core.") var threads: Int?
-    @Option(help: "libcurl receive buffer per connection, bytes (1024...524288). Default 4096.") var bufferSize: Int =
-        4096
+    @Option(
+        help: """
+            Bytes read from a connection at a time (1024...524288): the native transport's one buffer \
+            per engine thread, libcurl's buffer per connection. Default 4096.
+            """)
+    var bufferSize: Int = 4096
+    @Option(
+        help: """
+            HTTP client: native (Stampede's HTTP/1.1 on epoll, plain http:// only, the least CPU and \
+            memory per connection), curl (libcurl, for https://), or auto (native when every --url is \
+            plain http://). Default auto.
+            """)
+    var transport: LoadConfiguration.Transport = .auto
+    @Option(
+        help: """
+            Read tick: each engine thread collects ready connections at most once per tick, so one \
+            wake-up serves many reads (less CPU per event); event times are then exact to the tick, \
+            which the summary and result state. 0 (default) times every read as it happens. E.g. 1ms.
+            """)
+    var tick: String = "0"
     @Option(help: "TCP connect timeout. Default 10s.") var connectTimeout: String = "10s"
     @Option(help: "Time allowed until the response headers. Default 10s.") var headerTimeout: String = "10s"
     @Option(help: "Draw a session id per request from this many ids (session-0 ...) for `{session}`.")
@@ -66,6 +84,8 @@ struct LoadCommonOptions: ParsableArguments {
         c.headerTimeout = try parseDuration(headerTimeout, flag: "--header-timeout")
         c.threads = threads ?? LoadConfiguration.defaultThreads
         c.receiveBufferSize = bufferSize
+        c.transport = transport
+        c.tick = tick == "0" || tick == "off" ? .zero : try parseDuration(tick, flag: "--tick")
         c.headers += try headers.map(Self.header)
         if zipf != nil && hotSet == nil {
             throw LoadUsageError(flag: "--zipf", message: "needs --hot-set M: the number of sessions to draw from")

@@ -68,6 +68,11 @@ enum LoadSummary {
         if let q = g.cpuMicrosecondsPerRequest { cost += String(format: "  %.1f µs CPU/request", q) }
         if let s = g.rssPerOpenStreamBytes { cost += "  \(bytes(Double(s)))/stream" }
         lines.append(cost)
+        let transport = r.settings.transport.map { "\($0) transport" } ?? "transport not recorded"
+        let timing =
+            r.settings.tickMilliseconds.map { String(format: "event times exact to the %g ms read tick", $0) }
+            ?? "event times exact per read"
+        lines.append("timing     \(transport), \(timing)")
         if g.cpuPercent > Double(g.cores) * 90 {
             lines.append("warning    the generator was CPU-saturated: latencies include its own queueing")
         }

@@ -15,6 +15,19 @@ extension LoadConfiguration {
             problems.append(
                 "url '\(url)': expected an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080/events")
         }
+        if transport == .native {
+            for url in targets where url.hasPrefix("http://") && HTTPEndpoint(url) == nil {
+                problems.append("url '\(url)': expected http://HOST[:PORT]/PATH (no user:password@)")
+            }
+            for url in targets where url.lowercased().hasPrefix("https://") {
+                problems.append(
+                    "url '\(url)': the native transport speaks plain http:// only; use --transport curl (or auto) for https://"
+                )
+            }
+        }
+        if tick < .zero || tick > .milliseconds(100) {
+            problems.append("tick \(tick): expected 0 (off) up to 100ms, e.g. 1ms")
+        }
         if duration <= .zero { problems.append("duration: must be above zero, e.g. 60s") }
         if threads < 1 || threads > 256 { problems.append("threads \(threads): expected 1...256") }
         if receiveBufferSize < 1024 || receiveBufferSize > 524_288 {

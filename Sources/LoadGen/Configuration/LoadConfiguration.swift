@@ -8,6 +8,17 @@ public struct LoadConfiguration: Sendable {
         case http
     }
 
+    /// How the clients talk HTTP.
+    public enum Transport: String, Sendable, Codable, CaseIterable {
+        /// `native` when every target is a plain `http://HOST[:PORT]/PATH`, else `curl`.
+        case auto
+        /// Stampede's own HTTP/1.1 client: non-blocking sockets on the engine's epoll, one shared
+        /// read buffer per engine thread, keep-alive. Plain `http://` only.
+        case native
+        /// libcurl's multi interface (TLS, `https://`).
+        case curl
+    }
+
     /// How request/response load is driven.
     public enum Driver: Sendable, Equatable {
         /// Open model: arrivals at `rate` whatever the responses do; latency is timed from each
@@ -110,9 +121,24 @@ public struct LoadConfiguration: Sendable {
     public var duration: Duration = .seconds(30)
     /// Engine threads; each owns a share of the clients. Default: one per core.
     public var threads: Int = LoadConfiguration.defaultThreads
-    /// libcurl receive buffer per transfer (`CURLOPT_BUFFERSIZE`, 1024...524288). Default 4 KiB:
-    /// memory per stream is what lets one process hold tens of thousands.
+    /// Bytes read from a connection at a time (1024...524288): the native transport's one read
+    /// buffer per engine thread, libcurl's receive buffer per transfer (`CURLOPT_BUFFERSIZE`, which
+    /// is why it is small: memory per stream is what lets one process hold tens of thousands).
+    /// Default 4 KiB.
     public var receiveBufferSize: Int = 4096
+    /// Read tick: each engine thread collects ready sockets at most once per tick (sleeping
+    /// between), so many reads share one wake-up. Event times are then exact to one tick, which the
+    /// result and summary state. Zero (default): every read is timed as it happens.
+    public var tick: Duration = .zero
+    /// The HTTP client. Default `auto`: native for `http://` targets, libcurl for `https://`.
+    public var transport: Transport = .auto
+    /// The transport `auto` resolves to for these targets.
+    public var effectiveTransport: Transport {
+        switch transport {
+        case .auto: targets.allSatisfy { HTTPEndpoint($0) != nil } ? .native : .curl
+        case let t: t
+        }
+    }
     /// Per-connection TCP connect timeout. Default 10 s.
     public var connectTimeout: Duration = .seconds(10)
     /// Time from the request start to the end of the response headers. Default 10 s.

@@ -53,7 +53,7 @@ extension Engine {
 
     /// Sets the per-transfer options that never change, including the callbacks.
     func configureEasy(_ t: Transfer) {
-        let easy = t.easy
+        guard let easy = t.easy else { return }
         let me = Unmanaged.passUnretained(t).toOpaque()
         ccurl_easy_setopt_ptr(easy, CURLOPT_PRIVATE, me)
         ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
@@ -82,7 +82,7 @@ extension Engine {
             let n = size * count
             // The blank line that ends a header block.
             let isEnd = n <= 2 && (n == 0 || data[0] == 0x0D || data[0] == 0x0A)
-            if isEnd { return transfer.engine.headersEnded(transfer) ? n : 0 }
+            if isEnd { return transfer.engine.curlHeadersEnded(transfer) ? n : 0 }
             return n
         }
         if t.profile == .slow {

@@ -66,7 +66,8 @@ extension Engine {
     func makeTransfer(profile: ClientProfile) -> Transfer? {
         guard
             let t = Transfer(
-                slot: Int32(slots.count), profile: profile, firstSequence: configuration.firstSequence, engine: self)
+                slot: Int32(slots.count), profile: profile, firstSequence: configuration.firstSequence, engine: self,
+                curl: !native)
         else { return nil }
         slots.append(t)
         configureEasy(t)
@@ -75,20 +76,28 @@ extension Engine {
 
     /// (Re)connects. A `reconnecting` client resuming its stream sends `Last-Event-ID`.
     func startRequest(_ t: Transfer, intendedStart: UInt64, now: UInt64, resume: Bool = false) {
-        if t.urlTarget != t.target && !template.isTemplated {
-            ccurl_easy_setopt_str(t.easy, CURLOPT_URL, template.urls[t.target])
-            t.urlTarget = t.target
-        }
-        if template.isTemplated || resume || t.streamEstablished {
+        // The request differs from the target's ready-made one: a session drawn per request, a
+        // resume's `Last-Event-ID` (and, for libcurl, the headers a resume left behind).
+        var instance: RequestTemplate.Instance?
+        if template.isTemplated || (resume && !t.parser.lastEventID.isEmpty) || (!native && t.streamEstablished) {
             var request = template.instance(target: t.target, using: &rng)
-            if template.isTemplated {
-                ccurl_easy_setopt_str(t.easy, CURLOPT_URL, request.url)
-                if let body = request.body { ccurl_easy_setopt_str(t.easy, CURLOPT_COPYPOSTFIELDS, body) }
-            }
             if resume && !t.parser.lastEventID.isEmpty {
                 request.headerLines.append("Last-Event-ID: \(t.parser.lastEventID)")
             }
-            t.setHeaders(request.headerLines)
+            instance = request
+        }
+        if let easy = t.easy {
+            if t.urlTarget != t.target && !template.isTemplated {
+                ccurl_easy_setopt_str(easy, CURLOPT_URL, template.urls[t.target])
+                t.urlTarget = t.target
+            }
+            if let instance {
+                if template.isTemplated {
+                    ccurl_easy_setopt_str(easy, CURLOPT_URL, instance.url)
+                    if let body = instance.body { ccurl_easy_setopt_str(easy, CURLOPT_COPYPOSTFIELDS, body) }
+                }
+                t.setHeaders(instance.headerLines)
+            }
         }
         if !resume { t.resetStream(firstSequence: configuration.firstSequence) }
         t.beginRequest(intendedStart: intendedStart, now: now)
@@ -97,13 +106,38 @@ extension Engine {
         openCount += 1
         metrics.ensure(currentSecond)
         metrics.series[currentSecond].opened += 1
-        let rc = curl_multi_add_handle(multi, t.easy)
-        if rc != CURLM_OK {
-            t.abortKind = "curl_multi_\(rc.rawValue)"
-            finish(t, errorKind: t.abortKind, now: now)
+        if let easy = t.easy {
+            let rc = curl_multi_add_handle(multi, easy)
+            if rc != CURLM_OK {
+                t.abortKind = "curl_multi_\(rc.rawValue)"
+                finish(t, errorKind: t.abortKind, now: now)
+                return
+            }
+        } else if !nativeSubmit(t, instance: instance, now: now) {
             return
         }
         schedule(.headerTimeout, for: t, at: now + configuration.headerTimeout.nanoseconds)
+    }
+
+    /// Stops reading a transfer (stall, pacing). Returns whether it is now paused.
+    func pauseReading(_ t: Transfer) -> Bool {
+        if let easy = t.easy {
+            guard curl_easy_pause(easy, CCURL_PAUSE_RECV) == CURLE_OK else { return false }
+        } else {
+            setReading(t, false)
+        }
+        t.paused = true
+        return true
+    }
+
+    func resumeReading(_ t: Transfer) {
+        guard t.paused else { return }
+        t.paused = false
+        if let easy = t.easy {
+            _ = curl_easy_pause(easy, CCURL_PAUSE_CONT)
+        } else {
+            setReading(t, true)
+        }
     }
 
     // MARK: Timers
@@ -126,8 +160,7 @@ extension Engine {
             case .headerTimeout:
                 if t.headersAt == 0 { abort(t, kind: ErrorKind.headerTimeout, now: now) }
             case .stallBegin:
-                if curl_easy_pause(t.easy, CCURL_PAUSE_RECV) == CURLE_OK {
-                    t.paused = true
+                if pauseReading(t) {
                     metrics.counters.stalls += 1
                     schedule(.stallEnd, for: t, at: now + configuration.stall.length.nanoseconds)
                 }
@@ -136,14 +169,14 @@ extension Engine {
                     metrics.counters.stallsLeft += 1
                     abort(t, kind: nil, now: now)
                 } else {
-                    t.paused = false
-                    _ = curl_easy_pause(t.easy, CCURL_PAUSE_CONT)
+                    resumeReading(t)
                 }
             case .paceResume:
-                if t.paused {
-                    t.paused = false
-                    _ = curl_easy_pause(t.easy, CCURL_PAUSE_CONT)
-                }
+                resumeReading(t)
+            case .connectTimeout:
+                if !t.connected { abort(t, kind: "timeout", now: now) }
+            case .requestTimeout:
+                abort(t, kind: "timeout", now: now)
             case .start:
                 break
             }
@@ -153,7 +186,12 @@ extension Engine {
     /// Ends an active request from the engine's side (never from inside a libcurl callback).
     /// A nil kind is a deliberate close, not an error.
     func abort(_ t: Transfer, kind: String?, now: UInt64) {
-        curl_multi_remove_handle(multi, t.easy)
+        if let easy = t.easy {
+            curl_multi_remove_handle(multi, easy)
+        } else {
+            closeConnection(t)
+            t.pendingWrite = []
+        }
         finish(t, errorKind: kind, now: now, deliberate: kind == nil)
     }
 }

@@ -3,30 +3,36 @@ import Foundation
 
 /// What the engine does with response headers, body bytes and the end of a request.
 extension Engine {
-    /// Header callback, at the blank line ending a header block. Returns false to abort.
-    func headersEnded(_ t: Transfer) -> Bool {
+    /// libcurl's header callback, at the blank line ending a header block. Returns false to abort.
+    func curlHeadersEnded(_ t: Transfer) -> Bool {
+        guard let easy = t.easy else { return false }
         var code = 0
-        ccurl_easy_getinfo_long(t.easy, CURLINFO_RESPONSE_CODE, &code)
+        ccurl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
         if code >= 100 && code < 200 { return true }  // an interim response; the real one follows
+        var connects = 0
+        ccurl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
+        if connects > 0 {
+            var connectMicros: curl_off_t = 0
+            ccurl_easy_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &connectMicros)
+            metrics.record(.connect, microseconds: UInt64(max(0, connectMicros)))
+        }
+        var contentType: UnsafeMutableRawPointer?
+        ccurl_easy_getinfo_ptr(easy, CURLINFO_CONTENT_TYPE, &contentType)
+        let type = contentType.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
+        return headersEnded(t, status: code, contentType: type)
+    }
+
+    /// The final response's head arrived (either transport). Returns false to abort.
+    func headersEnded(_ t: Transfer, status code: Int, contentType type: String) -> Bool {
         let now = monotonicNanos()
         t.status = code
         t.headersAt = now
         metrics.record(.timeToHeaders, microseconds: (now - t.start) / 1000)
-        var connects = 0
-        ccurl_easy_getinfo_long(t.easy, CURLINFO_NUM_CONNECTS, &connects)
-        if connects > 0 {
-            var connectMicros: curl_off_t = 0
-            ccurl_easy_getinfo_off(t.easy, CURLINFO_CONNECT_TIME_T, &connectMicros)
-            metrics.record(.connect, microseconds: UInt64(max(0, connectMicros)))
-        }
         guard configuration.mode == .sse else { return true }
         guard code >= 200 && code < 300 else {
             t.abortKind = "http_\(code)"
             return false
         }
-        var contentType: UnsafeMutableRawPointer?
-        ccurl_easy_getinfo_ptr(t.easy, CURLINFO_CONTENT_TYPE, &contentType)
-        let type = contentType.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
         guard type.lowercased().hasPrefix("text/event-stream") else {
             t.abortKind = ErrorKind.parse
             return false
@@ -78,10 +84,7 @@ extension Engine {
         let dueAt = t.start + UInt64(t.connectionBytes) * 1_000_000_000 / rate
         let now = monotonicNanos()
         guard dueAt > now + 20_000_000, !t.paused else { return }
-        if curl_easy_pause(t.easy, CCURL_PAUSE_RECV) == CURLE_OK {
-            t.paused = true
-            schedule(.paceResume, for: t, at: dueAt)
-        }
+        if pauseReading(t) { schedule(.paceResume, for: t, at: dueAt) }
     }
 
     private func handle(_ event: SSEEvent, on t: Transfer, now: UInt64) {

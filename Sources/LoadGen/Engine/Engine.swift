@@ -5,9 +5,10 @@ import Synchronization
 import Glibc
 #endif
 
-/// One engine thread: a libcurl multi handle driven by epoll through `curl_multi_socket_action`,
-/// owning a share of the clients (no thread or task per client). Runs until the run's end time or
-/// a stop request, then frees every handle and returns its metrics.
+/// One engine thread owning a share of the clients (no thread or task per client), on one epoll
+/// set: the native HTTP/1.1 transport's sockets (``Engine/nativeReady(token:mask:)``), or a
+/// libcurl multi handle driven through `curl_multi_socket_action`. Runs until the run's end time
+/// or a stop request, then frees every handle and returns its metrics.
 final class Engine {
     let index: Int
     let engineCount: Int
@@ -19,6 +20,17 @@ final class Engine {
 
     let multi: UnsafeMutableRawPointer
     let epollFD: Int32
+    /// The native transport (else libcurl).
+    let native: Bool
+    // Native transport: per target its endpoint and ready-made request; resolved addresses; the
+    // one read buffer every connection of this thread reads into.
+    let targetEndpoints: [HTTPEndpoint?]
+    let targetRequests: [[UInt8]]
+    var addresses: [SocketAddress] = []
+    var addressIndex: [String: Int] = [:]
+    let readBuffer: UnsafeMutableRawBufferPointer
+    /// A slow client reads at most this much at a time (200 ms at its cap), so pacing stays smooth.
+    let slowReadSize: Int
     var slots: [Transfer] = []
     var idleSlots: [Int32] = []
     var timers = TimerQueue()
@@ -49,6 +61,9 @@ final class Engine {
     let gapInclusive: Bool
 
     static let wakeToken = UInt64.max
+    /// The read tick in nanoseconds (0: none) and when the last wait ended.
+    let tickNanos: UInt64
+    var lastWake: UInt64 = 0
 
     init?(
         index: Int, of count: Int, configuration: LoadConfiguration, profiles: [ClientProfile],
@@ -66,7 +81,16 @@ final class Engine {
         self.index = index
         self.engineCount = count
         self.configuration = configuration
-        self.template = RequestTemplate(configuration)
+        let template = RequestTemplate(configuration)
+        self.template = template
+        self.native = configuration.effectiveTransport == .native
+        let endpoints = configuration.targets.map { HTTPEndpoint($0) }
+        self.targetEndpoints = endpoints
+        self.targetRequests = endpoints.map {
+            $0?.request(method: template.method, headerLines: template.headerLines, body: template.body) ?? []
+        }
+        self.readBuffer = .allocate(byteCount: configuration.receiveBufferSize, alignment: 16)
+        self.slowReadSize = min(configuration.receiveBufferSize, max(64, configuration.slow.bytesPerSecond / 5))
         self.multi = multi
         self.epollFD = ep
         self.shared = EngineShared(wakeFD: wake)
@@ -75,6 +99,7 @@ final class Engine {
         self.shard = configuration.shard
         self.gapBound = configuration.slo?.gapBoundNanos
         self.gapInclusive = configuration.slo?.gapInclusive ?? false
+        self.tickNanos = configuration.tick.nanoseconds
         self.metrics = EngineMetrics(recordsIntervals: configuration.recordsIntervals)
         self.rng = FastRandom(
             seed: UInt64(truncatingIfNeeded: runStart) &+ UInt64(index) &* 0x9E37_79B9
@@ -104,9 +129,10 @@ final class Engine {
 
     deinit {
         // Every easy handle leaves the multi handle before either is freed.
-        for t in slots where t.state == .active { curl_multi_remove_handle(multi, t.easy) }
-        slots.removeAll()
+        for t in slots where t.state == .active { if let easy = t.easy { curl_multi_remove_handle(multi, easy) } }
+        slots.removeAll()  // closes the native sockets
         curl_multi_cleanup(multi)
+        readBuffer.deallocate()
         close(epollFD)
         close(shared.wakeFD)
     }
@@ -128,12 +154,18 @@ final class Engine {
                 socketAction(CCURL_SOCKET_TIMEOUT, 0)
             }
             now = monotonicNanos()
+            if tickNanos > 0 && now < lastWake + tickNanos {
+                // At most one collection per tick: what becomes ready meanwhile is read together.
+                sleepNanos(min(lastWake + tickNanos, runEnd) - now)
+                now = monotonicNanos()
+            }
             let timeout = waitMilliseconds(now)
             let n = tokens.withUnsafeMutableBufferPointer { tp in
                 masks.withUnsafeMutableBufferPointer { mp in
                     ccurl_epoll_wait(epollFD, tp.baseAddress, mp.baseAddress, maxEvents, timeout)
                 }
             }
+            lastWake = monotonicNanos()
             if n > 0 {
                 // What the wait returned happened now: count it in this second, not the one
                 // the wait began in (a wait often ends at a second's boundary).
@@ -142,6 +174,10 @@ final class Engine {
                     if tokens[i] == Self.wakeToken {
                         var value: UInt64 = 0
                         _ = read(shared.wakeFD, &value, 8)
+                        continue
+                    }
+                    if tokens[i] & Self.nativeTokenFlag != 0 {
+                        nativeReady(token: tokens[i], mask: masks[i])
                         continue
                     }
                     var flags: Int32 = 0
@@ -209,10 +245,13 @@ final class Engine {
 
     private func shutdown() {
         let now = monotonicNanos()
-        for t in slots where t.state == .active {
-            curl_multi_remove_handle(multi, t.easy)
-            t.state = .idle
-            metrics.counters.streamsOpenAtEnd += 1
+        for t in slots {
+            if t.state == .active {
+                if let easy = t.easy { curl_multi_remove_handle(multi, easy) }
+                t.state = .idle
+                metrics.counters.streamsOpenAtEnd += 1
+            }
+            closeConnection(t)
         }
         let second = Int((min(now, runEnd) - runStart) / 1_000_000_000)
         metrics.ensure(second)

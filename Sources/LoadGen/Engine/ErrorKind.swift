@@ -9,6 +9,18 @@ enum ErrorKind {
     static let headerTimeout = "header_timeout"
     static let parse = "parse"
 
+    /// A socket error's kind (the native transport; libcurl's `CURLINFO_OS_ERRNO` first).
+    static func classify(errno e: Int32) -> String {
+        switch e {
+        case EMFILE, ENFILE: "emfile"
+        case ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL: "refused"
+        case ECONNRESET, EPIPE, ECONNABORTED: "reset"
+        case ETIMEDOUT: "timeout"
+        case ENOMEM, ENOBUFS: "out_of_memory"
+        default: "errno_\(e)"
+        }
+    }
+
     static func classify(_ code: CURLcode, osErrno: Int) -> String {
         switch Int32(osErrno) {
         case EMFILE, ENFILE: return "emfile"

@@ -4,6 +4,12 @@ import Glibc
 
 /// CLOCK_MONOTONIC in nanoseconds (a vDSO call: no syscall).
 @inline(__always)
+/// Sleeps for about `nanos` (the read tick).
+func sleepNanos(_ nanos: UInt64) {
+    var ts = timespec(tv_sec: Int(nanos / 1_000_000_000), tv_nsec: Int(nanos % 1_000_000_000))
+    _ = nanosleep(&ts, nil)
+}
+
 func monotonicNanos() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)

@@ -1,13 +1,19 @@
 internal import CCurl
 
-/// One client slot of an engine: owns its libcurl easy handle (and header list) and frees them on
-/// every path in `deinit`. The engine removes it from the multi handle before letting it go.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One client slot of an engine. With libcurl it owns its easy handle (and header list); with the
+/// native transport, its socket and HTTP/1.1 response state. It frees them on every path in
+/// `deinit`; the engine removes a curl handle from the multi handle before letting it go.
 final class Transfer {
     enum State { case idle, active }
 
     let slot: Int32
     let profile: ClientProfile
-    let easy: UnsafeMutableRawPointer
+    /// The libcurl handle; nil with the native transport.
+    let easy: UnsafeMutableRawPointer?
     /// The owning engine, which outlives every transfer it holds.
     unowned(unsafe) let engine: Engine
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -51,23 +57,47 @@ final class Transfer {
     /// True once this logical stream had a successful connection (a reconnect then resumes it).
     var streamEstablished = false
 
-    init?(slot: Int32, profile: ClientProfile, firstSequence: UInt64?, engine: Engine) {
-        guard let easy = curl_easy_init() else { return nil }
+    // Native transport: the connection (kept alive between requests to the same address).
+    /// The socket, -1 when none.
+    var fd: Int32 = -1
+    /// The engine's address index the socket is connected (or connecting) to.
+    var fdAddress = -1
+    var connected = false
+    /// Incremented per socket; part of its epoll token.
+    var connectionSerial: UInt32 = 0
+    /// The epoll events asked for (0: registered but paused), nil when not registered.
+    var interest: UInt32?
+    var connectStart: UInt64 = 0
+    /// This request went out on a kept-alive connection (a close before any byte is retried once).
+    var reusedConnection = false
+    /// Request bytes not yet written.
+    var pendingWrite: [UInt8] = []
+    var written = 0
+    var response = HTTPResponseParser()
+
+    init?(slot: Int32, profile: ClientProfile, firstSequence: UInt64?, engine: Engine, curl: Bool) {
+        if curl {
+            guard let easy = curl_easy_init() else { return nil }
+            self.easy = easy
+        } else {
+            self.easy = nil
+        }
         self.engine = engine
         self.slot = slot
         self.profile = profile
-        self.easy = easy
         self.checker = SequenceChecker(firstExpected: firstSequence)
     }
 
     deinit {
-        curl_easy_cleanup(easy)
+        if let easy { curl_easy_cleanup(easy) }
         if let headerList { curl_slist_free_all(headerList) }
+        if fd >= 0 { close(fd) }
     }
 
     /// Replaces the request headers. libcurl keeps a pointer to the list, so it lives here until
     /// the next replacement or deinit, and is only replaced while the transfer is idle.
     func setHeaders(_ lines: [String]) {
+        guard let easy else { return }
         var list: UnsafeMutablePointer<curl_slist>?
         for line in lines { list = curl_slist_append(list, line) }
         ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)

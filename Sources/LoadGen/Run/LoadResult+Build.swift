@@ -11,7 +11,8 @@ extension LoadResult {
         target = Target(url: c.targets.joined(separator: ","), method: c.effectiveMethod)
         var s = Settings(
             durationSeconds: c.duration.secondsDouble, threads: threads, receiveBufferSize: c.receiveBufferSize,
-            sessionHotSet: c.sessionPool?.hotSet, sessionZipf: c.sessionPool?.zipf)
+            transport: c.effectiveTransport.rawValue, sessionHotSet: c.sessionPool?.hotSet,
+            sessionZipf: c.sessionPool?.zipf)
         switch c.mode {
         case .sse:
             s.clients = c.clients
@@ -30,6 +31,7 @@ extension LoadResult {
                 s.rampPerSecond = c.ramp
             }
         }
+        if c.tick > .zero { s.tickMilliseconds = c.tick.secondsDouble * 1000 }
         settings = s
         startedAtUnixSeconds = startedAt
         elapsedSeconds = elapsed

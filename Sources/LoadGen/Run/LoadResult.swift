@@ -14,6 +14,10 @@ public struct LoadResult: Sendable, Codable {
         public var durationSeconds: Double
         public var threads: Int
         public var receiveBufferSize: Int
+        /// The HTTP client used: `native` or `curl` (absent in results before it was recorded).
+        public var transport: String?
+        /// The read tick in milliseconds: event times are exact to this; nil: exact per read.
+        public var tickMilliseconds: Double?
         public var clients: Int?
         public var mix: String?
         public var rampPerSecond: Double?

@@ -8,6 +8,10 @@ struct TimerQueue {
         case stallBegin
         case stallEnd
         case paceResume
+        /// Native transport: the connection is not up in time (libcurl times its own).
+        case connectTimeout
+        /// Native transport, HTTP mode: the whole request's limit.
+        case requestTimeout
     }
 
     struct Entry {

@@ -14,8 +14,9 @@ import Glibc
 ///   `forget=1` answers 404 to every resume (a server restarted since, its streams gone).
 ///   `error=TEXT` sends one unsequenced `error` event `{"error": TEXT}` first (upstream's shape
 ///   for a failed session create), `error_code=CODE` one `{"code": CODE}`.
-/// `GET /http` answers `ok`; while a stall window is set, requests arriving in it are answered
-///   when it ends. `GET /hang` never answers. `GET /status?code=C` answers with status C.
+/// `GET /http` answers `ok` (with `then_close=1` it closes the kept-alive connection after it);
+///   while a stall window is set, requests arriving in it are answered when it ends.
+///   `GET /hang` never answers. `GET /status?code=C` answers with status C.
 final class TestStreamServer: Sendable {
     let port: Int
     private let listenFD: Int32
@@ -108,6 +109,7 @@ final class TestStreamServer: Sendable {
                 guard send(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok") else {
                     return
                 }
+                if query["then_close"] == "1" { return }
             }
         }
     }
