@@ -2,8 +2,8 @@
 public enum ClientProfile: String, Sendable, Codable, CaseIterable, Hashable {
     /// Reads as fast as possible.
     case fast
-    /// Caps its receive rate (`CURLOPT_MAX_RECV_SPEED_LARGE`) and shrinks its socket receive buffer
-    /// (`SO_RCVBUF`), so the server sees a genuinely slow reader.
+    /// Caps its receive rate (the engine stops reading while ahead of its schedule) and shrinks its
+    /// socket receive buffer (`SO_RCVBUF`), so the server sees a genuinely slow reader.
     case slow
     /// Stops reading for a while (the transfer is paused), then resumes or leaves.
     case stalled
