@@ -2,9 +2,9 @@
 # stampede load http vs wrk against the same endpoint (the reference server's plain GET /), same
 # duration and concurrency (closed model, 50 connections / virtual users): requests/s of each and
 # CPU per request of each generator (from /proc/PID/stat). Loopback only.
-# Usage: bench/loadgen_http.sh [stampede binary] [seconds]
+# Usage: bench/loadgen_http.sh [stampede binary] [seconds] ["extra load flags", e.g. "--transport curl"]
 set -euo pipefail
-bin="${1:-.build/release/stampede}"; secs="${2:-10}"
+bin="${1:-.build/release/stampede}"; secs="${2:-10}"; extra="${3:-}"
 source "$(dirname "$0")/../scripts/lib.sh"
 port=$(free_port); dead=$(free_port)
 # No Redis/PostgreSQL needed for GET /: the server starts degraded and serves it.
@@ -20,7 +20,7 @@ wrps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk2"); wtotal=$(awk '/requests i
 wcpu=$(awk '{print $1+$2}' "$work/wrk.time")
 # stampede load http
 /usr/bin/time -f "%U %S" -o "$work/sl.time" "$bin" load http --url "http://127.0.0.1:$port/" --vus 50 --duration "${secs}s" \
-  --quiet --out "$work/sl.json" > "$work/sl.out" 2>&1 || true
+  --quiet $extra --out "$work/sl.json" > "$work/sl.out" 2>&1 || true
 stotal=$(python3 -c "import json; d=json.load(open('$work/sl.json')); print(d['counters']['succeeded'])")
 srps=$(python3 -c "print(round($stotal/$secs))")
 scpu=$(awk '{print $1+$2}' "$work/sl.time")

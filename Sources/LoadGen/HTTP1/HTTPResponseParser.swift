@@ -110,11 +110,16 @@ struct HTTPResponseParser {
                     headBytes.append(contentsOf: input[i..<n])
                     return headBytes.count > Self.maxHeadBytes ? .malformed : .more
                 }
-                headBytes.append(contentsOf: input[i...end])
+                let parsed: Head?
+                if headBytes.isEmpty {  // the whole head in this read (the usual case): no copy
+                    parsed = parseHead(UnsafeRawBufferPointer(rebasing: input[i...end]))
+                } else {
+                    headBytes.append(contentsOf: input[i...end])
+                    parsed = headBytes.count > Self.maxHeadBytes ? nil : headBytes.withUnsafeBytes { parseHead($0) }
+                    headBytes = []
+                }
                 i = end + 1
-                if headBytes.count > Self.maxHeadBytes { return .malformed }
-                guard let head = parseHead() else { return .malformed }
-                headBytes = []
+                guard let head = parsed else { return .malformed }
                 if head.status >= 100 && head.status < 200 { continue }  // interim: the real one follows
                 keepAlive = head.keepAlive
                 guard onHead(head) else { return .refused }
@@ -226,50 +231,63 @@ struct HTTPResponseParser {
         }
     }
 
-    /// Parses `headBytes` (ending in the blank line); sets the framing. Nil when malformed.
-    private mutating func parseHead() -> Head? {
-        var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        for (k, b) in headBytes.enumerated() where b == 0x0A {
-            var end = k
-            if end > start && headBytes[end - 1] == 0x0D { end -= 1 }
-            lines.append(headBytes[start..<end])
-            start = k + 1
-        }
-        guard let statusLine = lines.first, statusLine.count >= 12 else { return nil }
-        let prefix = Array("HTTP/1.".utf8)
-        guard statusLine.starts(with: prefix) else { return nil }
-        let minor = statusLine[statusLine.startIndex + 7]
-        guard minor == 0x30 || minor == 0x31, statusLine[statusLine.startIndex + 8] == 0x20 else { return nil }
+    /// Parses a head (ending in the blank line) on its bytes, without building strings but the
+    /// content type; sets the framing. Nil when malformed.
+    private mutating func parseHead(_ h: UnsafeRawBufferPointer) -> Head? {
+        let n = h.count
+        // Status line: HTTP/1.x SSS ...
+        guard n >= 12, h[0] == 0x48, h[1] == 0x54, h[2] == 0x54, h[3] == 0x50, h[4] == 0x2F, h[5] == 0x31,
+            h[6] == 0x2E, h[7] == 0x30 || h[7] == 0x31, h[8] == 0x20
+        else { return nil }
         var status = 0
         for k in 9..<12 {
-            let d = statusLine[statusLine.startIndex + k]
-            guard d >= 0x30 && d <= 0x39 else { return nil }
-            status = status * 10 + Int(d - 0x30)
+            guard h[k] >= 0x30 && h[k] <= 0x39 else { return nil }
+            status = status * 10 + Int(h[k] - 0x30)
         }
         guard status >= 100 else { return nil }
+        var keepAlive = h[7] == 0x31
         var contentType = ""
         var contentLength: Int?
         var chunked = false
-        var keepAlive = minor == 0x31
-        for line in lines.dropFirst() where !line.isEmpty {
-            guard let colon = line.firstIndex(of: 0x3A) else { return nil }
-            let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
-            switch name {
-            case "content-type": contentType = value
-            case "content-length":
-                guard let length = Int(value), length >= 0 else { return nil }
+        var lineStart = 0
+        while lineStart < n && h[lineStart] != 0x0A { lineStart += 1 }
+        lineStart += 1
+        while lineStart < n {
+            var lineEnd = lineStart
+            while lineEnd < n && h[lineEnd] != 0x0A { lineEnd += 1 }
+            var end = lineEnd
+            if end > lineStart && h[end - 1] == 0x0D { end -= 1 }
+            defer { lineStart = lineEnd + 1 }
+            if end == lineStart { continue }
+            var colon = lineStart
+            while colon < end && h[colon] != 0x3A { colon += 1 }
+            guard colon < end else { return nil }
+            var v0 = colon + 1
+            var v1 = end
+            while v0 < v1 && (h[v0] == 0x20 || h[v0] == 0x09) { v0 += 1 }
+            while v1 > v0 && (h[v1 - 1] == 0x20 || h[v1 - 1] == 0x09) { v1 -= 1 }
+            let name = lineStart..<colon
+            if Self.equalsLowercased(h, name, "content-type") {
+                contentType = String(decoding: UnsafeRawBufferPointer(rebasing: h[v0..<v1]), as: UTF8.self)
+            } else if Self.equalsLowercased(h, name, "content-length") {
+                guard v1 > v0, v1 - v0 <= 18 else { return nil }
+                var length = 0
+                for k in v0..<v1 {
+                    guard h[k] >= 0x30 && h[k] <= 0x39 else { return nil }
+                    length = length * 10 + Int(h[k] - 0x30)
+                }
                 if let contentLength, contentLength != length { return nil }
                 contentLength = length
-            case "transfer-encoding":
-                chunked = value.lowercased().split(separator: ",").last?.trimmingSpaces() == "chunked"
+            } else if Self.equalsLowercased(h, name, "transfer-encoding") {
+                // chunked must be the last coding
+                var t0 = v1
+                while t0 > v0 && h[t0 - 1] != 0x2C { t0 -= 1 }
+                while t0 < v1 && (h[t0] == 0x20 || h[t0] == 0x09) { t0 += 1 }
+                chunked = Self.equalsLowercased(h, t0..<v1, "chunked")
                 if !chunked { keepAlive = false }
-            case "connection":
-                let tokens = value.lowercased().split(separator: ",").map { $0.trimmingSpaces() }
-                if tokens.contains("close") { keepAlive = false }
-                if tokens.contains("keep-alive") { keepAlive = true }
-            default: break
+            } else if Self.equalsLowercased(h, name, "connection") {
+                if Self.containsLowercased(h, v0..<v1, "close") { keepAlive = false }
+                if Self.containsLowercased(h, v0..<v1, "keep-alive") { keepAlive = true }
             }
         }
         if bodyless || status == 204 || status == 304 || status < 200 {
@@ -284,10 +302,24 @@ struct HTTPResponseParser {
         }
         return Head(status: status, contentType: contentType, keepAlive: keepAlive)
     }
-}
 
-extension StringProtocol {
-    fileprivate func trimmingSpaces() -> String {
-        String(self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    /// ASCII case-insensitive: the bytes in `range` are `lower` (given in lowercase).
+    private static func equalsLowercased(
+        _ h: UnsafeRawBufferPointer, _ range: Range<Int>, _ lower: StaticString
+    ) -> Bool {
+        guard range.count == lower.utf8CodeUnitCount else { return false }
+        let l = lower.utf8Start
+        for k in 0..<range.count where h[range.lowerBound + k] | 0x20 != l[k] | 0x20 { return false }
+        return true
+    }
+
+    private static func containsLowercased(
+        _ h: UnsafeRawBufferPointer, _ range: Range<Int>, _ lower: StaticString
+    ) -> Bool {
+        let m = lower.utf8CodeUnitCount
+        guard range.count >= m else { return false }
+        for start in range.lowerBound...(range.upperBound - m)
+        where equalsLowercased(h, start..<(start + m), lower) { return true }
+        return false
     }
 }
