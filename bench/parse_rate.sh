@@ -2,7 +2,7 @@
 # SSE events parsed per second per core by `stampede load sse`: N fast streams against nginx
 # (one worker) serving a static file of SSE events (the server is never the slow side), with the
 # generator pinned to one engine thread. Prints events/s and the generator's CPU per event.
-# Usage: bench/parse_rate.sh [stampede binary] [streams] [seconds]
+# Usage: bench/parse_rate.sh [stampede binary] [streams] [seconds]   (PERF=FILE: record the generator with perf -g)
 set -euo pipefail
 bin="${1:-.build/release/stampede}"; streams="${2:-1000}"; secs="${3:-15}"
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -29,7 +29,7 @@ http {
 CONF
 start_bg "$work/nginx.out" nginx -c "$work/nginx/nginx.conf" -g "daemon off;"
 wait_http "http://127.0.0.1:$port/s.events" || { cat "$work/nginx.out" "$work/nginx/error.log" >&2; exit 1; }
-/usr/bin/time -f "%U %S %M" -o "$work/time" "$bin" load sse --url "http://127.0.0.1:$port/s.events" --clients "$streams" \
+/usr/bin/time -f "%U %S %M" -o "$work/time" ${PERF:+perf record -e cpu-clock -F 999 -g -o "$PERF" --} "$bin" load sse --url "http://127.0.0.1:$port/s.events" --clients "$streams" \
   --threads 1 --ramp 5000/s --duration "${secs}s" --quiet --out "$work/r.json" > "$work/out" 2>&1 || true
 python3 - "$work/r.json" "$work/time" "$secs" <<'PY'
 import json, sys

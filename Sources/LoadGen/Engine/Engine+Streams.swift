@@ -63,7 +63,7 @@ extension Engine {
         let now = monotonicNanos()
         let before = t.parser.commentCount
         var events = 0
-        t.parser.parse(bytes) { event in
+        t.parser.parseViews(bytes) { event in
             events += 1
             self.handle(event, on: t, now: now)
         }
@@ -87,7 +87,10 @@ extension Engine {
         if pauseReading(t) { schedule(.paceResume, for: t, at: dueAt) }
     }
 
-    private func handle(_ event: SSEEvent, on t: Transfer, now: UInt64) {
+    private static let done = Array("done".utf8)
+    private static let error = Array("error".utf8)
+
+    private func handle(_ event: SSEEventView, on t: Transfer, now: UInt64) {
         if t.firstEventAt == 0 {
             t.firstEventAt = now
             metrics.record(.timeToFirstEvent, microseconds: (now - t.start) / 1000)
@@ -95,7 +98,7 @@ extension Engine {
             metrics.record(.interEventGap, microseconds: (now - t.lastEventAt) / 1000)
         }
         t.lastEventAt = now
-        if configuration.contentEvents.contains(event.type) {
+        if contentTypes.contains(where: { event.isType($0) }) {
             metrics.counters.contentEvents += 1
             if t.firstContentAt == 0 {
                 t.firstContentAt = now
@@ -108,9 +111,12 @@ extension Engine {
             }
             t.lastContentAt = now
         }
-        if event.type == "done" { t.sawDone = true }
-        if event.type == "error" { metrics.countErrorEvent(Self.errorEventKind(event.data), second: currentSecond) }
-        guard event.hasOwnID, let sequence = EventSequence.number(fromID: event.lastEventID) else {
+        if event.isType(Self.done) { t.sawDone = true }
+        if event.isType(Self.error) {
+            metrics.countErrorEvent(
+                Self.errorEventKind(String(decoding: event.dataBytes, as: UTF8.self)), second: currentSecond)
+        }
+        guard event.hasOwnID, let sequence = EventSequence.number(fromID: event.idBytes) else {
             metrics.counters.unsequencedEvents += 1
             return
         }

@@ -58,6 +58,8 @@ final class Engine {
     var lastPublish: UInt64 = 0
     /// The SLO's gap bound (nanoseconds) and whether it is inclusive, read once.
     let gapBound: UInt64?
+    /// The content event types as bytes, matched against each event's type without a string.
+    let contentTypes: [[UInt8]]
     let gapInclusive: Bool
 
     static let wakeToken = UInt64.max
@@ -98,6 +100,7 @@ final class Engine {
         self.runEnd = runEnd
         self.shard = configuration.shard
         self.gapBound = configuration.slo?.gapBoundNanos
+        self.contentTypes = configuration.contentEvents.sorted().map { Array($0.utf8) }
         self.gapInclusive = configuration.slo?.gapInclusive ?? false
         self.tickNanos = configuration.tick.nanoseconds
         self.metrics = EngineMetrics(recordsIntervals: configuration.recordsIntervals)

@@ -6,13 +6,18 @@
 /// that event.
 public enum EventSequence {
     public static func number(fromID id: String) -> UInt64? {
-        var utf8 = id.utf8[...]
-        if let colon = utf8.lastIndex(of: UInt8(ascii: ":")) {
-            utf8 = utf8[utf8.index(after: colon)...]
-        }
-        guard !utf8.isEmpty, utf8.count <= 19 else { return nil }
+        var id = id
+        return id.withUTF8 { number(fromID: $0) }
+    }
+
+    /// The same, on the id's bytes.
+    public static func number(fromID id: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var start = id.count
+        while start > 0 && id[start - 1] != UInt8(ascii: ":") { start -= 1 }
+        let digits = UnsafeBufferPointer(rebasing: id[start...])
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
         var value: UInt64 = 0
-        for byte in utf8 {
+        for byte in digits {
             guard byte >= 0x30 && byte <= 0x39 else { return nil }
             value = value * 10 + UInt64(byte - 0x30)
         }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An incremental parser for `text/event-stream` bodies, per the WHATWG HTML spec
 /// ("9.2.6 Interpreting an event stream").
 ///
@@ -10,7 +14,8 @@ public struct SSEParser: Sendable {
     /// The reconnection time in milliseconds from the last valid `retry` field, if any.
     public private(set) var retryMilliseconds: Int?
     /// The last event ID buffer; persists across events (what a client sends as `Last-Event-ID`).
-    public private(set) var lastEventID: String = ""
+    public var lastEventID: String { String(decoding: lastEventIDBytes, as: UTF8.self) }
+    private var lastEventIDBytes: [UInt8] = []
     /// Comment lines seen (`: ping`), a liveness signal that is not an event.
     public private(set) var commentCount: Int = 0
     /// Events dispatched so far.
@@ -39,6 +44,12 @@ public struct SSEParser: Sendable {
 
     /// Parses a chunk, calling `onEvent` for each event it completes.
     public mutating func parse(_ chunk: UnsafeRawBufferPointer, _ onEvent: (SSEEvent) -> Void) {
+        parseViews(chunk) { onEvent($0.event) }
+    }
+
+    /// Parses a chunk, calling `onEvent` with each completed event's fields as bytes (valid only
+    /// during the call): no string is built unless the caller builds it. The load generator's path.
+    public mutating func parseViews(_ chunk: UnsafeRawBufferPointer, _ onEvent: (SSEEventView) -> Void) {
         var start = 0
         let count = chunk.count
         if count == 0 { return }
@@ -63,26 +74,40 @@ public struct SSEParser: Sendable {
             pendingCR = false
             if start < count && chunk[start] == Self.lf { start += 1 }
         }
+        guard let base = chunk.baseAddress else { return }
         var i = start
         var lineStart = start
         while i < count {
+            // The next line end: the first LF (memchr, vectorised), or a CR before it.
+            let lfPointer = memchr(base + i, Int32(Self.lf), count - i)
+            let lfAt = lfPointer.map { base.distance(to: UnsafeRawPointer($0)) } ?? count
+            let crPointer = memchr(base + i, Int32(Self.cr), lfAt - i)
+            let end = crPointer.map { base.distance(to: UnsafeRawPointer($0)) } ?? lfAt
+            if end == count { break }  // no line end in the rest of the chunk
+            i = end
             let b = chunk[i]
-            if b == Self.lf || b == Self.cr {
-                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[lineStart..<i]))
-                processLine(onEvent)
-                line.removeAll(keepingCapacity: true)
-                if b == Self.cr {
-                    if i + 1 < count {
-                        if chunk[i + 1] == Self.lf { i += 1 }
-                    } else {
-                        pendingCR = true
-                    }
-                }
-                i += 1
-                lineStart = i
+            if line.isEmpty {
+                // The whole line is in this chunk: parse it where it lies.
+                processLine(
+                    UnsafeRawBufferPointer(rebasing: chunk[lineStart..<i]).assumingMemoryBound(to: UInt8.self),
+                    onEvent)
             } else {
-                i += 1
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[lineStart..<i]))
+                var carried = line
+                line = []
+                carried.withUnsafeBufferPointer { processLine($0, onEvent) }
+                carried.removeAll(keepingCapacity: true)
+                line = carried
             }
+            if b == Self.cr {
+                if i + 1 < count {
+                    if chunk[i + 1] == Self.lf { i += 1 }
+                } else {
+                    pendingCR = true
+                }
+            }
+            i += 1
+            lineStart = i
         }
         if lineStart < count {
             line.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[lineStart..<count]))
@@ -117,7 +142,7 @@ public struct SSEParser: Sendable {
         blockHasID = false
     }
 
-    private mutating func processLine(_ onEvent: (SSEEvent) -> Void) {
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, _ onEvent: (SSEEventView) -> Void) {
         if line.isEmpty {
             dispatch(onEvent)
             return
@@ -130,28 +155,28 @@ public struct SSEParser: Sendable {
         let fieldEnd = colonIndex ?? line.count
         var valueStart = colonIndex.map { $0 + 1 } ?? line.count
         if valueStart < line.count && line[valueStart] == Self.space { valueStart += 1 }
-        line.withUnsafeBufferPointer { buffer in
-            let field = UnsafeBufferPointer(rebasing: buffer[0..<fieldEnd])
-            let value = UnsafeBufferPointer(rebasing: buffer[valueStart..<buffer.count])
-            processField(field, value)
-        }
+        processField(
+            UnsafeBufferPointer(rebasing: line[0..<fieldEnd]), UnsafeBufferPointer(rebasing: line[valueStart...]))
     }
 
     private mutating func processField(_ field: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
         switch field.count {
-        case 4 where field.elementsEqual("data".utf8):
+        case 4 where field[0] == 0x64 && field[1] == 0x61 && field[2] == 0x74 && field[3] == 0x61:  // data
             data.append(contentsOf: value)
             data.append(Self.lf)
             hasData = true
-        case 5 where field.elementsEqual("event".utf8):
+        // event
+        case 5 where field[0] == 0x65 && field[1] == 0x76 && field[2] == 0x65 && field[3] == 0x6E && field[4] == 0x74:
             eventType.removeAll(keepingCapacity: true)
             eventType.append(contentsOf: value)
-        case 2 where field.elementsEqual("id".utf8):
+        case 2 where field[0] == 0x69 && field[1] == 0x64:  // id
             if !value.contains(0) {
-                lastEventID = String(decoding: value, as: UTF8.self)
+                lastEventIDBytes.removeAll(keepingCapacity: true)
+                lastEventIDBytes.append(contentsOf: value)
                 blockHasID = true
             }
-        case 5 where field.elementsEqual("retry".utf8):
+        // retry
+        case 5 where field[0] == 0x72 && field[1] == 0x65 && field[2] == 0x74 && field[3] == 0x72 && field[4] == 0x79:
             if !value.isEmpty && value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 var v = 0
                 for digit in value {
@@ -167,17 +192,47 @@ public struct SSEParser: Sendable {
         }
     }
 
-    private mutating func dispatch(_ onEvent: (SSEEvent) -> Void) {
+    private mutating func dispatch(_ onEvent: (SSEEventView) -> Void) {
         defer { resetBlock() }
         // The spec: an empty data buffer resets the buffers without dispatching. `id` still updated
         // the last event ID buffer above.
         guard hasData else { return }
         data.removeLast()  // the trailing LF
-        let type = eventType.isEmpty ? "message" : String(decoding: eventType, as: UTF8.self)
         eventCount += 1
-        onEvent(
-            SSEEvent(
-                type: type, data: String(decoding: data, as: UTF8.self), lastEventID: lastEventID,
-                hasOwnID: blockHasID))
+        let ownID = blockHasID
+        data.withUnsafeBufferPointer { d in
+            eventType.withUnsafeBufferPointer { t in
+                lastEventIDBytes.withUnsafeBufferPointer { id in
+                    onEvent(SSEEventView(typeBytes: t, dataBytes: d, idBytes: id, hasOwnID: ownID))
+                }
+            }
+        }
+    }
+}
+
+/// A dispatched event as the parser holds it: its fields' bytes, valid only inside the callback
+/// that receives it. ``event`` makes the value type (with strings) from it.
+public struct SSEEventView {
+    /// The last `event` field's value; empty for the default type, `message`.
+    public var typeBytes: UnsafeBufferPointer<UInt8>
+    public var dataBytes: UnsafeBufferPointer<UInt8>
+    /// The last event ID buffer at dispatch time.
+    public var idBytes: UnsafeBufferPointer<UInt8>
+    public var hasOwnID: Bool
+
+    /// Whether the event's type is `name` (the default type is `message`), without a string.
+    public func isType(_ name: [UInt8]) -> Bool {
+        if typeBytes.isEmpty { return name == Self.message }
+        guard typeBytes.count == name.count, let t = typeBytes.baseAddress else { return false }
+        return name.withUnsafeBufferPointer { memcmp($0.baseAddress!, t, name.count) == 0 }
+    }
+
+    static let message = Array("message".utf8)
+
+    public var event: SSEEvent {
+        SSEEvent(
+            type: typeBytes.isEmpty ? "message" : String(decoding: typeBytes, as: UTF8.self),
+            data: String(decoding: dataBytes, as: UTF8.self), lastEventID: String(decoding: idBytes, as: UTF8.self),
+            hasOwnID: hasOwnID)
     }
 }
