@@ -17,6 +17,18 @@ private func sseConfig(
     return c
 }
 
+private func httpConfig(
+    _ url: String, duration: Duration, threads: Int, driver: LoadConfiguration.Driver,
+    transport: LoadConfiguration.Transport = .auto
+) -> LoadConfiguration {
+    var c = LoadConfiguration(mode: .http, url: url)
+    c.duration = duration
+    c.threads = threads
+    c.driver = driver
+    c.transport = transport
+    return c
+}
+
 /// Both HTTP clients: the native one (the default for http://) and libcurl (https://).
 private let transports: [LoadConfiguration.Transport] = [.native, .curl]
 
@@ -202,11 +214,9 @@ struct EngineTests {
     ) async throws {
         let server = try TestStreamServer()
         defer { server.stop() }
-        var c = LoadConfiguration(mode: .http, url: "\(server.base)/http")
-        c.duration = .seconds(3)
-        c.threads = 2
-        c.driver = .open(rate: .perSecond(100), maxInFlight: 400)
-        c.transport = transport
+        let c = httpConfig(
+            "\(server.base)/http", duration: .seconds(3), threads: 2,
+            driver: .open(rate: .perSecond(100), maxInFlight: 400), transport: transport)
         server.stall(after: 1, length: 1)
         let r = try await LoadRun(configuration: c).run()
         let latency = try #require(r.latency["request_latency"])
@@ -219,10 +229,9 @@ struct EngineTests {
     @Test func arrivalsBeyondTheSlotsAreDropped() async throws {
         let server = try TestStreamServer()
         defer { server.stop() }
-        var c = LoadConfiguration(mode: .http, url: "\(server.base)/hang")
-        c.duration = .seconds(1)
-        c.threads = 1
-        c.driver = .open(rate: .perSecond(50), maxInFlight: 10)
+        let c = httpConfig(
+            "\(server.base)/hang", duration: .seconds(1), threads: 1,
+            driver: .open(rate: .perSecond(50), maxInFlight: 10))
         let r = try await LoadRun(configuration: c).run()
         #expect(r.counters.started == 10)
         #expect(r.counters.dropped >= 35)
@@ -237,10 +246,9 @@ struct EngineTests {
         #expect((r.errors["refused"] ?? 0) >= 5)
         #expect(r.nothingSucceeded)
 
-        var h = LoadConfiguration(mode: .http, url: "http://127.0.0.1:\(port)/")
-        h.duration = .milliseconds(500)
-        h.driver = .open(rate: .perSecond(40), maxInFlight: 10)
-        h.transport = transport
+        let h = httpConfig(
+            "http://127.0.0.1:\(port)/", duration: .milliseconds(500), threads: LoadConfiguration.defaultThreads,
+            driver: .open(rate: .perSecond(40), maxInFlight: 10), transport: transport)
         let hr = try await LoadRun(configuration: h).run()
         #expect((hr.errors["refused"] ?? 0) >= 15)
         #expect(hr.nothingSucceeded)
@@ -286,11 +294,9 @@ struct EngineTests {
     ) async throws {
         let server = try TestStreamServer()
         defer { server.stop() }
-        var c = LoadConfiguration(mode: .http, url: "\(server.base)/http")
-        c.duration = .milliseconds(800)
-        c.threads = 1
-        c.transport = transport
-        c.driver = .closed(vus: 2, think: .milliseconds(5))
+        let c = httpConfig(
+            "\(server.base)/http", duration: .milliseconds(800), threads: 1,
+            driver: .closed(vus: 2, think: .milliseconds(5)), transport: transport)
         let r = try await LoadRun(configuration: c).run()
         #expect(r.counters.succeeded > 40, "\(r.counters)")
         #expect(r.totalErrors == 0, "\(r.errors)")
