@@ -111,10 +111,14 @@ extension RealServicesTests {
             ).run()
             #expect(report.complete, "\(report.incompleteReason ?? "")")
             let p = try #require(report.phases.first)
-            let far = try #require(p.clients.first { $0.name == "far" }?.metrics["first_event_p99_ms"])
-            let near = try #require(p.clients.first { $0.name == "near" }?.metrics["first_event_p99_ms"])
-            #expect(far >= 40, "far \(far) ms")
-            #expect(near < 40, "near \(near) ms")
+            // Every far stream waits for the link (its fastest first event too); the near group's
+            // typical one does not. (Its p99, the slowest of a few dozen, once reached 62 ms on a
+            // busy CI machine: a slow server, not the link.)
+            let far = try #require(p.clients.first { $0.name == "far" }?.latency["time_to_first_event"])
+            let near = try #require(p.clients.first { $0.name == "near" }?.latency["time_to_first_event"])
+            #expect(far.min >= 40_000, "far: fastest first event \(far.min) µs")
+            #expect(near.p50 < 40_000, "near: median first event \(near.p50) µs")
+            #expect(far.p50 > near.p50 + 30_000, "far \(far.p50) µs against near \(near.p50) µs")
             #expect(p.clients.allSatisfy { $0.counters.failed == 0 && $0.counters.streamsCompleted > 0 })
         }
 
