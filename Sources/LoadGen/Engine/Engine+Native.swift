@@ -22,15 +22,16 @@ extension Engine {
         nativeTokenFlag | UInt64(serial & 0x3FFF_FFFF) << 32 | UInt64(UInt32(bitPattern: slot))
     }
 
-    /// The request a transfer sends now, and the address it goes to (nil: a `dns` or URL error,
-    /// already counted by `finish`).
+    /// Sends the transfer's request (`instance`, or its target's ready-made one) on a kept-alive
+    /// connection or a new one. False when it ended at once (`url`, `dns`, a socket error), already
+    /// counted by `finish`.
     func nativeSubmit(_ t: Transfer, instance: RequestTemplate.Instance?, now: UInt64) -> Bool {
         let endpoint: HTTPEndpoint
         let bytes: [UInt8]
+        var ownTarget = true  // the endpoint is the target's, whose address is cached by index
         if let instance {
-            guard
-                let e = instance.url == template.urls[t.target] ? targetEndpoints[t.target] : HTTPEndpoint(instance.url)
-            else {
+            ownTarget = instance.url == template.urls[t.target]
+            guard let e = ownTarget ? targetEndpoints[t.target] : HTTPEndpoint(instance.url) else {
                 endNative(t, errorKind: "url", keepConnection: false, now: now)
                 return false
             }
@@ -44,10 +45,12 @@ extension Engine {
             endpoint = e
             bytes = targetRequests[t.target]
         }
-        guard let address = resolve(endpoint) else {
+        let cached = ownTarget ? targetAddresses[t.target] : nil
+        guard let address = cached ?? resolve(endpoint) else {
             endNative(t, errorKind: "dns", keepConnection: false, now: now)
             return false
         }
+        if ownTarget { targetAddresses[t.target] = address }
         t.pendingWrite = bytes
         t.written = 0
         t.response.reset(bodyless: template.method == "HEAD")
@@ -68,7 +71,8 @@ extension Engine {
     }
 
     /// An address index for the endpoint's host and port, resolved on first use (IPv4 first, as
-    /// servers listening on 127.0.0.1 behind `localhost` are common).
+    /// servers listening on 127.0.0.1 behind `localhost` are common). Requests to a target's own
+    /// URL skip this lookup (`targetAddresses`); templated hosts come here per request.
     private func resolve(_ e: HTTPEndpoint) -> Int? {
         let key = "\(e.host):\(e.port)"
         if let i = addressIndex[key] { return i }

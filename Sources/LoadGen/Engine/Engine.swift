@@ -28,6 +28,8 @@ final class Engine {
     let targetRequests: [[UInt8]]
     var addresses: [SocketAddress] = []
     var addressIndex: [String: Int] = [:]
+    /// Per target, its address index once resolved (no key string or lookup per request).
+    var targetAddresses: [Int?]
     let readBuffer: UnsafeMutableRawBufferPointer
     /// A slow client reads at most this much at a time (200 ms at its cap), so pacing stays smooth.
     let slowReadSize: Int
@@ -88,6 +90,7 @@ final class Engine {
         self.native = configuration.effectiveTransport == .native
         let endpoints = configuration.targets.map { HTTPEndpoint($0) }
         self.targetEndpoints = endpoints
+        self.targetAddresses = Array(repeating: nil, count: endpoints.count)
         self.targetRequests = endpoints.map {
             $0?.request(method: template.method, headerLines: template.headerLines, body: template.body) ?? []
         }
@@ -168,7 +171,7 @@ final class Engine {
                     ccurl_epoll_wait(epollFD, tp.baseAddress, mp.baseAddress, maxEvents, timeout)
                 }
             }
-            lastWake = monotonicNanos()
+            if tickNanos > 0 { lastWake = monotonicNanos() }
             if n > 0 {
                 // What the wait returned happened now: count it in this second, not the one
                 // the wait began in (a wait often ends at a second's boundary).

@@ -9,26 +9,24 @@ enum ErrorKind {
     static let headerTimeout = "header_timeout"
     static let parse = "parse"
 
-    /// A socket error's kind (the native transport; libcurl's `CURLINFO_OS_ERRNO` first).
-    static func classify(errno e: Int32) -> String {
+    /// A socket error's kind (the native transport), `errno_<N>` for one not named here.
+    static func classify(errno e: Int32) -> String { kind(ofErrno: e) ?? "errno_\(e)" }
+
+    /// The kinds both transports name from a socket's errno.
+    private static func kind(ofErrno e: Int32) -> String? {
         switch e {
         case EMFILE, ENFILE: "emfile"
         case ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL: "refused"
         case ECONNRESET, EPIPE, ECONNABORTED: "reset"
         case ETIMEDOUT: "timeout"
         case ENOMEM, ENOBUFS: "out_of_memory"
-        default: "errno_\(e)"
+        default: nil
         }
     }
 
+    /// libcurl's result, named by its socket's errno (`CURLINFO_OS_ERRNO`) first.
     static func classify(_ code: CURLcode, osErrno: Int) -> String {
-        switch Int32(osErrno) {
-        case EMFILE, ENFILE: return "emfile"
-        case ECONNREFUSED: return "refused"
-        case ECONNRESET, EPIPE: return "reset"
-        case ETIMEDOUT: return "timeout"
-        default: break
-        }
+        if let kind = kind(ofErrno: Int32(osErrno)) { return kind }
         switch code {
         case CURLE_COULDNT_CONNECT: return "refused"
         case CURLE_OPERATION_TIMEDOUT: return "timeout"

@@ -71,9 +71,6 @@ struct HTTPResponseParser {
         self.bodyless = bodyless
     }
 
-    /// True once a head was accepted (the body, if any, is being read).
-    var hasHead: Bool { state != .head }
-
     /// Feeds one read. `onHead` gets the final response's head (false refuses it); `onBody` gets
     /// body bytes in order (false refuses them).
     mutating func feed(
@@ -133,8 +130,8 @@ struct HTTPResponseParser {
                 if state == .done { return i == n ? .complete : .malformed }
             case .body:
                 switch framing {
-                case .none:
-                    state = .done
+                case .none:  // never in .body: a bodyless head ends the response at once
+                    return .malformed
                 case .untilClose:
                     guard onBody(UnsafeRawBufferPointer(rebasing: input[i..<n])) else { return .refused }
                     i = n
