@@ -9,6 +9,7 @@ Everything stops at the end. Loopback only, bounded in time.
   bench/server_sse.py --streams 2000 --interval 200ms --window 20
   bench/server_sse.py --streams 10000 --interval 60s --window 20     # idle streams
   bench/server_sse.py --streams 2000 --shards 2 --window 20          # the same load from 2 shard processes
+  bench/server_sse.py --streams 2000 --server floor --window 15      # the same load against bench/sse_floor_server.c
 """
 import argparse, json, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.request
 
@@ -44,6 +45,9 @@ def main():
     ap.add_argument("--ramp", default="1000/s")
     ap.add_argument("--profile", default="upstream")
     ap.add_argument("--server-args", default="", help="extra flags for stampede serve")
+    ap.add_argument("--server", choices=["reference", "floor"], default="reference",
+                    help="who serves the streams: stampede serve, or bench/sse_floor_server.c (one C thread, one "
+                         "write per event: the floor for this load on this machine)")
     ap.add_argument("--generator", choices=["stampede", "locust", "raw"], default="stampede",
                     help="who holds the streams: stampede load sse, Locust running bench/locust_sse.py, or the raw "
                          "asyncio (+ uvloop) client bench/raw_sse_client.py")
@@ -61,21 +65,27 @@ def main():
     procs = []
     tmp = tempfile.mkdtemp(prefix="stampede-bench-")
     try:
-        svc = subprocess.Popen([a.bin, "services", "up"], stdout=subprocess.PIPE, text=True)
-        procs.append(svc)
         env = dict(os.environ)
-        for _ in range(2):
-            k, v = svc.stdout.readline().strip().split("=", 1)
-            env[k] = v
+        if a.server == "reference":
+            svc = subprocess.Popen([a.bin, "services", "up"], stdout=subprocess.PIPE, text=True)
+            procs.append(svc)
+            for _ in range(2):
+                k, v = svc.stdout.readline().strip().split("=", 1)
+                env[k] = v
         port = free_port()
         ramp_s = a.streams / float(a.ramp.split("/")[0])
         # Runs long enough to outlast ramp-up + window: every stream stays open while measured.
         interval_s = float(a.interval[:-2]) / 1000 if a.interval.endswith("ms") else float(a.interval[:-1])
         events = int((ramp_s + a.window + 30) / interval_s) + 2
-        serve = [a.bin, "serve", "--port", str(port), "--profile", a.profile, "--agent-slots", str(a.streams + 100),
-                 "--agent-events", str(events), "--agent-interval", a.interval, "--agent-payload-bytes", str(a.payload),
-                 "--interrupt-poll", "false", "--hold-db-connection", "false", "--max-connections", "off",
-                 "--db-pool", "20", "--redis-pool", "200", "--log-level", "warning"] + a.server_args.split()
+        if a.server == "floor":
+            binary = os.path.join(tmp, "sse_floor_server")
+            subprocess.run(["cc", "-O2", "-o", binary, os.path.join(ROOT, "bench/sse_floor_server.c")], check=True)
+            serve = [binary, str(port), str(int(interval_s * 1000)), str(events), str(a.payload)]
+        else:
+            serve = [a.bin, "serve", "--port", str(port), "--profile", a.profile, "--agent-slots", str(a.streams + 100),
+                     "--agent-events", str(events), "--agent-interval", a.interval, "--agent-payload-bytes",
+                     str(a.payload), "--interrupt-poll", "false", "--hold-db-connection", "false", "--max-connections",
+                     "off", "--db-pool", "20", "--redis-pool", "200", "--log-level", "warning"] + a.server_args.split()
         srv = subprocess.Popen(serve, env=env, stdout=open(f"{tmp}/serve.log", "w"), stderr=subprocess.STDOUT)
         procs.append(srv)
         for _ in range(200):

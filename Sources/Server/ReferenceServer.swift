@@ -45,7 +45,7 @@ public enum ReferenceServer {
         let configuration = state.configuration
         let metrics = state.metrics
         var app = Application(
-            router: router(state: state),
+            responder: RequestTaskResponder(inner: router(state: state).buildResponder()),
             server: .http1(configuration: .init(additionalChannelHandlers: [SSEConnectionHandler()])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "stampede-reference",
