@@ -47,6 +47,18 @@ import Testing
         #expect((list.json?["sessions"] as? [[String: Any]])?.contains { $0["id"] as? String == sessionID } == true)
     }
 
+    /// A connection's receive buffer starts at 512 bytes (SSEConnectionHandler): a body hundreds of
+    /// times that size still arrives whole, in reads that grow (a cut body would fail as JSON).
+    @Test func aLargeBodyIsReadWholePastTheSmallFirstReceiveBuffer() async throws {
+        let server = try await TestServer.start { $0.agent.eventsPerRun = .fixed(2) }
+        defer { Task { await server.stop() } }
+        let prompt = String(repeating: "abcdefgh", count: 11_000)  // 88 KB, under the 100,000-character limit
+        let (status, events) = try await server.client.stream(#"{"prompt":"\#(prompt)","model":"m-large"}"#)
+        #expect(status == 200)
+        #expect(events.map(\.name).filter { $0 == "message" }.count == 2)
+        #expect(events.last?.json?["reason"] as? String == "completed")
+    }
+
     @Test func badInputGetsTheRightStatusAndNeverCrashes() async throws {
         let server = try await TestServer.start { $0.maxBodyBytes = 1000 }
         defer { Task { await server.stop() } }

@@ -413,3 +413,31 @@ import Testing
         #expect(metrics.bufferedEvents.value == 0 && metrics.bufferedBytes.value == 0)
     }
 }
+
+@Suite struct MessageTemplateCacheTests {
+    func bytes(_ t: SimulatedAgent.MessageTemplate) -> String {
+        String(decoding: t.encode(streamID: "s", seq: 1, index: 0), as: UTF8.self)
+    }
+
+    @Test func streamsOfOneModelShareOneTemplateAndTheCacheIsBounded() {
+        let agent = SimulatedAgent(configuration: AgentConfiguration())
+        let a1 = agent.messageTemplate(model: "model-a")
+        let a2 = agent.messageTemplate(model: "model-a")
+        // One copy of the bytes for every stream of the model, not one per run.
+        #expect(
+            a1.head.withUnsafeBufferPointer { $0.baseAddress } == a2.head.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(bytes(a1).contains("\"model\": \"model-a\""))
+        let b = agent.messageTemplate(model: "model-b")
+        #expect(bytes(b).contains("\"model\": \"model-b\"") && !bytes(b).contains("model-a"))
+        // Past the limit, templates are still right, made per run, and the cache stops growing.
+        for i in 0..<(TemplateCache.limit + 10) {
+            #expect(bytes(agent.messageTemplate(model: "m\(i)")).contains("\"model\": \"m\(i)\""))
+        }
+        let late = "m\(TemplateCache.limit + 5)"
+        let l1 = agent.messageTemplate(model: late)
+        let l2 = agent.messageTemplate(model: late)
+        #expect(
+            l1.head.withUnsafeBufferPointer { $0.baseAddress } != l2.head.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(bytes(l1) == bytes(l2))
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import ServerConfig
+import Synchronization
 
 /// Stands in for the Claude SDK: the payloads of one run's events, in upstream's shapes.
 /// Deterministic for a given seed and run number. Its work is waiting, not CPU.
@@ -8,6 +9,9 @@ struct SimulatedAgent: Sendable {
     /// The assistant text, made once: every message carries it.
     let text: String
     let textJSON: String
+    /// Message templates by model, made once per model (at most `TemplateCache.limit` models):
+    /// thousands of open streams share one instead of holding a copy each.
+    private let templates = TemplateCache()
 
     init(configuration: AgentConfiguration) {
         self.configuration = configuration
@@ -61,6 +65,10 @@ struct SimulatedAgent: Sendable {
     }
 
     func messageTemplate(model: String) -> MessageTemplate {
+        templates.template(model: model) { makeMessageTemplate(model: model) }
+    }
+
+    private func makeMessageTemplate(model: String) -> MessageTemplate {
         let marker = "\u{1}INDEX\u{1}"
         let full = SSEEncoder.event(streamID: "", seq: nil, name: "message", data: messageData(model: model, index: -1))
         let text = String(decoding: full, as: UTF8.self).replacingOccurrences(of: "msg--1", with: "msg-" + marker)
@@ -125,5 +133,19 @@ struct SimulatedAgent: Sendable {
             }
         }
         return out + "\""
+    }
+}
+
+/// The message templates made so far, by model.
+final class TemplateCache: Sendable {
+    /// Models are the client's to choose; past this many, templates are made per run again.
+    static let limit = 64
+    private let byModel = Mutex<[String: SimulatedAgent.MessageTemplate]>([:])
+
+    func template(model: String, make: () -> SimulatedAgent.MessageTemplate) -> SimulatedAgent.MessageTemplate {
+        if let t = byModel.withLock({ $0[model] }) { return t }
+        let t = make()
+        byModel.withLock { if $0.count < Self.limit { $0[model] = t } }
+        return t
     }
 }

@@ -28,7 +28,15 @@ final class SSEConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler,
     private var responseHeadWritten = false
     private var active: Active?
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        // NIO keeps each channel's last receive buffer for the next read, 2 KiB by default: on
+        // thousands of open streams that is 2 KiB each for a request head read once. Start at
+        // 512 bytes; the adaptive allocator still grows it for large bodies.
+        try? context.channel.syncOptions?.setOption(
+            ChannelOptions.recvAllocator,
+            value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
+    }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         finish(.gone)
