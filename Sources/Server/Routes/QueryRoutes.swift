@@ -87,16 +87,15 @@ struct QueryRoutes {
         if let retry {
             try await writer.write(ByteBuffer(bytes: SSEEncoder.retry(milliseconds: Int(retry.seconds * 1000))))
         }
-        let outcome: SSEConnectionHandler.Outcome
-        do {
-            let handler = try await channel.pipeline.handler(type: SSEConnectionHandler.self).get()
-            outcome = await withCheckedContinuation { cont in
-                channel.eventLoop.execute {
-                    handler.start(stream: stream, metrics: metrics) { cont.resume(returning: $0) }
+        // The handler is found and started on the event loop it runs on; one suspension here.
+        let outcome = await withCheckedContinuation {
+            (cont: CheckedContinuation<SSEConnectionHandler.Outcome, Never>) in
+            channel.eventLoop.execute {
+                guard let handler = try? channel.pipeline.syncOperations.handler(type: SSEConnectionHandler.self) else {
+                    return cont.resume(returning: .gone)
                 }
+                handler.start(stream: stream, metrics: metrics) { cont.resume(returning: $0) }
             }
-        } catch {
-            outcome = .gone
         }
         let resumable = stream.detach()
         switch outcome {
