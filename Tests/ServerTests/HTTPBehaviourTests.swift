@@ -47,6 +47,41 @@ import Testing
         #expect((list.json?["sessions"] as? [[String: Any]])?.contains { $0["id"] as? String == sessionID } == true)
     }
 
+    /// The stream's chunks are framed by SSEConnectionHandler, below NIO's encoder, which still
+    /// writes the head and the last chunk: on the wire, every chunk's size matches its bytes, the
+    /// body ends with the zero chunk, and the connection then answers another request.
+    @Test func theStreamIsWellFormedChunkedHTTPOnTheWire() async throws {
+        let server = try await TestServer.start { $0.agent.eventsPerRun = .fixed(3) }
+        defer { Task { await server.stop() } }
+        let conn = try await server.client.openStream(#"{"prompt":"wire"}"#)
+        let raw = try await onThread {
+            conn.read(until: { $0.count >= 5 && Array($0.suffix(5)) == Array("0\r\n\r\n".utf8) }, timeout: 20)
+        }
+        let text = String(decoding: raw, as: UTF8.self)
+        let split = try #require(text.range(of: "\r\n\r\n"))
+        #expect(text[..<split.lowerBound].lowercased().contains("transfer-encoding: chunked"))
+        var body = Array(text[split.upperBound...].utf8)
+        var chunks = 0
+        var payload: [UInt8] = []
+        while true {
+            let lineEnd = try #require(
+                body.indices.first { body[$0] == 13 && $0 + 1 < body.count && body[$0 + 1] == 10 })
+            let size = try #require(Int(String(decoding: body[..<lineEnd], as: UTF8.self), radix: 16))
+            let start = lineEnd + 2
+            #expect(body.count >= start + size + 2 && Array(body[(start + size)..<(start + size + 2)]) == [13, 10])
+            if size == 0 { break }
+            payload += body[start..<(start + size)]
+            body = Array(body[(start + size + 2)...])
+            chunks += 1
+        }
+        let events = SSEEvent.parse(String(decoding: payload, as: UTF8.self))
+        #expect(chunks >= 3 && events.map(\.name).filter { $0 == "message" }.count == 3 && events.last?.name == "done")
+        // Kept alive and in step: the next request on the same connection is answered.
+        try conn.send(TestClient.requestText("GET", "/health", body: nil, headers: [:], apiKey: nil, close: true))
+        let next = try await onThread { try conn.readAll(timeout: 10) }
+        #expect(try TestClient.parse(next).status == 200)
+    }
+
     /// A connection's receive buffer starts at 512 bytes (SSEConnectionHandler): a body hundreds of
     /// times that size still arrives whole, in reads that grow (a cut body would fail as JSON).
     @Test func aLargeBodyIsReadWholePastTheSmallFirstReceiveBuffer() async throws {

@@ -441,3 +441,47 @@ import Testing
         #expect(bytes(l1) == bytes(l2))
     }
 }
+
+/// A batch taken `chunked` is exactly one HTTP/1.1 chunk: the payload's size in hex, CRLF, the
+/// payload, CRLF; the plain take of the same items is the payload alone.
+@Suite struct ChunkFramingTests {
+    func text(_ b: ByteBuffer) -> String { String(decoding: b.readableBytesView, as: UTF8.self) }
+
+    @Test(arguments: [0, 1, 9, 10, 15, 16, 255, 256, 0x2c5, 4095, 65536, 1_000_000])
+    func chunkHeadsAreLowercaseHexOfTheSize(size: Int) {
+        var b = ByteBuffer()
+        EventStream.writeChunkHead(&b, size: size)
+        #expect(text(b) == String(size, radix: 16) + "\r\n")
+        #expect(b.readableBytes + 2 <= EventStream.chunkFraming)
+    }
+
+    @Test func aChunkedTakeFramesTheWholeBatchAndCountsOnlyThePayload() {
+        let metrics = ServerMetrics()
+        let plain = EventStream(id: "p", capacity: nil, retainForResume: 0, metrics: metrics)
+        let framed = EventStream(id: "f", capacity: nil, retainForResume: 0, metrics: metrics)
+        for s in [plain, framed] {
+            for i in 0..<3 {
+                _ = s.offer { _, seq in
+                    Array("id: \(seq)\r\ndata: \(String(repeating: "x", count: 90 + i))\r\n\r\n".utf8)
+                }
+            }
+        }
+        guard case .bytes(let p, let pe, let pn) = plain.take(allocator: .init()),
+            case .bytes(let f, let fe, let fn) = framed.take(allocator: .init(), chunked: true)
+        else {
+            Issue.record("expected bytes from both")
+            return
+        }
+        #expect(pe == 3 && fe == 3 && pn == p.readableBytes && fn == pn)
+        #expect(text(f) == String(pn, radix: 16) + "\r\n" + text(p) + "\r\n")
+        framed.terminate()
+        guard case .final(let last) = framed.take(allocator: .init(), chunked: true) else {
+            Issue.record("expected the final event")
+            return
+        }
+        let body = text(last)
+        let head = body.prefix { $0 != "\r\n" }
+        #expect(Int(head, radix: 16) == last.readableBytes - head.utf8.count - 4)
+        #expect(body.hasSuffix("\r\n\r\n\r\n") && body.contains("event: done"))
+    }
+}

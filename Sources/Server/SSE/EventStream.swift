@@ -115,7 +115,8 @@ public final class EventStream: Sendable {
     }
 
     enum Take {
-        case bytes(ByteBuffer, events: Int)
+        /// `payload` bytes of `events` events (the buffer also holds the chunk framing if asked).
+        case bytes(ByteBuffer, events: Int, payload: Int)
         /// Write this and end the response (slow consumer cut, or shutdown).
         case final(ByteBuffer)
         case end
@@ -131,8 +132,10 @@ public final class EventStream: Sendable {
         }
     }
 
-    /// The consumer's next batch (at most `maxBytes`, at least one item), without waiting.
-    func take(allocator: ByteBufferAllocator, maxBytes: Int = 64 * 1024) -> Take {
+    /// The consumer's next batch (at most `maxBytes`, at least one item), without waiting. With
+    /// `chunked`, the bytes come framed as one HTTP/1.1 chunk (`<hex size>\r\n...\r\n`), ready
+    /// for the socket.
+    func take(allocator: ByteBufferAllocator, maxBytes: Int = 64 * 1024, chunked: Bool = false) -> Take {
         let (take, producer) = state.withLock { s -> (StreamBuffer.Take, (@Sendable (Bool) -> Void)?) in
             let t = s.buffer.take(maxBytes: maxBytes)
             var p: (@Sendable (Bool) -> Void)?
@@ -153,22 +156,45 @@ public final class EventStream: Sendable {
         producer?(true)
         switch take {
         case .items(let items, _):
-            var buf = allocator.buffer(capacity: items.reduce(0) { $0 + $1.bytes.count })
+            let payload = items.reduce(0) { $0 + $1.bytes.count }
+            var buf = allocator.buffer(capacity: payload + (chunked ? Self.chunkFraming : 0))
+            if chunked { Self.writeChunkHead(&buf, size: payload) }
             var events = 0
             for item in items {
                 buf.writeBytes(item.bytes)
                 if item.seq != nil { events += 1 }
             }
+            if chunked { buf.writeStaticString("\r\n") }
             metrics.bufferedEvents.sub(events)
-            metrics.bufferedBytes.sub(buf.readableBytes)
-            return .bytes(buf, events: events)
+            metrics.bufferedBytes.sub(payload)
+            return .bytes(buf, events: events, payload: payload)
         case .final(let bytes):
-            return .final(allocator.buffer(bytes: bytes))
+            var buf = allocator.buffer(capacity: bytes.count + (chunked ? Self.chunkFraming : 0))
+            if chunked { Self.writeChunkHead(&buf, size: bytes.count) }
+            buf.writeBytes(bytes)
+            if chunked { buf.writeStaticString("\r\n") }
+            return .final(buf)
         case .end:
             return .end
         case .wait:
             return .idle
         }
+    }
+
+    /// The most a chunk's framing adds: 16 hex digits, two CRLFs.
+    static let chunkFraming = 20
+
+    static func writeChunkHead(_ buf: inout ByteBuffer, size: Int) {
+        let hex: StaticString = "0123456789abcdef"
+        var shift = 60
+        while shift > 0 && (size >> shift) & 0xF == 0 { shift -= 4 }
+        hex.withUTF8Buffer { digits in
+            while shift >= 0 {
+                buf.writeInteger(digits[(size >> shift) & 0xF])
+                shift -= 4
+            }
+        }
+        buf.writeStaticString("\r\n")
     }
 
     func attach(channel: (any Channel)?) {
