@@ -45,7 +45,9 @@ public enum ReferenceServer {
         let configuration = state.configuration
         let metrics = state.metrics
         var app = Application(
-            responder: RequestTaskResponder(inner: router(state: state).buildResponder()),
+            responder: RequestTaskResponder(inner: router(state: state).buildResponder()) {
+                $0.uri.path == QueryRoutes.streamPath
+            },
             server: .http1(configuration: .init(additionalChannelHandlers: [SSEConnectionHandler()])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "stampede-reference",

@@ -31,19 +31,24 @@ import Testing
             handlerDone.withLock { $0 = true }
             return Response(status: .accepted)
         }
-        let response = try await RequestTaskResponder(inner: inner).respond(to: request(), context: context())
+        let response = try await RequestTaskResponder(inner: inner) { _ in true }.respond(
+            to: request(), context: context())
         #expect(response.status == .accepted)
         #expect(handlerDone.withLock { $0 })
         let callers = Self.currentTaskHash()
         #expect(handlerTask.withLock { $0 } != nil)
         #expect(handlerTask.withLock { $0 } != callers)
+
+        // A request not picked runs inline, in the caller's task.
+        _ = try await RequestTaskResponder(inner: inner) { _ in false }.respond(to: request(), context: context())
+        #expect(handlerTask.withLock { $0 } == callers)
     }
 
     @Test func errorsAndCancellationReachTheCaller() async throws {
         struct Refused: Error {}
         let failing = CallbackResponder<BasicRequestContext> { _, _ in throw Refused() }
         await #expect(throws: Refused.self) {
-            _ = try await RequestTaskResponder(inner: failing).respond(to: request(), context: context())
+            _ = try await RequestTaskResponder(inner: failing) { _ in true }.respond(to: request(), context: context())
         }
 
         // The connection's task is cancelled (the client left, or shutdown): the handler sees it.
@@ -51,7 +56,7 @@ import Testing
             try await Task.sleep(for: .seconds(30))
             return Response(status: .ok)
         }
-        let responder = RequestTaskResponder(inner: slow)
+        let responder = RequestTaskResponder(inner: slow) { _ in true }
         let (req, ctx) = (request(), context())
         let started = ContinuousClock.now
         let call = Task { try await responder.respond(to: req, context: ctx) }

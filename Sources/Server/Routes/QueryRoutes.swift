@@ -15,8 +15,11 @@ struct QueryRoutes {
         .accelBuffering: "no",
     ]
 
+    /// The streaming route; its requests run in their own task (`RequestTaskResponder`).
+    static let streamPath = "/api/v1/query"
+
     func register(on router: Router<StampedeRequestContext>) {
-        router.post("/api/v1/query") { request, context in try await stream(request, context) }
+        router.post(RouterPath(Self.streamPath)) { request, context in try await stream(request, context) }
         router.post("/api/v1/query/single") { request, context in try await single(request, context) }
     }
 
